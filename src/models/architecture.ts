@@ -74,6 +74,24 @@ export function imagenetConfig(scale: number, classCount = 1000, inputSize: [num
   };
 }
 
+/** PaddleX text-line orientation variant: asymmetric strides, no 1280 conv, 2 classes, 80x160. */
+export function textlineConfig(scale: number): LCNetConfig {
+  return {
+    scale,
+    classCount: 2,
+    inputSize: [80, 160],
+    strides: [
+      [1, 2],
+      [2, 1],
+      [2, 1],
+      [2, 1],
+      [2, 1],
+    ],
+    useLastConv: false,
+    classExpand: 1280,
+  };
+}
+
 export interface ConvLayer {
   kind: 'conv';
   /** Paddle parameter prefix, e.g. conv2d_3 (weight `conv2d_3.w_0`, bias `conv2d_3.b_0`) */

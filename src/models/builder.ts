@@ -46,7 +46,7 @@ export function buildLCNet(opts: BuildOptions): BuiltModel {
   const params = listParameters(layers);
   const synthetic = opts.weights === undefined;
   const seed = opts.seed ?? 0;
-  const weights = opts.weights ?? seededWeights(params, seed);
+  const weights = opts.weights ?? seededWeights(layers, seed);
   for (const p of params) {
     const w = weights.get(p.name);
     const size = p.shape.reduce((a, b) => a * b, 1);

@@ -1,0 +1,46 @@
+/**
+ * The progress bar of classify/eval/bench: files done, images/s, ETA and failures, drawn with
+ * cli-progress on stderr, only when stderr is a terminal and progress was not turned off.
+ */
+
+import cliProgress from 'cli-progress';
+
+export interface FilesProgress {
+  setTotal(total: number): void;
+  update(done: number, extra?: Record<string, string | number>): void;
+  stop(): void;
+}
+
+const NONE: FilesProgress = {setTotal() {}, update() {}, stop() {}};
+
+export function filesProgress(enabled: boolean, label: string, extraFormat = '', stream: NodeJS.WriteStream = process.stderr): FilesProgress {
+  if (!enabled || !stream.isTTY) return NONE;
+  const started = performance.now();
+  let total = 0;
+  const bar = new cliProgress.SingleBar(
+    {
+      stream,
+      format: `${label} [{bar}] {value}/{total} files | {rate} img/s | ETA {eta_formatted}${extraFormat}`,
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 200,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(0, 0, {rate: '0'});
+  return {
+    setTotal(t) {
+      total = t;
+      bar.setTotal(t);
+    },
+    update(done, extra = {}) {
+      if (done > total) bar.setTotal((total = done));
+      const seconds = (performance.now() - started) / 1000;
+      bar.update(done, {rate: seconds > 0 ? (done / seconds).toFixed(0) : '0', ...extra});
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}

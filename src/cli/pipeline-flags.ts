@@ -1,0 +1,39 @@
+/** Flags shared by the commands that run the network: model choice and pipeline tuning. */
+
+import {availableParallelism} from 'node:os';
+import {Flags} from '@oclif/core';
+import {DEFAULT_MAX_PIXELS} from '../pipeline/decode.js';
+
+export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
+  const fromEnv = Number(env.LCNET_THREADS);
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
+}
+
+/** Preprocessing worker threads: one per two cores (each also drives libvips threads). */
+export function defaultWorkers(): number {
+  return Math.max(1, Math.floor(availableParallelism() / 2));
+}
+
+export const modelFlags = {
+  model: Flags.string({
+    char: 'm',
+    summary: 'Catalogue name, model folder, .onnx file, or synthetic:NAME[@SEED].',
+    description: 'Defaults to $LCNET_MODEL, else PPLCNet_x1_0 (downloaded on first use).',
+    env: 'LCNET_MODEL',
+  }),
+  labels: Flags.string({summary: 'Label file for an .onnx model: one name per line, or "index name" lines.'}),
+  'resize-short': Flags.integer({summary: 'For an .onnx model: resize the short side to N before the centre crop.', min: 1}),
+  stretch: Flags.boolean({summary: 'For an .onnx model: stretch images to the input size instead of resize + crop.'}),
+};
+
+export const pipelineFlags = {
+  'batch-size': Flags.integer({char: 'b', summary: 'Images per network run.', default: 8, min: 1, max: 1024}),
+  threads: Flags.integer({char: 't', summary: 'onnxruntime intra-op threads [default: $LCNET_THREADS or all cores].', min: 1, max: 256}),
+  workers: Flags.integer({summary: 'Decoding worker threads [default: one per two cores].', min: 1, max: 64}),
+  resize: Flags.string({
+    summary: 'exact: bit-exact PaddleClas/OpenCV preprocessing; fast: libvips shrink-on-load (faster on large photos, not exact).',
+    options: ['exact', 'fast'],
+    default: 'exact',
+  }),
+  'max-pixels': Flags.integer({summary: 'Refuse images with more pixels than this (each gets an error record).', default: DEFAULT_MAX_PIXELS, min: 1}),
+};

@@ -1,0 +1,137 @@
+import {Args, Command, Flags} from '@oclif/core';
+import {filesProgress} from '../cli/files-progress.js';
+import {EXIT} from '../cli/exit-codes.js';
+import {handleInterrupts} from '../cli/interrupts.js';
+import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {inShard, parseShard} from '../cli/shard.js';
+import {loadCatalogue} from '../models/download/catalogue.js';
+import {ModelNotFoundError, resolveModel} from '../models/resolve.js';
+import {runClassify} from '../pipeline/classify-run.js';
+import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
+import {openOutput} from '../pipeline/output/writer.js';
+import type {ResizeMode} from '../pipeline/preprocess.js';
+import {parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
+
+export default class Classify extends Command {
+  static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
+
+  static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified. Records are written as they are produced, in input order; an interrupted run (Ctrl-C, SIGTERM) leaves valid output that --resume continues.
+
+Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error, 3 fatal error (model, output), 130 interrupted.`;
+
+  static override examples = [
+    {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
+    {description: 'JSON Lines on stdout, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1"},
+    {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
+    {description: 'Run part 2 of 4 of a large job (1-based or 0-based K both work)', command: '<%= config.bin %> <%= command.id %> /data/images -o part2.jsonl --shard 2/4'},
+    {description: 'Use a model converted elsewhere', command: '<%= config.bin %> <%= command.id %> ./crops --model my.onnx --labels labels.txt'},
+  ];
+
+  static override strict = false;
+
+  static override args = {
+    paths: Args.string({description: 'Image files, directories (walked recursively) or glob patterns.', required: true}),
+  };
+
+  static override flags = {
+    ...modelFlags,
+    output: Flags.string({char: 'o', summary: 'Write records to this file instead of stdout.'}),
+    format: Flags.string({char: 'f', summary: 'Output format [default: from the --output extension, else jsonl].', options: ['jsonl', 'json', 'csv']}),
+    topk: Flags.integer({char: 'k', summary: 'Classes per record.', default: 5, min: 1}),
+    resume: Flags.boolean({summary: 'Continue an existing --output: skip files it already has a record for.', exclusive: ['overwrite']}),
+    overwrite: Flags.boolean({summary: 'Replace an existing --output.'}),
+    recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
+    ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
+    'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
+    shard: Flags.string({summary: 'Process part K of N (K/N, 1-based or 0-based).'}),
+    ...pipelineFlags,
+    progress: Flags.boolean({summary: 'Progress bar on stderr (only when stderr is a terminal).', default: true, allowNo: true}),
+    json: Flags.boolean({summary: 'Print the run summary as JSON on stdout (needs --output).'}),
+  };
+
+  async run(): Promise<void> {
+    const {argv, flags} = await this.parse(Classify);
+    const paths = argv as string[];
+    const format: OutputFormat = (flags.format as OutputFormat | undefined) ?? (flags.output ? formatFromPath(flags.output) : null) ?? 'jsonl';
+    if (flags.json && !flags.output) this.error('--json prints the run summary on stdout, so records need --output', {exit: EXIT.USAGE});
+    if (flags.resume && !flags.output) this.error('--resume needs --output', {exit: EXIT.USAGE});
+    let walk: WalkOptions;
+    let shard = {index: 0, count: 1};
+    try {
+      walk = {recursive: flags.recursive, extensions: parseExtensions(flags.ext), followSymlinks: flags['follow-symlinks']};
+      if (flags.shard) shard = parseShard(flags.shard);
+    } catch (e) {
+      this.error((e as Error).message, {exit: EXIT.USAGE});
+    }
+
+    let model;
+    try {
+      model = await resolveModel({
+        spec: flags.model ?? loadCatalogue().default,
+        labelsFile: flags.labels,
+        overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
+      });
+    } catch (e) {
+      this.error((e as Error).message, {exit: e instanceof ModelNotFoundError ? EXIT.FATAL : EXIT.FATAL});
+    }
+    for (const w of model.warnings) process.stderr.write(`${w}\n`);
+
+    let opened;
+    try {
+      opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new');
+    } catch (e) {
+      this.error((e as Error).message, {exit: flags.output && !flags.resume && !flags.overwrite ? EXIT.USAGE : EXIT.FATAL});
+    }
+    const {writer, done: already} = opened;
+    const interrupts = handleInterrupts(() => writer.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
+
+    const selected = async function* (): AsyncGenerator<WalkEntry> {
+      for await (const e of walkInputs(paths, walk)) {
+        if (already.has(e.display) || !inShard(e.display, shard)) continue;
+        yield e;
+      }
+    };
+    const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}');
+    if (flags.progress && process.stderr.isTTY) {
+      void (async () => {
+        let n = 0;
+        for await (const e of selected()) if (e) n++;
+        bar.setTotal(n);
+      })();
+    }
+
+    let summary;
+    try {
+      summary = await runClassify(
+        selected(),
+        model,
+        {
+          batchSize: flags['batch-size'],
+          threads: flags.threads ?? defaultThreads(),
+          workers: flags.workers ?? defaultWorkers(),
+          resize: flags.resize as ResizeMode,
+          maxPixels: flags['max-pixels'],
+          topk: flags.topk,
+        },
+        writer,
+        {onProgress: (p) => bar.update(p.done, {failed: p.failed}), signal: interrupts.signal},
+      );
+    } catch (e) {
+      bar.stop();
+      interrupts.dispose();
+      this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
+    }
+    bar.stop();
+    interrupts.dispose();
+
+    const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${already.size ? `, ${already.size} already done` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
+    process.stderr.write(`${line}\n`);
+    if (flags.json) {
+      process.stdout.write(
+        JSON.stringify({model: model.name, output: flags.output, format, ...summary, skippedAlreadyDone: already.size}, null, 2) + '\n',
+      );
+    }
+    if (summary.interrupted) this.exit(EXIT.INTERRUPTED);
+    if (summary.failed > 0) this.exit(EXIT.PARTIAL);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The classify pipeline, top to bottom as the data flows:
+ *   files (walk) -> pixels and tensors (preprocessing workers, into shared batch buffers)
+ *   -> batches (in input order) -> probabilities (one onnxruntime session)
+ *   -> records (top-k with labels, or the error) -> writer.
+ * A small ring of batch buffers bounds memory whatever the number of files: while one batch is
+ * in the network, the next ones are being decoded.
+ */
+
+import {softmaxInPlace, topK} from './postprocess.js';
+import {InferenceSession} from './infer.js';
+import type {ModelManifest} from '../models/manifest.js';
+import type {ClassScore, OutputRecord} from './output/record.js';
+import {roundScore} from './output/record.js';
+import type {RecordWriter} from './output/writer.js';
+import {PreprocessPool} from './preprocess-pool.js';
+import type {JobResult} from './preprocess-protocol.js';
+import {preprocessOutputSize} from '../models/manifest.js';
+import type {ResizeMode} from './preprocess.js';
+import type {WalkEntry} from './walk.js';
+
+export interface LoadedModel {
+  /** the name written into every record */
+  name: string;
+  manifest: ModelManifest;
+  /** ONNX bytes, or a path onnxruntime can read */
+  onnx: Uint8Array | string;
+}
+
+export interface PipelineOptions {
+  batchSize: number;
+  threads: number;
+  workers: number;
+  resize: ResizeMode;
+  maxPixels: number;
+  topk: number;
+}
+
+export interface Progress {
+  done: number;
+  failed: number;
+}
+
+export interface StageTimes {
+  /** summed wall milliseconds spent in each stage (read and preprocess run concurrently) */
+  readMs: number;
+  preprocessMs: number;
+  inferMs: number;
+  postprocessMs: number;
+  batches: number;
+}
+
+export interface RunSummary {
+  files: number;
+  succeeded: number;
+  failed: number;
+  seconds: number;
+  imagesPerSecond: number;
+  interrupted: boolean;
+  stages: StageTimes;
+}
+
+interface PendingItem {
+  display: string;
+  /** error known before preprocessing (missing path) */
+  error?: string;
+  slot?: number;
+  result?: Promise<JobResult>;
+}
+
+interface Batch {
+  buffer: number;
+  items: PendingItem[];
+}
+
+/** Number of batch buffers in the ring: one in the network, the rest being filled. */
+const RING = 3;
+
+export async function runClassify(
+  entries: AsyncIterable<WalkEntry>,
+  model: LoadedModel,
+  opts: PipelineOptions,
+  writer: RecordWriter,
+  hooks: {onProgress?: (p: Progress) => void; signal?: AbortSignal} = {},
+): Promise<RunSummary> {
+  const m = model.manifest;
+  const [height, width] = preprocessOutputSize(m.preprocess);
+  const tensorSize = 3 * height * width;
+  const session = await InferenceSession.create(model.onnx, m.inputName, m.outputName, {threads: opts.threads});
+  const buffers = Array.from({length: RING}, () => new SharedArrayBuffer(opts.batchSize * tensorSize * 4));
+  const views = buffers.map((b) => new Float32Array(b));
+  const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: 4, buffers}, opts.workers);
+
+  const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, batches: 0};
+  const progress: Progress = {done: 0, failed: 0};
+  const started = performance.now();
+  const iterator = entries[Symbol.asyncIterator]();
+  let exhausted = false;
+  const free: number[] = buffers.map((_, i) => i);
+  const queue: Batch[] = [];
+
+  /** Takes entries until `batchSize` images are in the batch (missing paths ride along). */
+  const nextBatch = async (): Promise<Batch | null> => {
+    const buffer = free.shift()!;
+    const batch: Batch = {buffer, items: []};
+    let images = 0;
+    while (images < opts.batchSize && !hooks.signal?.aborted) {
+      const next = await iterator.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const e = next.value;
+      if (e.kind === 'missing') {
+        batch.items.push({display: e.display, error: e.error});
+        continue;
+      }
+      const slot = images++;
+      batch.items.push({display: e.display, slot, result: pool.submit(e.path, buffer, slot * tensorSize)});
+    }
+    if (batch.items.length === 0) {
+      free.unshift(buffer);
+      return null;
+    }
+    return batch;
+  };
+
+  const labels = m.labels;
+  const label = (id: number) => labels[id] ?? `class_${id}`;
+
+  try {
+    for (;;) {
+      while (queue.length < RING && free.length > 0 && !exhausted && !hooks.signal?.aborted) {
+        const b = await nextBatch();
+        if (b) queue.push(b);
+      }
+      const batch = queue.shift();
+      if (!batch) break;
+      const results = await Promise.all(batch.items.map((it) => it.result));
+      const count = batch.items.reduce((n, it) => (it.slot === undefined ? n : n + 1), 0);
+      let output: {values: Float32Array; classes: number} | null = null;
+      if (results.some((r) => r?.ok)) {
+        const t = performance.now();
+        output = await session.run(views[batch.buffer]!, count, height, width);
+        stages.inferMs += performance.now() - t;
+        stages.batches++;
+      }
+      const t = performance.now();
+      const records: OutputRecord[] = batch.items.map((it, i) => {
+        const r = results[i];
+        if (it.error !== undefined) return {file: it.display, model: model.name, error: it.error};
+        if (!r || !r.ok) return {file: it.display, model: model.name, error: r && !r.ok ? r.error : 'not processed'};
+        stages.readMs += r.readMs;
+        stages.preprocessMs += r.preprocessMs;
+        const row = output!.values.slice(it.slot! * output!.classes, (it.slot! + 1) * output!.classes);
+        if (!m.outputIsProbability) softmaxInPlace(row);
+        const predictions: ClassScore[] = topK(row, opts.topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
+        return {file: it.display, model: model.name, predictions};
+      });
+      free.push(batch.buffer);
+      writer.write(records);
+      stages.postprocessMs += performance.now() - t;
+      for (const r of records) {
+        progress.done++;
+        if ('error' in r) progress.failed++;
+      }
+      hooks.onProgress?.(progress);
+    }
+  } finally {
+    await pool.close();
+    await session.release();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    files: progress.done,
+    succeeded: progress.done - progress.failed,
+    failed: progress.failed,
+    seconds,
+    imagesPerSecond: seconds > 0 ? progress.done / seconds : 0,
+    interrupted: hooks.signal?.aborted === true && !exhausted,
+    stages,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Decoding an encoded image to 8-bit RGB the way the PaddleClas reference does (OpenCV
+ * `imdecode(..., IMREAD_COLOR)` then BGR->RGB): EXIF orientation applied, embedded ICC profiles
+ * ignored, alpha dropped without compositing, greyscale replicated to three channels, 16-bit
+ * reduced to 8-bit, CMYK converted with OpenCV's own formula. libvips (sharp) decodes; BMP, which
+ * libvips cannot read, has its own decoder.
+ */
+
+import sharp, {type Sharp} from 'sharp';
+import {decodeBmp} from './bmp.js';
+import {jpegLayout, sniffFormat} from './image-format.js';
+import type {RgbImage} from './rgb-image.js';
+
+/** sharp's own default pixel limit */
+export const DEFAULT_MAX_PIXELS = 268402689;
+
+export class DecodeError extends Error {}
+
+export interface DecodeOptions {
+  maxPixels: number;
+}
+
+function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Sharp {
+  return sharp(bytes, {ignoreIcc: true, limitInputPixels: opts.maxPixels, failOn: 'warning'});
+}
+
+/** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's (Adobe-inverted) CMYK output. */
+function cmykToRgbLikeOpenCV(cmyk: Uint8Array, width: number, height: number, invert: boolean): RgbImage {
+  const out = new Uint8Array(width * height * 3);
+  const flip = invert ? 255 : 0;
+  for (let i = 0, o = 0; o < out.length; i += 4, o += 3) {
+    const c = cmyk[i]! ^ flip;
+    const m = cmyk[i + 1]! ^ flip;
+    const y = cmyk[i + 2]! ^ flip;
+    const k = cmyk[i + 3]! ^ flip;
+    out[o] = k - (((255 - c) * k) >> 8);
+    out[o + 1] = k - (((255 - m) * k) >> 8);
+    out[o + 2] = k - (((255 - y) * k) >> 8);
+  }
+  return {data: out, width, height};
+}
+
+/** libtiff's TIFFReadRGBA CMYK conversion, which OpenCV's TIFF reader uses. */
+function cmykToRgbLikeLibtiff(cmyk: Uint8Array, width: number, height: number): RgbImage {
+  const out = new Uint8Array(width * height * 3);
+  for (let i = 0, o = 0; o < out.length; i += 4, o += 3) {
+    const k = 255 - cmyk[i + 3]!;
+    out[o] = Math.floor((k * (255 - cmyk[i]!)) / 255);
+    out[o + 1] = Math.floor((k * (255 - cmyk[i + 1]!)) / 255);
+    out[o + 2] = Math.floor((k * (255 - cmyk[i + 2]!)) / 255);
+  }
+  return {data: out, width, height};
+}
+
+async function decodeCmyk(bytes: Uint8Array, opts: DecodeOptions, convert: (raw: Uint8Array, w: number, h: number) => RgbImage): Promise<RgbImage> {
+  const {data, info} = await sharpInput(bytes, opts).autoOrient().pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({resolveWithObject: true});
+  if (info.channels !== 4) throw new DecodeError(`expected 4 CMYK channels, decoder gave ${info.channels}`);
+  return convert(data, info.width, info.height);
+}
+
+export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
+  if (bytes.length === 0) throw new DecodeError('empty file');
+  const format = sniffFormat(bytes);
+  if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
+  if (format === 'unknown') throw new DecodeError('not an image (unrecognised file format)');
+  if (format === 'jpeg') {
+    const layout = jpegLayout(bytes);
+    // libvips undoes Adobe's CMYK inversion; OpenCV works on libjpeg's raw output, so redo it
+    if (layout?.components === 4) return decodeCmyk(bytes, opts, (raw, w, h) => cmykToRgbLikeOpenCV(raw, w, h, layout.adobe));
+  } else if (format === 'tiff') {
+    const meta = await sharpInput(bytes, opts).metadata();
+    if (meta.space === 'cmyk') return decodeCmyk(bytes, opts, cmykToRgbLikeLibtiff);
+  }
+  const {data, info} = await sharpInput(bytes, opts).autoOrient().removeAlpha().toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
+  if (info.channels !== 3) throw new DecodeError(`expected 3 colour channels, decoder gave ${info.channels}`);
+  return {data, width: info.width, height: info.height};
+}
+
+/** sharp's error messages, made shorter and clearer for records. */
+export function describeDecodeError(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/exceeds pixel limit/i.test(msg)) return 'image exceeds the pixel limit (--max-pixels)';
+  if (/unsupported image format/i.test(msg)) return 'not an image (unsupported format)';
+  if (/premature end|truncated|VipsJpeg: .*end of/i.test(msg)) return `truncated or corrupt image: ${msg.split('\n')[0]}`;
+  return msg.split('\n')[0]!.replace(/^Input buffer /, 'image ');
+}

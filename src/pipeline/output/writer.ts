@@ -1,0 +1,170 @@
+/**
+ * Record writers for JSON Lines, JSON and CSV. Records are written as they are produced, each
+ * batch in one write, so an interrupted run leaves valid output: JSONL and CSV are valid after
+ * every write, and a JSON array is closed by `close()`, which the signal handlers call. With
+ * `resume`, an existing output is read back, its last incomplete record cut off, and writing
+ * continues after it; the files already recorded are returned so they can be skipped.
+ */
+
+import {closeSync, openSync, readFileSync, statSync, truncateSync, writeSync} from 'node:fs';
+import {csvLine, parseCsv} from './csv.js';
+import {isError, type OutputFormat, type OutputRecord} from './record.js';
+
+export interface RecordWriter {
+  readonly format: OutputFormat;
+  write(records: OutputRecord[]): void;
+  /** finishes the document (closes a JSON array); safe to call more than once */
+  close(): void;
+}
+
+export interface OpenedOutput {
+  writer: RecordWriter;
+  /** files that already have a record (resume) */
+  done: Set<string>;
+}
+
+function csvHeader(topk: number): string[] {
+  const cols = ['file', 'model'];
+  for (let i = 1; i <= topk; i++) cols.push(`class_${i}`, `label_${i}`, `score_${i}`);
+  cols.push('error');
+  return cols;
+}
+
+function csvRow(r: OutputRecord, topk: number): (string | number)[] {
+  const row: (string | number)[] = [r.file, r.model];
+  for (let i = 0; i < topk; i++) {
+    const p = isError(r) ? undefined : r.predictions[i];
+    row.push(p?.class_id ?? '', p?.label ?? '', p?.score ?? '');
+  }
+  row.push(isError(r) ? r.error : '');
+  return row;
+}
+
+interface ExistingOutput {
+  done: Set<string>;
+  /** bytes of the file that hold complete records */
+  keepBytes: number;
+  /** JSON: whether records already follow the opening bracket */
+  hasRecords: boolean;
+}
+
+/** Reads back what an earlier (possibly interrupted) run of ours wrote. */
+function readExisting(path: string, format: OutputFormat): ExistingOutput {
+  const text = readFileSync(path, 'utf8');
+  const done = new Set<string>();
+  if (format === 'csv') {
+    const parsed = parseCsv(text);
+    const [header, ...rows] = parsed.rows;
+    if (header && header[0] !== 'file') throw new Error(`${path} does not look like lcnet CSV output (first column is '${header[0]}')`);
+    for (const row of rows) if (row[0]) done.add(row[0]);
+    return {done, keepBytes: parsed.completeBytes, hasRecords: rows.length > 0};
+  }
+  // JSONL and our JSON both hold one record per line
+  let keepBytes = 0;
+  let offset = 0;
+  let hasRecords = false;
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const complete = i < lines.length - 1;
+    const lineBytes = Buffer.byteLength(line) + 1;
+    const body = line.trim().replace(/,$/, '');
+    if (complete && body.startsWith('{')) {
+      try {
+        const rec = JSON.parse(body) as {file?: unknown};
+        if (typeof rec.file === 'string') {
+          done.add(rec.file);
+          hasRecords = true;
+          keepBytes = offset + (format === 'json' ? Buffer.byteLength(line.replace(/,\s*$/, '')) : lineBytes);
+        }
+      } catch {
+        break;
+      }
+    } else if (format === 'json' && complete && body === '[' && !hasRecords) {
+      keepBytes = offset + lineBytes;
+    } else if (body !== '' && body !== ']') {
+      break;
+    }
+    offset += lineBytes;
+  }
+  if (format === 'json' && keepBytes === 0 && text.length > 0) throw new Error(`${path} does not look like lcnet JSON output`);
+  return {done, keepBytes, hasRecords};
+}
+
+/**
+ * Opens `path` (or stdout when null) for `format`. An existing non-empty file is an error unless
+ * `mode` is `overwrite` or `resume`.
+ */
+export function openOutput(path: string | null, format: OutputFormat, topk: number, mode: 'new' | 'overwrite' | 'resume'): OpenedOutput {
+  let fd = 1;
+  let done = new Set<string>();
+  let needsHeader = true;
+  let jsonHasRecords = false;
+  if (path !== null) {
+    const exists = fileSize(path) > 0;
+    if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
+    if (exists && mode === 'resume') {
+      const existing = readExisting(path, format);
+      done = existing.done;
+      truncateSync(path, existing.keepBytes);
+      fd = openSync(path, 'a');
+      needsHeader = existing.keepBytes === 0;
+      jsonHasRecords = existing.hasRecords;
+    } else {
+      fd = openSync(path, 'w');
+    }
+  }
+  const append = (text: string) => writeFully(fd, Buffer.from(text));
+  let closed = false;
+  const finish = () => {
+    if (closed) return;
+    closed = true;
+    if (format === 'json') append(jsonHasRecords ? '\n]\n' : ']\n');
+    if (fd !== 1) closeSync(fd);
+  };
+
+  if (format === 'csv' && needsHeader) append(csvLine(csvHeader(topk)));
+  if (format === 'json' && needsHeader) append('[\n');
+
+  const writer: RecordWriter = {
+    format,
+    write(records) {
+      if (closed || records.length === 0) return;
+      let text = '';
+      for (const r of records) {
+        if (format === 'csv') text += csvLine(csvRow(r, topk));
+        else if (format === 'jsonl') text += JSON.stringify(r) + '\n';
+        else {
+          text += (jsonHasRecords ? ',\n' : '') + JSON.stringify(r);
+          jsonHasRecords = true;
+        }
+      }
+      append(text);
+    },
+    close: finish,
+  };
+  return {writer, done};
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `buf`, waiting when a non-blocking stdout pipe is full. */
+function writeFully(fd: number, buf: Buffer): void {
+  let written = 0;
+  while (written < buf.length) {
+    try {
+      written += writeSync(fd, buf, written, buf.length - written);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+      Atomics.wait(pause, 0, 0, 2);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * A pool of preprocessing workers. `submit` hands one file to the least busy worker and resolves
+ * when its tensor is in the shared buffer (or with the reason it could not be made). A worker that
+ * dies fails its jobs with a clear error and is replaced, so one bad file cannot stop a run.
+ */
+
+import {Worker} from 'node:worker_threads';
+import type {JobRequest, JobResult, WorkerConfig} from './preprocess-protocol.js';
+
+interface PendingJob {
+  job: JobRequest;
+  resolve: (r: JobResult) => void;
+  /** a job pending in a worker that crashed is retried once on a fresh worker */
+  retried: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, PendingJob>;
+}
+
+export class PreprocessPool {
+  private slots: Slot[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    private readonly config: WorkerConfig,
+    size: number,
+  ) {
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./preprocess-worker.js', import.meta.url), {workerData: this.config});
+    const slot: Slot = {worker, pending: new Map()};
+    worker.on('message', (r: JobResult) => {
+      const p = slot.pending.get(r.id);
+      slot.pending.delete(r.id);
+      p?.resolve(r);
+    });
+    const fail = (why: string) => {
+      const orphans = [...slot.pending.values()];
+      slot.pending.clear();
+      const i = this.slots.indexOf(slot);
+      if (this.closed || i < 0) {
+        for (const p of orphans) p.resolve({id: p.job.id, ok: false, error: why});
+        return;
+      }
+      const fresh = this.spawn();
+      this.slots[i] = fresh;
+      for (const p of orphans) {
+        if (p.retried) p.resolve({id: p.job.id, ok: false, error: why});
+        else this.dispatch(fresh, {...p, retried: true});
+      }
+    };
+    worker.on('error', (e) => fail(`decoder crashed: ${e.message}`));
+    worker.on('exit', (code) => {
+      if (!this.closed) fail(`decoder exited unexpectedly (code ${code})`);
+    });
+    return slot;
+  }
+
+  private dispatch(slot: Slot, p: PendingJob): void {
+    slot.pending.set(p.job.id, p);
+    slot.worker.postMessage(p.job);
+  }
+
+  submit(path: string, buffer: number, offset: number): Promise<JobResult> {
+    let best = this.slots[0]!;
+    for (const s of this.slots) if (s.pending.size < best.pending.size) best = s;
+    const job: JobRequest = {id: this.nextId++, path, buffer, offset};
+    return new Promise((resolve) => this.dispatch(best, {job, resolve, retried: false}));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

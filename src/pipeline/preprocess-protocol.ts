@@ -1,0 +1,26 @@
+/** Messages between the main thread and the preprocessing workers. */
+
+import type {PreprocessSpec} from '../models/manifest.js';
+import type {ResizeMode} from './preprocess.js';
+
+export interface WorkerConfig {
+  spec: PreprocessSpec;
+  mode: ResizeMode;
+  maxPixels: number;
+  /** images each worker decodes at once */
+  concurrency: number;
+  /** the batch buffers, shared with the main thread */
+  buffers: SharedArrayBuffer[];
+}
+
+export interface JobRequest {
+  id: number;
+  path: string;
+  /** which shared buffer, and where in it (in float32 elements) the tensor goes */
+  buffer: number;
+  offset: number;
+}
+
+export type JobResult =
+  | {id: number; ok: true; width: number; height: number; readMs: number; preprocessMs: number}
+  | {id: number; ok: false; error: string};

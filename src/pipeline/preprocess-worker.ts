@@ -1,0 +1,47 @@
+/**
+ * Worker-thread entry: reads image files, decodes and preprocesses them into shared batch
+ * buffers, so that the main thread can keep the network busy. Several jobs run at once per
+ * worker to overlap file reads, libvips decoding (on libuv threads) and the JS resampling.
+ */
+
+import {readFile} from 'node:fs/promises';
+import {parentPort, workerData} from 'node:worker_threads';
+import pLimit from 'p-limit';
+import sharp from 'sharp';
+import {describeDecodeError} from './decode.js';
+import {createPreprocessor} from './preprocess.js';
+import type {JobRequest, JobResult, WorkerConfig} from './preprocess-protocol.js';
+
+const config = workerData as WorkerConfig;
+sharp.cache(false);
+sharp.concurrency(1);
+const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
+const views = config.buffers.map((b) => new Float32Array(b));
+/** images decoded at once by this worker: enough to overlap reads, decodes and resampling */
+const limit = pLimit(config.concurrency);
+
+async function handle(job: JobRequest): Promise<JobResult> {
+  const t0 = performance.now();
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(job.path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
+    return {id: job.id, ok: false, error: `cannot read file: ${reason}`};
+  }
+  const t1 = performance.now();
+  try {
+    const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
+    return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1};
+  } catch (e) {
+    return {id: job.id, ok: false, error: describeDecodeError(e)};
+  }
+}
+
+parentPort!.on('message', (job: JobRequest) => {
+  limit(() => handle(job)).then(
+    (r) => parentPort!.postMessage(r),
+    (e: unknown) => parentPort!.postMessage({id: job.id, ok: false, error: `internal error: ${String(e)}`} satisfies JobResult),
+  );
+});

@@ -1,0 +1,100 @@
+/**
+ * The transform from decoded pixels to the network's input tensor, built from a model's
+ * `PreprocessSpec` (timm-style: a config, not code): resize (short side or stretch), centre crop,
+ * normalise, CHW. `exact` reproduces the PaddleClas/OpenCV reference bit for bit; `fast` lets
+ * libvips shrink JPEGs while decoding and resample with antialiasing, which is much faster on
+ * large photos and close, but not identical, to the reference.
+ */
+
+import sharp from 'sharp';
+import {decodeRgb, type DecodeOptions} from './decode.js';
+import {jpegLayout, sniffFormat} from './image-format.js';
+import type {PreprocessSpec} from '../models/manifest.js';
+import {normalizationTable, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
+
+export type ResizeMode = 'exact' | 'fast';
+
+/** Python's round(): half to even. */
+export function pythonRound(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Where the resize and crop of `spec` put an image of width x height. */
+export function planWindow(spec: PreprocessSpec, width: number, height: number): ResizeWindow {
+  let dstW: number;
+  let dstH: number;
+  if (spec.resize.kind === 'short') {
+    const percent = spec.resize.size / Math.min(width, height);
+    dstW = pythonRound(width * percent);
+    dstH = pythonRound(height * percent);
+  } else {
+    dstW = spec.resize.width;
+    dstH = spec.resize.height;
+  }
+  if (!spec.crop) return {dstW, dstH, cropX: 0, cropY: 0, outW: dstW, outH: dstH};
+  const {width: cw, height: ch} = spec.crop;
+  if (cw > dstW || ch > dstH) throw new Error(`image of ${width}x${height} is smaller than the ${cw}x${ch} crop after resizing to ${dstW}x${dstH}`);
+  return {dstW, dstH, cropX: (dstW - cw) >> 1, cropY: (dstH - ch) >> 1, outW: cw, outH: ch};
+}
+
+export interface Preprocessor {
+  /** number of float32 values one image occupies */
+  readonly tensorSize: number;
+  /** decodes `bytes` and writes its tensor into `out` at `offset`; resolves to the source size */
+  run(bytes: Uint8Array, out: Float32Array, offset: number): Promise<{width: number; height: number}>;
+}
+
+export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decode: DecodeOptions): Preprocessor {
+  const lut = normalizationTable(spec.scale, spec.mean, spec.std);
+  const bgr = spec.channels === 'bgr';
+  const [outH, outW] = spec.crop
+    ? [spec.crop.height, spec.crop.width]
+    : spec.resize.kind === 'stretch'
+      ? [spec.resize.height, spec.resize.width]
+      : [0, 0];
+  if (outH === 0) throw new Error('preprocessing must produce a fixed size: a short-side resize needs a crop');
+  const tensorSize = 3 * outW * outH;
+
+  const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
+    const img = await decodeRgb(bytes, decode);
+    resizeCropNormalize(img.data, img.width, img.height, planWindow(spec, img.width, img.height), lut, bgr, out, offset);
+    return {width: img.width, height: img.height};
+  };
+
+  /** libvips resize (antialiased, JPEG shrink-on-load) to the planned size, then crop and normalise. */
+  const fast = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
+    const format = sniffFormat(bytes);
+    if (format === 'bmp' || format === 'unknown' || format === 'tiff' || (format === 'jpeg' && jpegLayout(bytes)?.components === 4)) {
+      return exact(bytes, out, offset);
+    }
+    const input = sharp(bytes, {ignoreIcc: true, limitInputPixels: decode.maxPixels, failOn: 'warning'}).autoOrient();
+    const meta = await input.metadata();
+    // libvips resamples RGBA premultiplied, which changes colours OpenCV keeps: take the exact path
+    if (meta.hasAlpha) return exact(bytes, out, offset);
+    const rotated = (meta.orientation ?? 1) >= 5;
+    const width = rotated ? meta.height! : meta.width!;
+    const height = rotated ? meta.width! : meta.height!;
+    const win = planWindow(spec, width, height);
+    const {data, info} = await input
+      .removeAlpha()
+      .toColourspace('srgb')
+      .resize(win.dstW, win.dstH, {fit: 'fill', kernel: 'linear', fastShrinkOnLoad: true})
+      .extract({left: win.cropX, top: win.cropY, width: win.outW, height: win.outH})
+      .raw({depth: 'uchar'})
+      .toBuffer({resolveWithObject: true});
+    if (info.channels !== 3) throw new Error(`expected 3 colour channels, decoder gave ${info.channels}`);
+    const plane = win.outW * win.outH;
+    const pr = offset + (bgr ? 2 * plane : 0);
+    const pg = offset + plane;
+    const pb = offset + (bgr ? 0 : 2 * plane);
+    for (let i = 0, p = 0; p < plane; i += 3, p++) {
+      out[pr + p] = lut[data[i]!]!;
+      out[pg + p] = lut[256 + data[i + 1]!]!;
+      out[pb + p] = lut[512 + data[i + 2]!]!;
+    }
+    return {width, height};
+  };
+
+  return {tensorSize, run: mode === 'exact' ? exact : fast};
+}
