@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import {appendFileSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
+import {formatFromPath, type OutputRecord} from '../src/pipeline/output/record.js';
+import {openOutput} from '../src/pipeline/output/writer.js';
+import {tempDir} from './support/cli.js';
+
+const nasty = ['plain.jpg', 'comma,name.jpg', 'quote"name.jpg', 'new\nline.jpg', 'ünïcødé 写真.jpg', ' leading space.jpg'];
+
+function records(names: string[]): OutputRecord[] {
+  return names.map((file, i) =>
+    i % 3 === 2
+      ? {file, model: 'm', error: 'truncated, "corrupt"\nimage'}
+      : {file, model: 'm', predictions: [{class_id: i, label: `label, "${i}"`, score: 0.5}, {class_id: i + 1, label: 'x', score: 0.25}]},
+  );
+}
+
+describe('output writers', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => rmSync(dir, {recursive: true, force: true}));
+
+  it('picks the format from the extension', () => {
+    assert.equal(formatFromPath('a.CSV'), 'csv');
+    assert.equal(formatFromPath('a.json'), 'json');
+    assert.equal(formatFromPath('a.jsonl'), 'jsonl');
+    assert.equal(formatFromPath('a.ndjson'), 'jsonl');
+    assert.equal(formatFromPath('a.txt'), null);
+  });
+
+  it('CSV quotes commas, quotes, newlines and spaces and parses back to the same fields', () => {
+    const fields = ['a', 'b,c', 'd"e', 'f\ng', 'ü 写', ' x', ''];
+    const parsed = parseCsv(csvLine(fields) + csvLine(['1', '2']));
+    assert.deepEqual(parsed.rows, [fields, ['1', '2']]);
+    const partial = parseCsv('a,b\n"c,\nd');
+    assert.deepEqual(partial.rows, [['a', 'b']]);
+    assert.equal(partial.completeBytes, 4);
+  });
+
+  for (const format of ['jsonl', 'json', 'csv'] as const) {
+    it(`${format}: what is written parses back, one record per file`, () => {
+      const path = join(dir, `out.${format}`);
+      const {writer} = openOutput(path, format, 2, 'new');
+      writer.write(records(nasty.slice(0, 3)));
+      writer.write(records(nasty).slice(3));
+      writer.close();
+      writer.close();
+      const text = readFileSync(path, 'utf8');
+      let files: string[];
+      if (format === 'json') files = (JSON.parse(text) as OutputRecord[]).map((r) => r.file);
+      else if (format === 'jsonl') files = text.trim().split('\n').map((l) => (JSON.parse(l) as OutputRecord).file);
+      else {
+        const rows = parseCsv(text).rows;
+        assert.deepEqual(rows[0], ['file', 'model', 'class_1', 'label_1', 'score_1', 'class_2', 'label_2', 'score_2', 'error']);
+        files = rows.slice(1).map((r) => r[0]!);
+        assert.equal(rows[3]![8], 'truncated, "corrupt"\nimage');
+        assert.equal(rows[1]![3], 'label, "0"');
+      }
+      assert.deepEqual(files, nasty);
+    });
+
+    it(`${format}: refuses to replace existing output, resumes it after a cut-off record`, () => {
+      const path = join(dir, `out.${format}`);
+      const first = openOutput(path, format, 2, 'new');
+      first.writer.write(records(nasty.slice(0, 4)));
+      // a crash: the document is not closed and the last record is cut in the middle
+      const cut = format === 'csv' ? '"half,rec' : '{"file":"half-rec';
+      appendFileSync(path, format === 'jsonl' ? cut : format === 'json' ? `,\n${cut}` : cut);
+      assert.throws(() => openOutput(path, format, 2, 'new'), /already exists: use --resume/);
+      const resumed = openOutput(path, format, 2, 'resume');
+      assert.deepEqual([...resumed.done], nasty.slice(0, 4));
+      resumed.writer.write(records(nasty.slice(4)));
+      resumed.writer.close();
+      const text = readFileSync(path, 'utf8');
+      const files =
+        format === 'json'
+          ? (JSON.parse(text) as OutputRecord[]).map((r) => r.file)
+          : format === 'jsonl'
+            ? text.trim().split('\n').map((l) => (JSON.parse(l) as OutputRecord).file)
+            : parseCsv(text).rows.slice(1).map((r) => r[0]!);
+      assert.deepEqual(files.slice(0, 4), nasty.slice(0, 4));
+      assert.equal(files.length, 4 + records(nasty.slice(4)).length);
+    });
+  }
+
+  it('JSON: an empty run is an empty array and a closed run resumes cleanly', () => {
+    const path = join(dir, 'e.json');
+    const a = openOutput(path, 'json', 1, 'new');
+    a.writer.close();
+    assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), []);
+    const b = openOutput(path, 'json', 1, 'resume');
+    b.writer.write(records(['one.jpg']));
+    b.writer.close();
+    const c = openOutput(path, 'json', 1, 'resume');
+    assert.deepEqual([...c.done], ['one.jpg']);
+    c.writer.write(records(['two.jpg']));
+    c.writer.close();
+    assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as OutputRecord[]).map((r) => r.file), ['one.jpg', 'two.jpg']);
+  });
+
+  it('refuses to resume a file that is not lcnet output', () => {
+    const path = join(dir, 'x.csv');
+    writeFileSync(path, 'name,value\n1,2\n');
+    assert.throws(() => openOutput(path, 'csv', 1, 'resume'), /does not look like lcnet CSV/);
+  });
+});
