@@ -1,0 +1,102 @@
+import {writeFileSync} from 'node:fs';
+import {Command, Flags} from '@oclif/core';
+import {EXIT, UsageError} from '../cli/exit-codes.js';
+import {filesProgress} from '../cli/files-progress.js';
+import {handleInterrupts} from '../cli/interrupts.js';
+import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
+import {pipelinePredictor} from '../eval/pipeline-predictor.js';
+import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
+import {resolveModel} from '../models/resolve.js';
+import type {ResizeMode} from '../pipeline/preprocess.js';
+
+export default class Eval extends Command {
+  static override summary = 'Evaluate a model on an ImageNet-1k validation set: top-1, top-5 and more.';
+
+  static override description = `Finds the labels in any common layout (PaddleClas val_list.txt, flat folder + val.txt, ImageFolder WNID folders, Kaggle LOC_val_solution.csv, devkit ground truth, ImageNetV2 numbered folders), classifies every image with the same pipeline as 'lcnet classify', and reports top-1, top-5, mean per-class accuracy, the weakest classes, the most frequent confusions, optional ImageNet-ReaL top-1, and the model's published accuracy beside the measured one.
+
+Images that cannot be decoded count as wrong by default (--on-error exclude leaves them out) and are listed in the report.
+
+Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130 interrupted.`;
+
+  static override examples = [
+    {description: 'Reproduce the published 71.32 / 90.03 of PPLCNet_x1_0', command: '<%= config.bin %> <%= command.id %> --imagenet-val /data/imagenet/val --model PPLCNet_x1_0'},
+    {description: 'Full JSON report with every prediction, and ReaL labels', command: '<%= config.bin %> <%= command.id %> --imagenet-val ./val --real real.json --output report.json --per-image'},
+    {description: 'A flat folder with its labels elsewhere, Markdown for the docs', command: '<%= config.bin %> <%= command.id %> --imagenet-val ./val --layout caffe --labels val.txt --markdown'},
+  ];
+
+  static override flags = {
+    'imagenet-val': Flags.string({summary: 'The validation set folder.', required: true}),
+    layout: Flags.string({summary: `Force the dataset layout instead of detecting it: ${LAYOUTS.join(', ')}.`, options: [...LAYOUTS]}),
+    labels: Flags.string({summary: 'Ground-truth file for the flat (caffe) or PaddleClas layout, when it is not inside the folder.'}),
+    real: Flags.string({summary: 'ImageNet-ReaL real.json: also report ReaL top-1.'}),
+    'on-error': Flags.string({summary: 'Images that fail to decode: wrong (counted as misclassified) or exclude.', options: ['wrong', 'exclude'], default: 'wrong'}),
+    output: Flags.string({char: 'o', summary: 'Write the full JSON report to this file.'}),
+    'per-image': Flags.boolean({summary: 'Include every image\'s prediction in the JSON report.'}),
+    markdown: Flags.boolean({summary: 'Print the report as Markdown instead of a table.'}),
+    json: Flags.boolean({summary: 'Print the full JSON report on stdout.'}),
+    model: modelFlags.model,
+    'resize-short': modelFlags['resize-short'],
+    stretch: modelFlags.stretch,
+    ...pipelineFlags,
+    topk: Flags.integer({summary: 'Classes kept per image (at least 5 for top-5).', default: 5, min: 5}),
+    progress: Flags.boolean({summary: 'Progress bar with running top-1 on stderr (only on a terminal).', default: true, allowNo: true}),
+  };
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Eval);
+    const catalogue = loadCatalogue();
+    let model;
+    try {
+      model = await resolveModel({spec: flags.model ?? catalogue.default, overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch}});
+    } catch (e) {
+      this.error((e as Error).message, {exit: EXIT.FATAL});
+    }
+    for (const w of model.warnings) process.stderr.write(`${w}\n`);
+    if (model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000) {
+      this.error(`model '${model.name}' has ${model.manifest.labels.length} classes; ImageNet evaluation needs a 1000-class model`, {exit: EXIT.USAGE});
+    }
+    const entry = model.manifest.synthetic ? undefined : findEntry(catalogue, model.manifest.name);
+    const bar = filesProgress(flags.progress, 'eval', ' | top-1 {top1}%');
+    const interrupts = handleInterrupts(() => bar.stop(), 'interrupted: stopping the evaluation');
+    let report;
+    try {
+      report = await runEval(
+        {
+          dir: flags['imagenet-val'],
+          layout: flags.layout !== undefined && isLayoutName(flags.layout) ? (flags.layout as LayoutName) : undefined,
+          labelsFile: flags.labels,
+          realFile: flags.real,
+          onError: flags['on-error'] as OnError,
+          documented: entry ? {top1: entry.accuracy.top1, top5: entry.accuracy.top5} : undefined,
+          perImage: flags['per-image'],
+          onProgress: (done, total, top1) => {
+            bar.setTotal(total);
+            bar.update(done, {top1: top1.toFixed(2)});
+          },
+        },
+        pipelinePredictor({
+          model,
+          pipeline: {
+            batchSize: flags['batch-size'],
+            threads: flags.threads ?? defaultThreads(),
+            workers: flags.workers ?? defaultWorkers(),
+            resize: flags.resize as ResizeMode,
+            maxPixels: flags['max-pixels'],
+            topk: flags.topk,
+          },
+          signal: interrupts.signal,
+        }),
+      );
+    } catch (e) {
+      interrupts.dispose();
+      this.error((e as Error).message, {exit: e instanceof UsageError ? EXIT.USAGE : EXIT.FATAL});
+    }
+    interrupts.dispose();
+    if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
+    const withModel = {...report, model: {name: model.name, synthetic: model.manifest.synthetic, onnxSha256: model.manifest.onnxSha256, resize: flags.resize}};
+    if (flags.output) writeFileSync(flags.output, renderJson(withModel));
+    if (flags.json) process.stdout.write(renderJson(withModel));
+    else process.stdout.write(flags.markdown ? renderMarkdown(report) : renderText(report));
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The eval `Predictor` backed by the classify pipeline: the same decoding, preprocessing,
+ * batching and network as `lcnet classify`, so evaluation measures exactly what users get.
+ */
+
+import {runClassify, type LoadedModel, type PipelineOptions, type Progress} from '../pipeline/classify-run.js';
+import type {OutputRecord} from '../pipeline/output/record.js';
+import type {RecordWriter} from '../pipeline/output/writer.js';
+import type {WalkEntry} from '../pipeline/walk.js';
+import type {Predictor} from './run.js';
+
+export interface PipelinePredictorOptions {
+  model: LoadedModel;
+  pipeline: PipelineOptions;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export function pipelinePredictor(opts: PipelinePredictorOptions): Predictor {
+  return async (files, onResult) => {
+    // each file is addressed by its index, which the record carries back as its name
+    const entries = async function* (): AsyncGenerator<WalkEntry> {
+      for (let i = 0; i < files.length; i++) yield {kind: 'file', path: files[i]!, display: String(i)};
+    };
+    const sink: RecordWriter = {
+      format: 'jsonl',
+      write(records: OutputRecord[]) {
+        for (const r of records) {
+          const index = Number(r.file);
+          if ('error' in r) onResult(index, {error: r.error});
+          else onResult(index, {topk: r.predictions.map((p) => ({classId: p.class_id, score: p.score}))});
+        }
+      },
+      close() {},
+    };
+    await runClassify(entries(), opts.model, opts.pipeline, sink, {signal: opts.signal, onProgress: opts.onProgress});
+  };
+}

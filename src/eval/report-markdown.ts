@@ -1,0 +1,58 @@
+/**
+ * Markdown rendering of an EvalReport for documentation: a summary table comparing measured and
+ * documented accuracy, then the lowest-accuracy classes and the most frequent confusions.
+ */
+
+import {type EvalReport, fmtDiff, fmtPercent, shortName} from './report.js';
+
+/** Escapes the characters that would break a Markdown table cell. */
+function cell(s: string): string {
+  return s.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: readonly (readonly string[])[]): string[] {
+  return [
+    `| ${header.map(cell).join(' | ')} |`,
+    `|${align.map((a) => (a === 'r' ? '---:' : ':---')).join('|')}|`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ];
+}
+
+export function renderMarkdown(report: EvalReport): string {
+  const {dataset: d, metrics: m} = report;
+  const doc = m.documented;
+  const out: string[] = ['## ImageNet-1k evaluation', ''];
+  out.push(
+    `${m.n} images counted (${d.images} labelled, ${m.failed.length} failed and ${m.onError === 'wrong' ? 'counted wrong' : 'excluded'}), layout \`${d.layout}\`; ` +
+      `${d.unlabeledImages.length} unlabeled image(s), ${d.missingImages.length} label(s) without an image.`,
+    '',
+  );
+  const rows: string[][] = [
+    ['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '', m.difference ? fmtDiff(m.difference.top1) : ''],
+    [m.top5K === 5 ? 'top-5' : `top-${m.top5K} (as top-5)`, fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '', m.difference ? fmtDiff(m.difference.top5) : ''],
+    [`mean per-class top-1 (${m.classesPresent} classes)`, fmtPercent(m.meanPerClassTop1), '', ''],
+  ];
+  if (m.real) rows.push([`ReaL top-1 (${m.real.counted} images with ReaL labels)`, fmtPercent(m.real.top1), '', '']);
+  out.push(...table(['metric (%)', 'measured', 'documented', 'difference'], ['l', 'r', 'r', 'r'], rows));
+  if (m.worstClasses.length > 0) {
+    out.push('', '### Lowest top-1 classes', '');
+    out.push(
+      ...table(
+        ['class', 'name', 'images', 'correct', 'top-1 (%)'],
+        ['r', 'l', 'r', 'r', 'r'],
+        m.worstClasses.map((c) => [String(c.classId), shortName(c.name, c.classId), String(c.n), String(c.correct), fmtPercent(c.top1)]),
+      ),
+    );
+  }
+  if (m.confusions.length > 0) {
+    out.push('', '### Most frequent confusions', '');
+    out.push(
+      ...table(
+        ['count', 'true class', 'predicted class'],
+        ['r', 'l', 'l'],
+        m.confusions.map((c) => [String(c.count), `${c.trueClass} ${shortName(c.trueName, c.trueClass)}`, `${c.predicted} ${shortName(c.predictedName, c.predicted)}`]),
+      ),
+    );
+  }
+  return out.join('\n') + '\n';
+}

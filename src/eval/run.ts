@@ -1,0 +1,78 @@
+/**
+ * `runEval`: the whole `lcnet eval --imagenet-val DIR` except running the network. It reads the
+ * dataset, hands the labelled images to an injected predictor, collects its results (in any order,
+ * by index), reports progress with a running top-1, and returns the report. An image the predictor
+ * never answers for is recorded as failed ('no result from the predictor'), not skipped; a predictor
+ * that rejects, or reports an index twice or out of range, aborts the evaluation with that error.
+ */
+
+import type {LayoutName} from './dataset.js';
+import {loadDataset} from './detect.js';
+import {computeMetrics, type DocumentedAccuracy, type LabeledPrediction, type OnError, type Prediction} from './metrics.js';
+import {loadRealLabels} from './real.js';
+import {type EvalReport, REPORT_SCHEMA, summariseDataset} from './report.js';
+import {loadSynsets} from './synsets.js';
+
+/**
+ * Classifies `files`, calling `onResult(index, result)` once per file (index into `files`, any
+ * order) and resolving when all are done. `topk` is best first.
+ */
+export type Predictor = (files: string[], onResult: (index: number, r: Prediction) => void) => Promise<void>;
+
+export interface EvalOptions {
+  dir: string;
+  layout?: LayoutName;
+  labelsFile?: string;
+  /** ImageNet-ReaL `real.json` */
+  realFile?: string;
+  onError?: OnError;
+  /** the model's published accuracy, percent */
+  documented?: DocumentedAccuracy;
+  /** include every image's prediction in the report */
+  perImage?: boolean;
+  /** after each result: images done, total, running top-1 in percent (0 before anything counts) */
+  onProgress?: (done: number, total: number, runningTop1: number) => void;
+}
+
+export const NO_RESULT = 'no result from the predictor';
+
+export async function runEval(opts: EvalOptions, predict: Predictor): Promise<EvalReport> {
+  const synsets = await loadSynsets();
+  const numClasses = synsets.wnids.length;
+  const onError = opts.onError ?? 'wrong';
+  const dataset = await loadDataset({dir: opts.dir, layout: opts.layout, labelsFile: opts.labelsFile}, synsets);
+  const real = opts.realFile === undefined ? null : await loadRealLabels(opts.realFile, numClasses);
+
+  const items = dataset.items;
+  const results: (Prediction | undefined)[] = new Array(items.length);
+  let done = 0;
+  let counted = 0;
+  let correct = 0;
+  await predict(
+    items.map((it) => it.file),
+    (index, r) => {
+      if (!Number.isInteger(index) || index < 0 || index >= items.length) throw new Error(`predictor reported index ${index} of ${items.length} images`);
+      if (results[index] !== undefined) throw new Error(`predictor reported image ${index} (${items[index]!.relPath}) twice`);
+      results[index] = r;
+      done++;
+      if ('topk' in r || onError === 'wrong') {
+        counted++;
+        if ('topk' in r && r.topk[0]?.classId === items[index]!.label) correct++;
+      }
+      opts.onProgress?.(done, items.length, counted === 0 ? 0 : (100 * correct) / counted);
+    },
+  );
+
+  const labeled: LabeledPrediction[] = items.map((it, i) => ({relPath: it.relPath, label: it.label, prediction: results[i] ?? {error: NO_RESULT}}));
+  const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: synsets.names});
+  const report: EvalReport = {schema: REPORT_SCHEMA, dataset: summariseDataset(dataset), metrics};
+  if (opts.perImage) {
+    report.perImage = labeled.map((l) => ({
+      relPath: l.relPath,
+      label: l.label,
+      topk: 'topk' in l.prediction ? l.prediction.topk : null,
+      error: 'error' in l.prediction ? l.prediction.error : null,
+    }));
+  }
+  return report;
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import {readFileSync, writeFileSync} from 'node:fs';
+import {basename, join} from 'node:path';
+import type {EvalReport} from '../src/eval/index.js';
+import {runCli} from './support/cli.js';
+import {haveShared, link, makeTempDir, removeDir, sampleImages, SKIP_MESSAGE, wnidList, write} from './support/eval-fixtures.js';
+
+const MODEL = 'synthetic:PPLCNet_x0_25';
+
+describe('lcnet eval (end to end through the CLI)', function () {
+  this.timeout(120000);
+  let dir: string;
+
+  before(function () {
+    if (!haveShared()) {
+      console.log(`      (${SKIP_MESSAGE})`);
+      this.skip();
+    }
+    dir = makeTempDir('eval-cli');
+  });
+  after(() => dir && removeDir(dir));
+
+  it('gives identical predictions and metrics on two layouts of the same images, and writes JSON and Markdown', async () => {
+    const images = sampleImages();
+    const wnids = wnidList();
+    const flat = join(dir, 'flat');
+    const folders = join(dir, 'folders');
+    for (const img of images) {
+      await link(img.path, join(flat, img.name));
+      await link(img.path, join(folders, wnids[img.label]!, img.name.replace('.JPEG', '.jpeg')));
+    }
+    await write(join(flat, 'val.txt'), images.map((i) => `${i.name} ${i.label}`).join('\n') + '\n');
+
+    const reports: EvalReport[] = [];
+    for (const root of [flat, folders]) {
+      const out = join(dir, `${basename(root)}.json`);
+      const r = await runCli(['eval', '--imagenet-val', root, '-m', MODEL, '--per-image', '--output', out]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /top-1/);
+      assert.match(r.stderr, /SYNTHETIC/);
+      reports.push(JSON.parse(readFileSync(out, 'utf8')) as EvalReport);
+    }
+    const [a, b] = reports as [EvalReport, EvalReport];
+    assert.equal(a.dataset.layout, 'caffe');
+    assert.equal(b.dataset.layout, 'imagefolder');
+    assert.equal(a.metrics.n, 100);
+    assert.deepEqual(a.metrics, b.metrics);
+    const byName = (rep: EvalReport) => new Map(rep.perImage!.map((p) => [basename(p.relPath).toUpperCase(), p]));
+    const pa = byName(a);
+    const pb = byName(b);
+    assert.equal(pa.size, 100);
+    for (const [name, p] of pa) assert.deepEqual(pb.get(name)!.topk, p.topk, name);
+    // top-1 in the report is what the per-image predictions say
+    const correct = a.perImage!.filter((p) => p.topk![0]!.classId === p.label).length;
+    assert.equal(a.metrics.top1, correct);
+
+    const md = await runCli(['eval', '--imagenet-val', flat, '-m', MODEL, '--markdown', '--batch-size', '4']);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^\|.*top-1.*\|/m);
+  });
+
+  it('reports a non-ImageNet model and an unrecognisable folder as usage errors', async () => {
+    const empty = makeTempDir('eval-empty');
+    writeFileSync(join(empty, 'readme.txt'), 'nothing here');
+    const r = await runCli(['eval', '--imagenet-val', empty, '-m', MODEL]);
+    assert.equal(r.code, 2, r.stderr);
+    const t = await runCli(['eval', '--imagenet-val', empty, '-m', 'synthetic:PP-LCNet_x0_25_textline_ori']);
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /needs a 1000-class model/);
+    removeDir(empty);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The three renderings of an evaluation report: fixed-width console text, Markdown tables, and
+ * the full JSON; including a report over zero images (n/a, never NaN).
+ */
+
+import assert from 'node:assert/strict';
+import {computeMetrics, type LabeledPrediction} from '../src/eval/metrics.js';
+import {type EvalReport, REPORT_SCHEMA} from '../src/eval/report.js';
+import {renderJson} from '../src/eval/report-json.js';
+import {renderMarkdown} from '../src/eval/report-markdown.js';
+import {renderText} from '../src/eval/report-text.js';
+
+const names = ['tench, Tinca tinca', 'goldfish, Carassius auratus', 'a | piped name'];
+
+function report(results: LabeledPrediction[], extra: Partial<EvalReport> = {}): EvalReport {
+  return {
+    schema: REPORT_SCHEMA,
+    dataset: {
+      root: '/data/val',
+      layout: 'caffe',
+      labelSource: '/data/val/val.txt',
+      images: results.length,
+      unlabeledImages: ['stray.jpg'],
+      missingImages: ['gone.JPEG'],
+      unknownFolders: [],
+      notes: ['labels: /data/val/val.txt (4 entries)'],
+    },
+    metrics: computeMetrics(results, {numClasses: 3, documented: {top1: 50, top5: null}, classNames: names, real: [[0], [], [2]]}),
+    ...extra,
+  };
+}
+
+const results: LabeledPrediction[] = [
+  {relPath: 'ILSVRC2012_val_00000001.JPEG', label: 0, prediction: {topk: [{classId: 0, score: 0.9}, {classId: 1, score: 0.1}]}},
+  {relPath: 'ILSVRC2012_val_00000002.JPEG', label: 1, prediction: {topk: [{classId: 2, score: 0.6}, {classId: 1, score: 0.4}]}},
+  {relPath: 'ILSVRC2012_val_00000003.JPEG', label: 2, prediction: {error: 'truncated JPEG'}},
+];
+
+describe('eval report rendering', () => {
+  it('renders aligned plain text with the comparison, classes, confusions, failures and notes', () => {
+    const text = renderText(report(results));
+    assert.ok(!/\x1b/.test(text), 'no terminal control codes');
+    const lines = text.split('\n');
+    const header = lines.find((l) => l.startsWith('metric'))!;
+    const top1 = lines.find((l) => l.startsWith('top-1'))!;
+    assert.ok(top1.includes('33.33') && top1.includes('50.00') && top1.includes('-16.67'), top1);
+    assert.equal(top1.indexOf('33.33') + 5, header.indexOf('measured') + 'measured'.length, 'measured column right-aligned under its header');
+    assert.ok(lines.some((l) => l.startsWith('top-3 (as top-5)')), 'k is shown when there are fewer than 5 classes');
+    assert.ok(lines.some((l) => /^ReaL top-1\s+50\.00/.test(l)));
+    assert.ok(text.includes('1 failed (counted wrong)'));
+    assert.ok(text.includes('ILSVRC2012_val_00000003.JPEG: truncated JPEG'));
+    assert.ok(lines.some((l) => /^\s+1\s+1 goldfish\s+2 a \| piped name$/.test(l)), 'confusion row with short names');
+    assert.ok(text.includes('unlabeled   1  stray.jpg'));
+    assert.ok(text.includes('missing     1  gone.JPEG'));
+    assert.ok(text.includes('labels: /data/val/val.txt (4 entries)'));
+  });
+
+  it('renders Markdown tables with escaped cells', () => {
+    const md = renderMarkdown(report(results));
+    assert.ok(md.startsWith('## ImageNet-1k evaluation\n'));
+    assert.ok(md.includes('| metric (%) | measured | documented | difference |\n|:---|---:|---:|---:|\n| top-1 | 33.33 | 50.00 | -16.67 |'));
+    assert.ok(md.includes('| 1 | 1 goldfish | 2 a \\| piped name |'));
+    assert.ok(md.includes('| ReaL top-1 (2 images with ReaL labels) | 50.00 |  |  |'));
+  });
+
+  it('renders the whole report as JSON, per-image results included when present', () => {
+    const r = report(results, {perImage: [{relPath: 'ILSVRC2012_val_00000003.JPEG', label: 2, topk: null, error: 'truncated JPEG'}]});
+    const json = renderJson(r);
+    assert.ok(json.endsWith('}\n'));
+    assert.deepEqual(JSON.parse(json), r);
+  });
+
+  it('renders a report over zero images as n/a without NaN', () => {
+    const empty = report([]);
+    for (const out of [renderText(empty), renderMarkdown(empty), renderJson(empty)]) assert.ok(!out.includes('NaN'));
+    assert.ok(renderText(empty).split('\n').some((l) => /^top-1\s+n\/a\s+50\.00\s+n\/a$/.test(l)));
+    assert.equal(JSON.parse(renderJson(empty)).metrics.top1, null);
+  });
+});
