@@ -1,0 +1,55 @@
+/**
+ * Shared helpers of the Paddle conversion tests: where ../shared is, running an ONNX model on a
+ * batch with onnxruntime-node, and comparing outputs.
+ */
+
+import {existsSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import * as ort from 'onnxruntime-node';
+import {encodeModel} from '../../src/onnx/encode.js';
+import type {OnnxGraph} from '../../src/onnx/graph.js';
+
+/** ../shared beside the repository (this file runs as dist/test/support/paddle-fixtures.js). */
+export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
+
+/** Skips the calling test when a ../shared path is missing. */
+export function requireShared(ctx: Mocha.Context, relative: string): string {
+  const path = SHARED + relative;
+  if (!existsSync(path)) {
+    console.log(`      skipped: ${path} is missing (the read-only ../shared data folder is not beside the repository)`);
+    ctx.skip();
+  }
+  return path;
+}
+
+/** Runs `onnx` on an NCHW float32 batch and returns its `probs` output. */
+export async function runProbs(onnx: Uint8Array, input: Float32Array, dims: number[]): Promise<{data: Float32Array; dims: readonly number[]}> {
+  const session = await ort.InferenceSession.create(onnx, {intraOpNumThreads: 2});
+  try {
+    const out = await session.run({x: new ort.Tensor('float32', input, dims)});
+    const probs = out.probs;
+    if (!probs) throw new Error('model has no probs output');
+    return {data: probs.data as Float32Array, dims: probs.dims};
+  } finally {
+    await session.release();
+  }
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+/**
+ * The model without its final softmax: `probs` then carries the logits, which show differences
+ * that a saturated softmax hides. The graph is changed in place.
+ */
+export function logitsModel(graph: OnnxGraph): Uint8Array {
+  const softmax = graph.nodes.find((n) => n.op === 'Softmax' && n.outputs.includes('probs'));
+  if (!softmax) throw new Error('the graph does not end in a softmax named probs');
+  softmax.op = 'Identity';
+  softmax.attrs = {};
+  return encodeModel(graph, {producer: 'lcnet-test', producerVersion: '0', metadata: {}});
+}
