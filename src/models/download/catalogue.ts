@@ -1,0 +1,145 @@
+/**
+ * The catalogue of official PP-LCNet archives (`models/catalogue.json`): typed loading with
+ * validation, lookup by name (exact, then case-insensitive) and the default model.
+ * `LCNET_CATALOGUE` may point at another file of the same form, e.g. one listing an internal mirror.
+ */
+
+import {readFileSync} from 'node:fs';
+import type {PreprocessSpec} from '../manifest.js';
+import {CATALOGUE_FILE} from '../paths.js';
+
+export interface CatalogueEntry {
+  name: string;
+  /** paddle2: PaddleClas ProgramDesc (.pdmodel); paddle3: PaddleX PIR JSON (.json) + inference.yml */
+  format: 'paddle2' | 'paddle3';
+  /** archive addresses, tried in order */
+  urls: string[];
+  task: string;
+  /** network input [height, width] */
+  inputSize: [number, number];
+  preprocess: PreprocessSpec;
+  /** where class names come from: lcnet's ImageNet list or the archive's inference.yml */
+  labels: 'imagenet1k' | 'inference.yml';
+  accuracy: {top1: number | null; top5: number | null; dataset: string | null; source: string | null};
+  paramsM: number | null;
+  flopsM: number | null;
+  note?: string;
+}
+
+export interface Catalogue {
+  default: string;
+  models: CatalogueEntry[];
+  /** file it was read from */
+  path: string;
+}
+
+export function defaultCataloguePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LCNET_CATALOGUE || CATALOGUE_FILE;
+}
+
+function fail(path: string, where: string, what: string): never {
+  throw new Error(`${path}: ${where}: ${what}`);
+}
+
+function isNumberOrNull(v: unknown): v is number | null {
+  return v === null || (typeof v === 'number' && Number.isFinite(v));
+}
+
+function isStringOrNull(v: unknown): v is string | null {
+  return v === null || typeof v === 'string';
+}
+
+function isTriple(v: unknown): v is [number, number, number] {
+  return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+}
+
+function isPositiveInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0;
+}
+
+function checkPreprocess(p: unknown, path: string, where: string): PreprocessSpec {
+  const o = p as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object') fail(path, where, 'preprocess must be an object');
+  const r = o.resize as Record<string, unknown> | undefined;
+  const resizeOk =
+    !!r && ((r.kind === 'short' && isPositiveInt(r.size)) || (r.kind === 'stretch' && isPositiveInt(r.width) && isPositiveInt(r.height)));
+  if (!resizeOk) fail(path, where, "preprocess.resize must be {kind:'short',size} or {kind:'stretch',width,height}");
+  const c = o.crop as Record<string, unknown> | null | undefined;
+  if (c !== null && !(c && isPositiveInt(c.width) && isPositiveInt(c.height))) fail(path, where, 'preprocess.crop must be {width,height} or null');
+  if (typeof o.scale !== 'number' || !(o.scale > 0)) fail(path, where, 'preprocess.scale must be a positive number');
+  if (!isTriple(o.mean) || !isTriple(o.std)) fail(path, where, 'preprocess.mean and .std must be three numbers');
+  if (o.channels !== 'rgb' && o.channels !== 'bgr') fail(path, where, "preprocess.channels must be 'rgb' or 'bgr'");
+  return o as unknown as PreprocessSpec;
+}
+
+function checkEntry(e: unknown, i: number, path: string): CatalogueEntry {
+  const o = e as Record<string, unknown> | null;
+  const where = `models[${i}]`;
+  if (!o || typeof o !== 'object') fail(path, where, 'must be an object');
+  if (typeof o.name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(o.name)) fail(path, where, 'name must be a model name');
+  const at = `${where} (${o.name})`;
+  if (o.format !== 'paddle2' && o.format !== 'paddle3') fail(path, at, "format must be 'paddle2' or 'paddle3'");
+  if (!Array.isArray(o.urls) || o.urls.length === 0 || !o.urls.every((u) => typeof u === 'string' && /^(https?|file):\/\//.test(u))) {
+    fail(path, at, 'urls must be a non-empty list of http(s) or file addresses');
+  }
+  if (typeof o.task !== 'string' || o.task === '') fail(path, at, 'task must be a string');
+  if (!Array.isArray(o.inputSize) || o.inputSize.length !== 2 || !o.inputSize.every(isPositiveInt)) fail(path, at, 'inputSize must be [height, width]');
+  checkPreprocess(o.preprocess, path, at);
+  if (o.labels !== 'imagenet1k' && o.labels !== 'inference.yml') fail(path, at, "labels must be 'imagenet1k' or 'inference.yml'");
+  const a = o.accuracy as Record<string, unknown> | undefined;
+  if (!a || !isNumberOrNull(a.top1) || !isNumberOrNull(a.top5) || !isStringOrNull(a.dataset) || !isStringOrNull(a.source)) {
+    fail(path, at, 'accuracy must be {top1, top5, dataset, source} (values may be null)');
+  }
+  if (!isNumberOrNull(o.paramsM) || !isNumberOrNull(o.flopsM)) fail(path, at, 'paramsM and flopsM must be numbers or null');
+  if (o.note !== undefined && typeof o.note !== 'string') fail(path, at, 'note must be a string');
+  return o as unknown as CatalogueEntry;
+}
+
+/** Validates parsed catalogue JSON; `path` is used in error messages. */
+export function parseCatalogue(json: unknown, path: string): Catalogue {
+  const o = json as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object' || !Array.isArray(o.models)) fail(path, 'top level', 'must be an object with a models list');
+  const models = o.models.map((e, i) => checkEntry(e, i, path));
+  const seen = new Set<string>();
+  for (const m of models) {
+    const key = m.name.toLowerCase();
+    if (seen.has(key)) fail(path, m.name, 'listed twice (names are compared case-insensitively)');
+    seen.add(key);
+  }
+  if (typeof o.default !== 'string' || !models.some((m) => m.name === o.default)) fail(path, 'default', 'must name a listed model');
+  return {default: o.default, models, path};
+}
+
+const loaded = new Map<string, Catalogue>();
+
+/** Reads and validates the catalogue (cached per path). */
+export function loadCatalogue(path: string = defaultCataloguePath()): Catalogue {
+  const hit = loaded.get(path);
+  if (hit) return hit;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read the model catalogue ${path}: ${(e as Error).message}`);
+  }
+  const cat = parseCatalogue(json, path);
+  loaded.set(path, cat);
+  return cat;
+}
+
+/** The entry called `name`: an exact match, else the only case-insensitive match. */
+export function findEntry(cat: Catalogue, name: string): CatalogueEntry | undefined {
+  return cat.models.find((m) => m.name === name) ?? cat.models.find((m) => m.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Catalogue names that look like `name` (same letters and digits ignoring case and separators). */
+export function similarNames(cat: Catalogue, name: string): string[] {
+  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const want = squash(name);
+  if (want === '') return [];
+  return cat.models.map((m) => m.name).filter((n) => squash(n) === want || squash(n).includes(want) || want.includes(squash(n)));
+}
+
+export function defaultModelName(cat: Catalogue = loadCatalogue()): string {
+  return cat.default;
+}

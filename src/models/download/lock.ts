@@ -1,0 +1,173 @@
+/**
+ * Inter-process lock files: created with O_EXCL and holding the owner's pid, host, start time
+ * and a random token. A lock whose owner is a dead process on this host is stale and is broken
+ * (under a short-lived second lock, so two waiters never both break it and delete a fresh lock).
+ * Waiters poll until the lock is free or their timeout passes.
+ */
+
+import {randomBytes} from 'node:crypto';
+import {hostname} from 'node:os';
+import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises';
+import {dirname, join} from 'node:path';
+import {FatalError} from '../../cli/exit-codes.js';
+import {sleep} from './backoff.js';
+import {lcnetHome} from '../store.js';
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  createdAt: string;
+  token: string;
+}
+
+export interface LockOptions {
+  timeoutMs: number;
+  /** poll interval while waiting, ms (default 100) */
+  pollMs?: number;
+  signal?: AbortSignal;
+  /** called once when the lock is busy and the caller starts waiting */
+  onWait?: (owner: LockOwner | null) => void;
+}
+
+export interface HeldLock {
+  path: string;
+  release(): Promise<void>;
+}
+
+/** A break-lock older than this belongs to a process that died while breaking a stale lock. */
+const BREAK_STALE_MS = 10_000;
+/** An unreadable lock file older than this was left half-written by a process that died. */
+const UNREADABLE_STALE_MS = 10_000;
+
+export class LockTimeoutError extends FatalError {}
+
+/** `$LCNET_HOME/locks/<name>.lock` */
+export function lockPath(name: string, home = lcnetHome()): string {
+  return join(home, 'locks', `${name}.lock`);
+}
+
+/** Whether a process with this pid exists (on this host). */
+export function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | null> {
+  try {
+    const o = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+async function ageMs(path: string): Promise<number | null> {
+  try {
+    return Date.now() - (await stat(path)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
+
+async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
+  try {
+    const fh = await open(path, 'wx');
+    try {
+      await fh.writeFile(JSON.stringify(owner) + '\n');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
+  }
+}
+
+async function unlinkQuiet(path: string): Promise<void> {
+  await unlink(path).catch((e: NodeJS.ErrnoException) => {
+    if (e.code !== 'ENOENT') throw e;
+  });
+}
+
+/** Whether the lock file at `path` (owned by `owner`, null if unreadable) is stale. */
+async function isStale(path: string, owner: LockOwner | null): Promise<boolean> {
+  if (owner === null) {
+    const age = await ageMs(path);
+    return age !== null && age > UNREADABLE_STALE_MS;
+  }
+  return owner.host === hostname() && !pidAlive(owner.pid);
+}
+
+/**
+ * Removes the stale lock at `path` if it still is the one we judged stale (same token, or
+ * still unreadable), holding `path.break` so no other process breaks it at the same time.
+ */
+async function breakStale(path: string, stale: LockOwner | null): Promise<void> {
+  const breaker = `${path}.break`;
+  const me: LockOwner = {pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  if (!(await tryCreate(breaker, me))) {
+    const age = await ageMs(breaker);
+    if (age !== null && age > BREAK_STALE_MS) await unlinkQuiet(breaker);
+    return;
+  }
+  try {
+    const now = await readOwner(path);
+    const same = stale === null ? now === null : now?.token === stale.token;
+    if (same && (await isStale(path, now))) await unlinkQuiet(path);
+  } finally {
+    await unlinkQuiet(breaker);
+  }
+}
+
+/** Takes the lock at `path`, waiting for a live owner to finish and breaking a dead owner's lock. */
+export async function acquireLock(path: string, opts: LockOptions): Promise<HeldLock> {
+  await mkdir(dirname(path), {recursive: true});
+  const me: LockOwner = {pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  const deadline = Date.now() + opts.timeoutMs;
+  let told = false;
+  for (;;) {
+    if (await tryCreate(path, me)) {
+      return {
+        path,
+        release: async () => {
+          const now = await readOwner(path);
+          if (now?.token === me.token) await unlinkQuiet(path);
+        },
+      };
+    }
+    const owner = await readOwner(path);
+    if (await isStale(path, owner)) {
+      await breakStale(path, owner);
+      continue;
+    }
+    if (!told) {
+      told = true;
+      opts.onWait?.(owner);
+    }
+    if (Date.now() >= deadline) {
+      const who = owner ? `process ${owner.pid} on ${owner.host} (since ${owner.createdAt})` : 'another process';
+      throw new LockTimeoutError(
+        `${who} still holds ${path} after ${Math.round(opts.timeoutMs / 1000)}s (LCNET_LOCK_TIMEOUT); if no lcnet process is running, delete that file`,
+      );
+    }
+    const poll = opts.pollMs ?? 100;
+    await sleep(Math.min(Math.max(0, deadline - Date.now()), poll * (0.75 + 0.5 * Math.random())), opts.signal);
+  }
+}
+
+/** Runs `fn` while holding the lock at `path`. */
+export async function withLock<T>(path: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {
+  const lock = await acquireLock(path, opts);
+  try {
+    return await fn();
+  } finally {
+    await lock.release();
+  }
+}

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
+import {hostname, tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {acquireLock, LockTimeoutError, pidAlive, withLock} from '../src/models/download/lock.js';
+
+function deadPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'});
+  return Number(child.stdout);
+}
+
+describe('download: lock files', () => {
+  let dir: string;
+  let path: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lcnet-lock-'));
+    path = join(dir, 'locks', 'model.x.lock');
+  });
+  afterEach(() => rmSync(dir, {recursive: true, force: true}));
+
+  const plant = (owner: object) => {
+    mkdirSync(join(dir, 'locks'), {recursive: true});
+    writeFileSync(path, JSON.stringify(owner));
+  };
+
+  it('writes pid, host and time, and removes the file on release', async () => {
+    const lock = await acquireLock(path, {timeoutMs: 1000});
+    const owner = JSON.parse(readFileSync(path, 'utf8'));
+    assert.equal(owner.pid, process.pid);
+    assert.equal(owner.host, hostname());
+    assert.ok(Date.parse(owner.createdAt) <= Date.now());
+    await lock.release();
+    assert.equal(existsSync(path), false);
+  });
+
+  it('makes a second taker wait until the first releases', async () => {
+    const order: string[] = [];
+    const first = await acquireLock(path, {timeoutMs: 1000});
+    let waited = false;
+    const second = withLock(path, {timeoutMs: 2000, pollMs: 10, onWait: () => (waited = true)}, async () => {
+      order.push('second');
+    });
+    await new Promise((r) => setTimeout(r, 80));
+    order.push('first done');
+    await first.release();
+    await second;
+    assert.equal(waited, true);
+    assert.deepEqual(order, ['first done', 'second']);
+  });
+
+  it('breaks a lock left by a dead process on this host', async () => {
+    const pid = deadPid();
+    assert.equal(pidAlive(pid), false);
+    plant({pid, host: hostname(), createdAt: new Date(0).toISOString(), token: 'old'});
+    const lock = await acquireLock(path, {timeoutMs: 500});
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
+    await lock.release();
+  });
+
+  it('breaks an unreadable lock file once it is old, not while it is fresh', async () => {
+    plant({});
+    writeFileSync(path, '');
+    await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
+    const old = (Date.now() - 60_000) / 1000;
+    utimesSync(path, old, old);
+    const lock = await acquireLock(path, {timeoutMs: 500});
+    await lock.release();
+  });
+
+  it('times out on a live owner with a message naming it and the file', async () => {
+    plant({pid: process.pid, host: hostname(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
+    await assert.rejects(acquireLock(path, {timeoutMs: 120, pollMs: 10}), (e: unknown) => {
+      assert.ok(e instanceof LockTimeoutError);
+      assert.match(e.message, new RegExp(`process ${process.pid} on .* still holds .*model\\.x\\.lock`));
+      assert.match(e.message, /delete that file/);
+      return true;
+    });
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'someone-else');
+  });
+
+  it('never breaks a lock owned by another host', async () => {
+    plant({pid: deadPid(), host: `not-${hostname()}`, createdAt: '2025-01-01T00:00:00.000Z', token: 'remote'});
+    await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'remote');
+  });
+
+  it('does not delete a lock it no longer owns', async () => {
+    const lock = await acquireLock(path, {timeoutMs: 500});
+    writeFileSync(path, JSON.stringify({pid: process.pid, host: hostname(), createdAt: '', token: 'new-owner'}));
+    await lock.release();
+    assert.equal(existsSync(path), true);
+  });
+});

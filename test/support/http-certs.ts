@@ -1,0 +1,23 @@
+/**
+ * A self-signed certificate for 127.0.0.1 / localhost (EC P-256, valid 2000-2100), made for these
+ * tests with openssl; the tests trust it explicitly through the fetcher's `ca` option.
+ */
+
+export const TEST_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgRUPwqzjhnpUuJcNB
+c0XSA/Wws/FC7yR63kUYRr/uDK+hRANCAATuiahyxFGro9CJ70b/08D1E5zCI2Jo
+iiioj3/Al075lp+cNeTacnFTVS9ARK81hG56LIANM0fm/Yv/uV/GECmN
+-----END PRIVATE KEY-----
+`;
+
+export const TEST_CERT = `-----BEGIN CERTIFICATE-----
+MIIBajCCAQ+gAwIBAgIBATAKBggqhkjOPQQDAjAVMRMwEQYDVQQDDApsY25ldC10
+ZXN0MCAXDTAwMDEwMTAwMDAwMFoYDzIxMDAwMTAxMDAwMDAwWjAVMRMwEQYDVQQD
+DApsY25ldC10ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE7omocsRRq6PQ
+ie9G/9PA9ROcwiNiaIooqI9/wJdO+ZafnDXk2nJxU1UvQESvNYRueiyADTNH5v2L
+/7lfxhApjaNOMEwwDwYDVR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABggls
+b2NhbGhvc3QwHQYDVR0OBBYEFLGyks6nUb6A/4Nlr8x6q+bBPxdnMAoGCCqGSM49
+BAMCA0kAMEYCIQCHQTsm/i2az+SPsIHlPgPyupEaMGa4ex8vMRRNihkopQIhALLo
+aqmgk0Y17Luy7jP/BraI2Z2F6puQrDWJq3nfTVsj
+-----END CERTIFICATE-----
+`;
