@@ -7,7 +7,7 @@ import {parseCsv} from '../src/pipeline/output/csv.js';
 import type {OutputRecord, PredictionRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage, writeBadInputs} from './support/images.js';
-import {skipWithoutShared, VAL_SAMPLE_DIR} from './support/shared-data.js';
+import {ROOT, skipWithoutShared, VAL_SAMPLE_DIR} from './support/shared-data.js';
 
 const MODEL = 'synthetic:PPLCNet_x0_25';
 const jsonl = (text: string) => text.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as OutputRecord);
@@ -179,6 +179,18 @@ describe('lcnet classify (end to end through the CLI)', function () {
     const c = await runCli(['classify', image, '-m', onnx, '--labels', wrong]);
     assert.equal(c.code, 3);
     assert.match(c.stderr, /has 2 labels but the model has 10 classes/);
+  });
+
+  it('without network, a missing default model fails with advice naming lcnet download --from', async () => {
+    const catalogue = JSON.parse(readFileSync(join(ROOT, 'models', 'catalogue.json'), 'utf8')) as {default: string; models: {name: string; urls: string[]}[]};
+    for (const m of catalogue.models) m.urls = ['http://127.0.0.1:9/unreachable.tar'];
+    const path = join(dir, 'offline-catalogue.json');
+    writeFileSync(path, JSON.stringify(catalogue));
+    const r = await runCli(['classify', join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000001.JPEG')], {env: {LCNET_CATALOGUE: path, LCNET_DOWNLOAD_RETRIES: '0'}});
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(catalogue.default));
+    assert.match(r.stderr, /lcnet download .*--from/);
+    assert.equal(r.stdout, '');
   });
 
   it('reports usage errors with exit 2 and a missing model with exit 3', async () => {

@@ -19,3 +19,9 @@ export class UsageError extends Error {
 export class FatalError extends Error {
   readonly exitCode = EXIT.FATAL;
 }
+
+/** The exit code an error asks for (UsageError, FatalError), else FATAL. */
+export function exitCodeOf(e: unknown): number {
+  const code = (e as {exitCode?: unknown} | null)?.exitCode;
+  return typeof code === 'number' ? code : EXIT.FATAL;
+}

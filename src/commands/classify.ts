@@ -1,11 +1,12 @@
 import {Args, Command, Flags} from '@oclif/core';
 import {filesProgress} from '../cli/files-progress.js';
-import {EXIT} from '../cli/exit-codes.js';
+import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {inShard, parseShard} from '../cli/shard.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
-import {ModelNotFoundError, resolveModel} from '../models/resolve.js';
+import {ensureModel} from '../models/download/ensure.js';
+import {resolveModel} from '../models/resolve.js';
 import {runClassify} from '../pipeline/classify-run.js';
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {openOutput} from '../pipeline/output/writer.js';
@@ -70,9 +71,10 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         spec: flags.model ?? loadCatalogue().default,
         labelsFile: flags.labels,
         overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
+        download: async (name) => void (await ensureModel(name, {progress: flags.progress})),
       });
     } catch (e) {
-      this.error((e as Error).message, {exit: e instanceof ModelNotFoundError ? EXIT.FATAL : EXIT.FATAL});
+      this.error((e as Error).message, {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
 

@@ -1,12 +1,13 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
-import {EXIT, UsageError} from '../cli/exit-codes.js';
+import {EXIT, exitCodeOf, UsageError} from '../cli/exit-codes.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
+import {ensureModel} from '../models/download/ensure.js';
 import {resolveModel} from '../models/resolve.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 
@@ -48,9 +49,13 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     const catalogue = loadCatalogue();
     let model;
     try {
-      model = await resolveModel({spec: flags.model ?? catalogue.default, overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch}});
+      model = await resolveModel({
+        spec: flags.model ?? catalogue.default,
+        overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
+        download: async (name) => void (await ensureModel(name, {progress: flags.progress})),
+      });
     } catch (e) {
-      this.error((e as Error).message, {exit: EXIT.FATAL});
+      this.error((e as Error).message, {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
     if (model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000) {

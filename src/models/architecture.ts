@@ -18,6 +18,11 @@ export interface LCNetConfig {
   /** the 1x1 conv to `classExpand` channels before the classifier (PaddleClas `use_last_conv`) */
   useLastConv: boolean;
   classExpand: number;
+  /**
+   * dropout after the last conv, PaddleClas `Dropout(p, mode="downscale_in_infer")`: at inference
+   * it scales the features by 1 - p (0.2 in every official model); only present with the last conv
+   */
+  dropout: number;
 }
 
 /** PaddleClas NET_CONFIG: [kernel, in, out, stride, SE] per block, channels before scaling. */
@@ -71,6 +76,7 @@ export function imagenetConfig(scale: number, classCount = 1000, inputSize: [num
     ],
     useLastConv: true,
     classExpand: 1280,
+    dropout: 0.2,
   };
 }
 
@@ -89,6 +95,7 @@ export function textlineConfig(scale: number): LCNetConfig {
     ],
     useLastConv: false,
     classExpand: 1280,
+    dropout: 0.2,
   };
 }
 
@@ -146,6 +153,12 @@ export interface SoftmaxLayer {
   kind: 'softmax';
 }
 
+/** Dropout in downscale_in_infer mode: multiplies by 1 - p at inference. */
+export interface DropoutLayer {
+  kind: 'dropout';
+  p: number;
+}
+
 export type Layer =
   | ConvLayer
   | BatchNormLayer
@@ -154,6 +167,7 @@ export type Layer =
   | PoolLayer
   | FlattenLayer
   | LinearLayer
+  | DropoutLayer
   | SoftmaxLayer;
 
 export interface Parameter {
@@ -218,6 +232,7 @@ export function expandLayers(cfg: LCNetConfig): Layer[] {
   layers.push({kind: 'globalpool'});
   if (cfg.useLastConv) {
     layers.push(conv(features, cfg.classExpand, 1, [1, 1], 1, false), hardswish);
+    if (cfg.dropout > 0) layers.push({kind: 'dropout', p: cfg.dropout});
     features = cfg.classExpand;
   }
   layers.push({kind: 'flatten'});

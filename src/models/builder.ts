@@ -100,6 +100,8 @@ export function buildLCNet(opts: BuildOptions): BuiltModel {
       }
       case 'globalpool':
         return graph.node('GlobalAveragePool', [x]);
+      case 'dropout':
+        return graph.node('Mul', [x, graph.initializer(graph.fresh('dropout_keep'), [], Float32Array.of(1 - l.p))]);
       case 'flatten':
         return graph.node('Flatten', [x], {axis: attr.int(1)});
       case 'linear':

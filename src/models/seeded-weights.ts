@@ -215,6 +215,12 @@ export function seededWeights(layers: Layer[], seed: number): WeightMap {
         x = out;
         break;
       }
+      case 'dropout':
+        for (let c = 0; c < x.mean.length; c++) {
+          x.mean[c] = x.mean[c]! * (1 - l.p);
+          x.variance[c] = x.variance[c]! * (1 - l.p) ** 2;
+        }
+        break;
       case 'linear':
         linear(l, x);
         break;

@@ -47,7 +47,16 @@ export interface StageTimes {
   preprocessMs: number;
   inferMs: number;
   postprocessMs: number;
+  /** main-thread milliseconds spent waiting for a batch to be decoded */
+  waitMs: number;
   batches: number;
+}
+
+export interface BatchDone {
+  images: number;
+  /** from the first file of the batch being handed to a decoder to its records being written */
+  latencyMs: number;
+  inferMs: number;
 }
 
 export interface RunSummary {
@@ -71,6 +80,7 @@ interface PendingItem {
 interface Batch {
   buffer: number;
   items: PendingItem[];
+  startedAt: number;
 }
 
 /** Number of batch buffers in the ring: one in the network, the rest being filled. */
@@ -81,7 +91,7 @@ export async function runClassify(
   model: LoadedModel,
   opts: PipelineOptions,
   writer: RecordWriter,
-  hooks: {onProgress?: (p: Progress) => void; signal?: AbortSignal} = {},
+  hooks: {onProgress?: (p: Progress) => void; onBatch?: (b: BatchDone) => void; signal?: AbortSignal} = {},
 ): Promise<RunSummary> {
   const m = model.manifest;
   const [height, width] = preprocessOutputSize(m.preprocess);
@@ -91,7 +101,7 @@ export async function runClassify(
   const views = buffers.map((b) => new Float32Array(b));
   const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: 4, buffers}, opts.workers);
 
-  const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, batches: 0};
+  const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0};
   const progress: Progress = {done: 0, failed: 0};
   const started = performance.now();
   const iterator = entries[Symbol.asyncIterator]();
@@ -102,7 +112,7 @@ export async function runClassify(
   /** Takes entries until `batchSize` images are in the batch (missing paths ride along). */
   const nextBatch = async (): Promise<Batch | null> => {
     const buffer = free.shift()!;
-    const batch: Batch = {buffer, items: []};
+    const batch: Batch = {buffer, items: [], startedAt: performance.now()};
     let images = 0;
     while (images < opts.batchSize && !hooks.signal?.aborted) {
       const next = await iterator.next();
@@ -136,13 +146,17 @@ export async function runClassify(
       }
       const batch = queue.shift();
       if (!batch) break;
+      const waitStart = performance.now();
       const results = await Promise.all(batch.items.map((it) => it.result));
+      stages.waitMs += performance.now() - waitStart;
       const count = batch.items.reduce((n, it) => (it.slot === undefined ? n : n + 1), 0);
       let output: {values: Float32Array; classes: number} | null = null;
+      let inferMs = 0;
       if (results.some((r) => r?.ok)) {
         const t = performance.now();
         output = await session.run(views[batch.buffer]!, count, height, width);
-        stages.inferMs += performance.now() - t;
+        inferMs = performance.now() - t;
+        stages.inferMs += inferMs;
         stages.batches++;
       }
       const t = performance.now();
@@ -164,6 +178,7 @@ export async function runClassify(
         progress.done++;
         if ('error' in r) progress.failed++;
       }
+      hooks.onBatch?.({images: records.length, latencyMs: performance.now() - batch.startedAt, inferMs});
       hooks.onProgress?.(progress);
     }
   } finally {

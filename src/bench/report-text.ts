@@ -1,0 +1,40 @@
+/** The bench report as a console table. */
+
+import type {BenchReport} from './sweep.js';
+
+const fmt = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
+
+export function renderBenchText(r: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(`lcnet bench: ${r.model.name}${r.model.synthetic ? ' (SYNTHETIC weights: speed is representative, predictions are not)' : ''}`);
+  lines.push(
+    `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${r.images.count} real images (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${r.machine.cores} cores, Node ${r.machine.node}`,
+  );
+  lines.push('');
+  const head = ['threads', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS'];
+  const rows = r.configs.map((c) => [
+    String(c.threads),
+    String(c.batchSize),
+    fmt(c.imagesPerSecond, 1),
+    fmt(c.latencyMs.p50, 1),
+    fmt(c.latencyMs.p90, 1),
+    fmt(c.latencyMs.p99, 1),
+    fmt(c.latencyMs.max, 1),
+    fmt(c.stageCpuMsPerImage.read),
+    fmt(c.stageCpuMsPerImage.preprocess),
+    fmt(c.stageCpuMsPerImage.infer),
+    fmt(c.stageCpuMsPerImage.postprocess),
+    fmt(c.machineLimitImagesPerSecond, 0),
+    `${(c.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join('  ');
+  lines.push(line(head));
+  for (const row of rows) lines.push(line(row));
+  lines.push('');
+  lines.push('  latency: per batch, from decoding its first image to writing its records (network alone for synthetic tensors)');
+  lines.push('  read, decode+pre, infer, post: CPU ms per image, each stage measured alone; limit: cores x 1000 / their sum');
+  lines.push('');
+  lines.push(r.verdict);
+  return lines.join('\n') + '\n';
+}
