@@ -11,9 +11,10 @@ export function renderBenchText(r: BenchReport): string {
     `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${r.images.count} real images (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${r.machine.cores} cores, Node ${r.machine.node}`,
   );
   lines.push('');
-  const head = ['threads', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS'];
+  const head = ['threads', 'sessions', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS'];
   const rows = r.configs.map((c) => [
     String(c.threads),
+    String(c.sessions),
     String(c.batchSize),
     fmt(c.imagesPerSecond, 1),
     fmt(c.latencyMs.p50, 1),
@@ -32,7 +33,7 @@ export function renderBenchText(r: BenchReport): string {
   lines.push(line(head));
   for (const row of rows) lines.push(line(row));
   lines.push('');
-  lines.push('  latency: per batch, from decoding its first image to writing its records (network alone for synthetic tensors)');
+  lines.push('  latency: per batch, from decoding its first image to writing its records (network time alone for synthetic tensors)');
   lines.push('  read, decode+pre, infer, post: CPU ms per image, each stage measured alone; limit: cores x 1000 / their sum');
   lines.push('');
   lines.push(r.verdict);

@@ -10,9 +10,13 @@ import type {ResizeMode} from '../pipeline/preprocess.js';
 import {measureEndToEnd, type EndToEndResult} from './end-to-end.js';
 import {measureHostStages, measureInference, type HostStages, type InferenceStage} from './stages.js';
 import {RssSampler} from './stats.js';
+import {inferenceLayout} from '../cli/pipeline-flags.js';
 
 export interface BenchOptions {
+  /** total inference threads of each configuration */
   threads: number[];
+  /** parallel sessions; default: one single-threaded session per thread */
+  sessions?: number;
   batchSizes: number[];
   /** real image files: decode + preprocess + infer; none: synthetic tensors, inference only */
   files: string[] | null;
@@ -35,6 +39,7 @@ export interface StageCpu {
 
 export interface ConfigResult {
   threads: number;
+  sessions: number;
   batchSize: number;
   mode: 'end-to-end' | 'inference';
   images: number;
@@ -72,7 +77,7 @@ export function verdict(configs: ConfigResult[], cores: number): string {
   const efficiency = (100 * best.imagesPerSecond) / best.machineLimitImagesPerSecond;
   return (
     `bottleneck: ${STAGE_NAMES[worst]} (${worstMs.toFixed(2)} of ${total.toFixed(2)} CPU ms per image, ${share.toFixed(0)}%); ` +
-    `best: ${best.threads} thread${best.threads > 1 ? 's' : ''}, batch ${best.batchSize}: ${best.imagesPerSecond.toFixed(1)} images/s = ` +
+    `best: ${best.threads} thread${best.threads > 1 ? 's' : ''} in ${best.sessions} session${best.sessions > 1 ? 's' : ''}, batch ${best.batchSize}: ${best.imagesPerSecond.toFixed(1)} images/s = ` +
     `${efficiency.toFixed(0)}% of this machine's limit (${best.machineLimitImagesPerSecond.toFixed(0)} images/s on ${cores} cores)`
   );
 }
@@ -93,8 +98,9 @@ export async function runBench(model: LoadedModel, opts: BenchOptions): Promise<
     for (const batchSize of opts.batchSizes) {
       opts.onConfig?.(threads, batchSize);
       const rss = new RssSampler();
+      const layout = inferenceLayout(threads, opts.sessions);
       const infer: InferenceStage = await measureInference(model.onnx, manifest, tensors, {
-        threads,
+        ...layout,
         batchSize,
         warmup: opts.warmup,
         iterations: opts.iterations,
@@ -113,13 +119,14 @@ export async function runBench(model: LoadedModel, opts: BenchOptions): Promise<
         e2e = await measureEndToEnd(
           opts.files,
           model,
-          {batchSize, threads, workers: opts.workers, resize: opts.resize, maxPixels: opts.maxPixels, topk: opts.topk},
+          {batchSize, ...layout, workers: opts.workers, resize: opts.resize, maxPixels: opts.maxPixels, topk: opts.topk},
           {warmupBatches: opts.warmup, iterations: opts.iterations, durationS: opts.durationS},
         );
       }
       const peak = Math.max(rss.stop(), e2e?.peakRssBytes ?? 0);
       configs.push({
         threads,
+        sessions: layout.sessions,
         batchSize,
         mode: e2e ? 'end-to-end' : 'inference',
         images: e2e?.images ?? infer.images,

@@ -28,7 +28,12 @@ export const modelFlags = {
 
 export const pipelineFlags = {
   'batch-size': Flags.integer({char: 'b', summary: 'Images per network run.', default: 8, min: 1, max: 1024}),
-  threads: Flags.integer({char: 't', summary: 'onnxruntime intra-op threads [default: $LCNET_THREADS or all cores].', min: 1, max: 256}),
+  threads: Flags.integer({char: 't', summary: 'Inference threads in all [default: $LCNET_THREADS or all cores].', min: 1, max: 256}),
+  sessions: Flags.integer({
+    summary: 'Parallel onnxruntime sessions sharing the threads [default: one per thread, best for throughput; 1 for the lowest latency].',
+    min: 1,
+    max: 256,
+  }),
   workers: Flags.integer({summary: 'Decoding worker threads [default: one per two cores].', min: 1, max: 64}),
   resize: Flags.string({
     summary: 'exact: bit-exact PaddleClas/OpenCV preprocessing; fast: libvips shrink-on-load (faster on large photos, not exact).',
@@ -37,3 +42,20 @@ export const pipelineFlags = {
   }),
   'max-pixels': Flags.integer({summary: 'Refuse images with more pixels than this (each gets an error record).', default: DEFAULT_MAX_PIXELS, min: 1}),
 };
+
+export interface InferenceLayout {
+  sessions: number;
+  /** intra-op threads of each session */
+  threads: number;
+}
+
+/**
+ * Splits `threads` inference threads over `sessions` sessions. By default every thread runs its
+ * own single-threaded session: batches then run side by side with no intra-op barriers, which
+ * keeps throughput up when decoders share the cores.
+ */
+export function inferenceLayout(threads: number | undefined, sessions: number | undefined): InferenceLayout {
+  const total = threads ?? defaultThreads();
+  const count = Math.min(sessions ?? total, total);
+  return {sessions: count, threads: Math.max(1, Math.round(total / count))};
+}

@@ -2,7 +2,7 @@ import {Args, Command, Flags} from '@oclif/core';
 import {filesProgress} from '../cli/files-progress.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
-import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {defaultWorkers, inferenceLayout, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {inShard, parseShard} from '../cli/shard.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {ensureModel} from '../models/download/ensure.js';
@@ -109,7 +109,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         model,
         {
           batchSize: flags['batch-size'],
-          threads: flags.threads ?? defaultThreads(),
+          ...inferenceLayout(flags.threads, flags.sessions),
           workers: flags.workers ?? defaultWorkers(),
           resize: flags.resize as ResizeMode,
           maxPixels: flags['max-pixels'],

@@ -3,7 +3,7 @@ import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf, UsageError} from '../cli/exit-codes.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
-import {defaultThreads, defaultWorkers, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {defaultWorkers, inferenceLayout, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
@@ -84,7 +84,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
           model,
           pipeline: {
             batchSize: flags['batch-size'],
-            threads: flags.threads ?? defaultThreads(),
+            ...inferenceLayout(flags.threads, flags.sessions),
             workers: flags.workers ?? defaultWorkers(),
             resize: flags.resize as ResizeMode,
             maxPixels: flags['max-pixels'],

@@ -8,13 +8,13 @@
  */
 
 import {softmaxInPlace, topK} from './postprocess.js';
-import {InferenceSession} from './infer.js';
+import {InferencePool, type BatchOutput} from './infer-pool.js';
 import type {ModelManifest} from '../models/manifest.js';
 import type {ClassScore, OutputRecord} from './output/record.js';
 import {roundScore} from './output/record.js';
 import type {RecordWriter} from './output/writer.js';
 import {PreprocessPool} from './preprocess-pool.js';
-import type {JobResult} from './preprocess-protocol.js';
+import {DECODES_PER_WORKER, type JobResult} from './preprocess-protocol.js';
 import {preprocessOutputSize} from '../models/manifest.js';
 import type {ResizeMode} from './preprocess.js';
 import type {WalkEntry} from './walk.js';
@@ -29,6 +29,9 @@ export interface LoadedModel {
 
 export interface PipelineOptions {
   batchSize: number;
+  /** parallel onnxruntime sessions (worker threads) */
+  sessions: number;
+  /** intra-op threads of each session */
   threads: number;
   workers: number;
   resize: ResizeMode;
@@ -77,14 +80,23 @@ interface PendingItem {
   result?: Promise<JobResult>;
 }
 
+interface BatchOutcome {
+  results: (JobResult | undefined)[];
+  output: BatchOutput | null;
+  /** why the network could not run this batch */
+  inferError?: string;
+}
+
 interface Batch {
   buffer: number;
   items: PendingItem[];
   startedAt: number;
+  /** decoded, then through the network */
+  done: Promise<BatchOutcome>;
 }
 
-/** Number of batch buffers in the ring: one in the network, the rest being filled. */
-const RING = 3;
+/** Batch buffers beyond one per session: the batches being decoded ahead. */
+const DECODE_AHEAD = 2;
 
 export async function runClassify(
   entries: AsyncIterable<WalkEntry>,
@@ -96,10 +108,19 @@ export async function runClassify(
   const m = model.manifest;
   const [height, width] = preprocessOutputSize(m.preprocess);
   const tensorSize = 3 * height * width;
-  const session = await InferenceSession.create(model.onnx, m.inputName, m.outputName, {threads: opts.threads});
-  const buffers = Array.from({length: RING}, () => new SharedArrayBuffer(opts.batchSize * tensorSize * 4));
-  const views = buffers.map((b) => new Float32Array(b));
-  const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: 4, buffers}, opts.workers);
+  const ring = opts.sessions + DECODE_AHEAD;
+  const buffers = Array.from({length: ring}, () => new SharedArrayBuffer(opts.batchSize * tensorSize * 4));
+  const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: DECODES_PER_WORKER, buffers}, opts.workers);
+  let network: InferencePool;
+  try {
+    network = await InferencePool.create(
+      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: opts.threads, buffers, size: [height, width]},
+      opts.sessions,
+    );
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
 
   const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0};
   const progress: Progress = {done: 0, failed: 0};
@@ -112,7 +133,8 @@ export async function runClassify(
   /** Takes entries until `batchSize` images are in the batch (missing paths ride along). */
   const nextBatch = async (): Promise<Batch | null> => {
     const buffer = free.shift()!;
-    const batch: Batch = {buffer, items: [], startedAt: performance.now()};
+    const items: PendingItem[] = [];
+    const startedAt = performance.now();
     let images = 0;
     while (images < opts.batchSize && !hooks.signal?.aborted) {
       const next = await iterator.next();
@@ -122,17 +144,26 @@ export async function runClassify(
       }
       const e = next.value;
       if (e.kind === 'missing') {
-        batch.items.push({display: e.display, error: e.error});
+        items.push({display: e.display, error: e.error});
         continue;
       }
       const slot = images++;
-      batch.items.push({display: e.display, slot, result: pool.submit(e.path, buffer, slot * tensorSize)});
+      items.push({display: e.display, slot, result: pool.submit(e.path, buffer, slot * tensorSize)});
     }
-    if (batch.items.length === 0) {
+    if (items.length === 0) {
       free.unshift(buffer);
       return null;
     }
-    return batch;
+    const count = images;
+    const done = Promise.all(items.map((it) => it.result)).then(async (results): Promise<BatchOutcome> => {
+      if (!results.some((r) => r?.ok)) return {results, output: null};
+      try {
+        return {results, output: await network.run(buffer, count)};
+      } catch (e) {
+        return {results, output: null, inferError: (e as Error).message};
+      }
+    });
+    return {buffer, items, startedAt, done};
   };
 
   const labels = m.labels;
@@ -140,23 +171,18 @@ export async function runClassify(
 
   try {
     for (;;) {
-      while (queue.length < RING && free.length > 0 && !exhausted && !hooks.signal?.aborted) {
+      while (queue.length < ring && free.length > 0 && !exhausted && !hooks.signal?.aborted) {
         const b = await nextBatch();
         if (b) queue.push(b);
       }
       const batch = queue.shift();
       if (!batch) break;
       const waitStart = performance.now();
-      const results = await Promise.all(batch.items.map((it) => it.result));
+      const {results, output, inferError} = await batch.done;
       stages.waitMs += performance.now() - waitStart;
-      const count = batch.items.reduce((n, it) => (it.slot === undefined ? n : n + 1), 0);
-      let output: {values: Float32Array; classes: number} | null = null;
-      let inferMs = 0;
-      if (results.some((r) => r?.ok)) {
-        const t = performance.now();
-        output = await session.run(views[batch.buffer]!, count, height, width);
-        inferMs = performance.now() - t;
-        stages.inferMs += inferMs;
+      free.push(batch.buffer);
+      if (output) {
+        stages.inferMs += output.inferMs;
         stages.batches++;
       }
       const t = performance.now();
@@ -166,24 +192,24 @@ export async function runClassify(
         if (!r || !r.ok) return {file: it.display, model: model.name, error: r && !r.ok ? r.error : 'not processed'};
         stages.readMs += r.readMs;
         stages.preprocessMs += r.preprocessMs;
-        const row = output!.values.slice(it.slot! * output!.classes, (it.slot! + 1) * output!.classes);
+        if (!output) return {file: it.display, model: model.name, error: `inference failed: ${inferError ?? 'no output'}`};
+        const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
         if (!m.outputIsProbability) softmaxInPlace(row);
         const predictions: ClassScore[] = topK(row, opts.topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
         return {file: it.display, model: model.name, predictions};
       });
-      free.push(batch.buffer);
       writer.write(records);
       stages.postprocessMs += performance.now() - t;
       for (const r of records) {
         progress.done++;
         if ('error' in r) progress.failed++;
       }
-      hooks.onBatch?.({images: records.length, latencyMs: performance.now() - batch.startedAt, inferMs});
+      hooks.onBatch?.({images: records.length, latencyMs: performance.now() - batch.startedAt, inferMs: output?.inferMs ?? 0});
       hooks.onProgress?.(progress);
     }
   } finally {
-    await pool.close();
-    await session.release();
+    // batches still in flight (an interrupted run) are abandoned: their files have no record yet
+    await Promise.all([pool.close(), network.close()]);
   }
   const seconds = (performance.now() - started) / 1000;
   return {

@@ -3,6 +3,9 @@
 import type {PreprocessSpec} from '../models/manifest.js';
 import type {ResizeMode} from './preprocess.js';
 
+/** images each preprocessing worker decodes at once: enough to overlap reads, decodes and resampling */
+export const DECODES_PER_WORKER = 4;
+
 export interface WorkerConfig {
   spec: PreprocessSpec;
   mode: ResizeMode;

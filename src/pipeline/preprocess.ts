@@ -11,6 +11,7 @@ import {decodeRgb, type DecodeOptions} from './decode.js';
 import {jpegLayout, sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
 import {normalizationTable, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
+import {WasmResizer} from './resize-wasm.js';
 
 export type ResizeMode = 'exact' | 'fast';
 
@@ -45,9 +46,17 @@ export interface Preprocessor {
   run(bytes: Uint8Array, out: Float32Array, offset: number): Promise<{width: number; height: number}>;
 }
 
-export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decode: DecodeOptions): Preprocessor {
+/**
+ * Which implementation of the exact resampling runs: the WebAssembly SIMD build when the runtime
+ * has it, else the JS one; both give the same bits. `LCNET_RESIZE_KERNEL=js` forces JS.
+ */
+export type ResizeKernel = 'auto' | 'js' | 'wasm';
+
+export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decode: DecodeOptions, kernel: ResizeKernel = (process.env.LCNET_RESIZE_KERNEL as ResizeKernel | undefined) ?? 'auto'): Preprocessor {
   const lut = normalizationTable(spec.scale, spec.mean, spec.std);
   const bgr = spec.channels === 'bgr';
+  const wasm = kernel === 'js' ? null : WasmResizer.create();
+  if (kernel === 'wasm' && !wasm) throw new Error('the WebAssembly resize kernel is not available in this runtime');
   const [outH, outW] = spec.crop
     ? [spec.crop.height, spec.crop.width]
     : spec.resize.kind === 'stretch'
@@ -58,7 +67,9 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
 
   const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
     const img = await decodeRgb(bytes, decode);
-    resizeCropNormalize(img.data, img.width, img.height, planWindow(spec, img.width, img.height), lut, bgr, out, offset);
+    const win = planWindow(spec, img.width, img.height);
+    if (wasm) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
+    else resizeCropNormalize(img.data, img.width, img.height, win, lut, bgr, out, offset);
     return {width: img.width, height: img.height};
   };
 

@@ -1,0 +1,98 @@
+import {writeFileSync} from 'node:fs';
+import {Command, Flags} from '@oclif/core';
+import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
+import {defaultThreads, defaultWorkers, modelFlags} from '../cli/pipeline-flags.js';
+import {renderBenchText} from '../bench/report-text.js';
+import {runBench} from '../bench/sweep.js';
+import {loadCatalogue} from '../models/download/catalogue.js';
+import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
+import {isInstalled} from '../models/store.js';
+import {DEFAULT_MAX_PIXELS} from '../pipeline/decode.js';
+import type {ResizeMode} from '../pipeline/preprocess.js';
+import {parseExtensions, walkInputs} from '../pipeline/walk.js';
+
+function parseList(text: string, flag: string): number[] {
+  const values = text.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${flag} takes positive whole numbers separated by commas, got '${text}'`);
+  return [...new Set(values)];
+}
+
+export default class Bench extends Command {
+  static override summary = 'Measure throughput and latency of the whole pipeline, stage by stage.';
+
+  static override description = `For each --threads x --batch-size configuration (a fresh onnxruntime session each, same inputs): images/s, per-batch latency p50/p90/p99/max, the CPU cost of every stage measured alone (read, decode+preprocess, inference, postprocess, in ms per image), the machine's limit (cores x 1000 / the summed stage costs), peak RSS, and a verdict naming the bottleneck.
+
+With --images DIR the real pipeline runs on those files; without it, synthetic tensors measure inference alone. Before any model is downloaded, a generated model of the same architecture is used and clearly labelled: its speed is representative, its predictions are not.`;
+
+  static override examples = [
+    {description: 'Inference only, thread sweep', command: '<%= config.bin %> <%= command.id %> --threads 1,2,4'},
+    {description: 'The whole pipeline on real images, batch sweep, JSON', command: '<%= config.bin %> <%= command.id %> --images ./photos --batch-size 1,8,32 --json'},
+    {description: 'A fixed amount of work instead of a duration', command: '<%= config.bin %> <%= command.id %> --images ./val --iterations 50 --warmup 5'},
+  ];
+
+  static override flags = {
+    model: modelFlags.model,
+    threads: Flags.string({char: 't', summary: 'Inference thread counts to measure, e.g. 1,2,4 [default: $LCNET_THREADS or all cores].'}),
+    sessions: Flags.integer({summary: 'Parallel sessions sharing the threads [default: one per thread].', min: 1}),
+    'batch-size': Flags.string({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', default: '8'}),
+    images: Flags.string({summary: 'A folder (or glob) of real images: measure decode + preprocess + inference.'}),
+    limit: Flags.integer({summary: 'Use at most this many images from --images.', default: 1000, min: 1}),
+    duration: Flags.integer({summary: 'Seconds to measure each configuration.', default: 10, min: 1}),
+    iterations: Flags.integer({summary: 'Measure this many batches per configuration instead of a duration.', min: 1}),
+    warmup: Flags.integer({summary: 'Batches run before measuring.', default: 3, min: 0}),
+    workers: Flags.integer({summary: 'Decoding worker threads [default: one per two cores].', min: 1}),
+    resize: Flags.string({summary: 'Preprocessing mode.', options: ['exact', 'fast'], default: 'exact'}),
+    json: Flags.boolean({summary: 'Print the report as JSON.'}),
+    output: Flags.string({char: 'o', summary: 'Also write the JSON report to this file.'}),
+  };
+
+  async run(): Promise<void> {
+    const {flags} = await this.parse(Bench);
+    let threads: number[];
+    let batchSizes: number[];
+    try {
+      threads = flags.threads ? parseList(flags.threads, 'threads') : [defaultThreads()];
+      batchSizes = parseList(flags['batch-size'], 'batch-size');
+    } catch (e) {
+      this.error((e as Error).message, {exit: EXIT.USAGE});
+    }
+    // before any download, a generated model of the default architecture stands in, labelled
+    const catalogue = loadCatalogue();
+    const spec = flags.model ?? (isInstalled(catalogue.default) ? catalogue.default : `${SYNTHETIC_PREFIX}${catalogue.default}`);
+    let model;
+    try {
+      model = await resolveModel({spec});
+    } catch (e) {
+      this.error((e as Error).message, {exit: exitCodeOf(e)});
+    }
+    for (const w of model.warnings) process.stderr.write(`${w}\n`);
+
+    let files: string[] | null = null;
+    if (flags.images) {
+      files = [];
+      for await (const e of walkInputs([flags.images], {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false})) {
+        if (e.kind === 'missing') this.error(`--images ${e.display}: ${e.error}`, {exit: EXIT.USAGE});
+        files.push(e.path);
+        if (files.length >= flags.limit) break;
+      }
+      if (files.length === 0) this.error(`--images ${flags.images}: no images found`, {exit: EXIT.USAGE});
+    }
+    const report = await runBench(model, {
+      threads,
+      sessions: flags.sessions,
+      batchSizes,
+      files,
+      workers: flags.workers ?? defaultWorkers(),
+      resize: flags.resize as ResizeMode,
+      maxPixels: DEFAULT_MAX_PIXELS,
+      topk: 5,
+      warmup: flags.warmup,
+      iterations: flags.iterations,
+      durationS: flags.duration,
+      onConfig: (t, b) => process.stderr.write(`lcnet bench: ${t} thread${t > 1 ? 's' : ''}, batch ${b}...\n`),
+    });
+    const json = JSON.stringify(report, null, 2) + '\n';
+    if (flags.output) writeFileSync(flags.output, json);
+    process.stdout.write(flags.json ? json : renderBenchText(report));
+  }
+}

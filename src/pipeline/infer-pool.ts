@@ -1,0 +1,108 @@
+/**
+ * Parallel onnxruntime sessions, one per worker thread. `run` queues a batch (already in a shared
+ * buffer) for the next idle session and resolves with its output. A failed run rejects only its
+ * batch; a worker that dies is replaced.
+ */
+
+import {Worker} from 'node:worker_threads';
+import type {InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
+
+export interface BatchOutput {
+  values: Float32Array;
+  classes: number;
+  inferMs: number;
+}
+
+interface Job {
+  req: InferRequest;
+  resolve: (o: BatchOutput) => void;
+  reject: (e: Error) => void;
+}
+
+interface Session {
+  worker: Worker;
+  job: Job | null;
+}
+
+export class InferencePool {
+  private sessions: Session[] = [];
+  private queue: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(private readonly config: InferWorkerConfig) {}
+
+  /** Starts `count` sessions and waits until each has loaded the model. */
+  static async create(config: InferWorkerConfig, count: number): Promise<InferencePool> {
+    const pool = new InferencePool(config);
+    try {
+      await Promise.all(Array.from({length: count}, () => pool.spawn()));
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  private spawn(): Promise<void> {
+    const worker = new Worker(new URL('./infer-worker.js', import.meta.url), {workerData: this.config});
+    const session: Session = {worker, job: null};
+    return new Promise((ready, failed) => {
+      let started = false;
+      worker.on('message', (m: InferReady | InferResult) => {
+        if ('ready' in m) {
+          if (!m.ready) return failed(new Error(`cannot load the model: ${m.error}`));
+          started = true;
+          this.sessions.push(session);
+          ready();
+          this.pump();
+          return;
+        }
+        const job = session.job;
+        session.job = null;
+        if (job) {
+          if (m.ok) job.resolve({values: m.values, classes: m.classes, inferMs: m.inferMs});
+          else job.reject(new Error(m.error));
+        }
+        this.pump();
+      });
+      const lost = (why: string) => {
+        const i = this.sessions.indexOf(session);
+        if (i >= 0) this.sessions.splice(i, 1);
+        session.job?.reject(new Error(why));
+        session.job = null;
+        if (!started) failed(new Error(why));
+        else if (!this.closed) this.spawn().catch(() => undefined);
+      };
+      worker.on('error', (e) => lost(`inference worker crashed: ${e.message}`));
+      worker.on('exit', (code) => {
+        if (!this.closed) lost(`inference worker exited unexpectedly (code ${code})`);
+      });
+    });
+  }
+
+  private pump(): void {
+    for (const s of this.sessions) {
+      if (s.job || this.queue.length === 0) continue;
+      const job = this.queue.shift()!;
+      s.job = job;
+      s.worker.postMessage(job.req);
+    }
+  }
+
+  run(buffer: number, count: number): Promise<BatchOutput> {
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('the inference pool is closed'));
+      this.queue.push({req: {id: this.nextId++, buffer, count}, resolve, reject});
+      this.pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const j of this.queue) j.reject(new Error('the inference pool is closed'));
+    this.queue = [];
+    await Promise.all(this.sessions.map((s) => s.worker.terminate()));
+    this.sessions = [];
+  }
+}

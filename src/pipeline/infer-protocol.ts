@@ -1,0 +1,27 @@
+/** Messages between the main thread and the inference workers. */
+
+export interface InferWorkerConfig {
+  /** ONNX bytes (each worker gets its own copy) or a path */
+  model: Uint8Array | string;
+  inputName: string;
+  outputName: string;
+  /** intra-op threads of this worker's session */
+  threads: number;
+  /** the batch buffers, shared with the decoders and the main thread */
+  buffers: SharedArrayBuffer[];
+  /** [height, width] of one image tensor */
+  size: [number, number];
+}
+
+export interface InferRequest {
+  id: number;
+  buffer: number;
+  count: number;
+}
+
+export type InferResult =
+  | {id: number; ok: true; values: Float32Array; classes: number; inferMs: number}
+  | {id: number; ok: false; error: string};
+
+/** First message of a worker: its session is ready, or could not be created. */
+export type InferReady = {ready: true} | {ready: false; error: string};

@@ -1,0 +1,34 @@
+/**
+ * Worker-thread entry: one onnxruntime session fed batches from the shared buffers. Several
+ * single-threaded sessions in parallel keep every core busy without the barrier stalls an
+ * intra-op thread pool suffers when decoders share the cores.
+ */
+
+import {parentPort, workerData} from 'node:worker_threads';
+import {InferenceSession} from './infer.js';
+import type {InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
+
+const config = workerData as InferWorkerConfig;
+const views = config.buffers.map((b) => new Float32Array(b));
+const [height, width] = config.size;
+
+let session: InferenceSession;
+try {
+  session = await InferenceSession.create(config.model, config.inputName, config.outputName, {threads: config.threads});
+  parentPort!.postMessage({ready: true} satisfies InferReady);
+} catch (e) {
+  parentPort!.postMessage({ready: false, error: (e as Error).message} satisfies InferReady);
+  process.exit(0);
+}
+
+parentPort!.on('message', (req: InferRequest) => {
+  const t = performance.now();
+  session.run(views[req.buffer]!, req.count, height, width).then(
+    ({values, classes}) => {
+      // the runtime owns its output memory: hand over a copy
+      const copy = values.slice();
+      parentPort!.postMessage({id: req.id, ok: true, values: copy, classes, inferMs: performance.now() - t} satisfies InferResult, [copy.buffer]);
+    },
+    (e: unknown) => parentPort!.postMessage({id: req.id, ok: false, error: (e as Error).message} satisfies InferResult),
+  );
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import {readFileSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
+import {parseCsv} from '../src/pipeline/output/csv.js';
+import type {PredictionRecord} from '../src/pipeline/output/record.js';
+import {runCli, tempDir} from './support/cli.js';
+import {FIXTURES, SHARED, skipWithoutShared} from './support/shared-data.js';
+
+const MODEL_DIR = join(SHARED, 'models', 'paddle', 'PP-LCNet_x0_25_textline_ori');
+const TEXTLINE = join(FIXTURES, 'textline');
+
+describe('the real text-line model through the CLI: download --from, then classify', function () {
+  this.timeout(120000);
+
+  it('reproduces the reference probabilities and every label', async function () {
+    skipWithoutShared(this, MODEL_DIR);
+    skipWithoutShared(this, TEXTLINE);
+    const home = tempDir('lcnet-home-');
+    try {
+      const env = {LCNET_HOME: home};
+      const d = await runCli(['download', 'PP-LCNet_x0_25_textline_ori', '--from', MODEL_DIR], {env});
+      assert.equal(d.code, 0, d.stderr);
+      const c = await runCli(['classify', TEXTLINE, '-m', 'PP-LCNet_x0_25_textline_ori', '-k', '2'], {env});
+      assert.equal(c.code, 0, c.stderr);
+      assert.doesNotMatch(c.stderr, /SYNTHETIC/);
+      const records = c.stdout.trim().split('\n').map((l) => JSON.parse(l) as PredictionRecord);
+      const reference = parseCsv(readFileSync(join(TEXTLINE, 'reference.csv'), 'utf8')).rows.slice(1);
+      const labels = new Map(parseCsv(readFileSync(join(TEXTLINE, 'labels.csv'), 'utf8')).rows.slice(1).map((r) => [r[0]!, r[1]!]));
+      assert.equal(records.length, reference.length);
+      const worst = {png: 0, jpg: 0};
+      for (const [file, p0, p180] of reference) {
+        const rec = records.find((r) => r.file.endsWith(`/${file}`))!;
+        assert.ok(rec, file);
+        assert.equal(rec.predictions[0]!.label, `${labels.get(file!)}_degree`, file);
+        const prob = (label: string) => rec.predictions.find((p) => p.label === label)!.score;
+        const diff = Math.max(Math.abs(prob('0_degree') - Number(p0)), Math.abs(prob('180_degree') - Number(p180)));
+        const kind = file!.endsWith('.png') ? 'png' : 'jpg';
+        worst[kind] = Math.max(worst[kind], diff);
+      }
+      console.log(`      text-line via the CLI: max |p - reference.csv| PNG ${worst.png.toExponential(2)}, JPEG ${worst.jpg.toExponential(2)}`);
+      assert.ok(worst.png < 1e-4, `PNG ${worst.png}`);
+      // the reference decoded JPEGs differently from libjpeg-turbo/OpenCV (see paddle-convert.test.ts)
+      assert.ok(worst.jpg < 2e-3, `JPEG ${worst.jpg}`);
+    } finally {
+      rmSync(home, {recursive: true, force: true});
+    }
+  });
+});
