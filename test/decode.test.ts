@@ -56,6 +56,18 @@ describe('decoding images like the reference', () => {
     assert.deepEqual([img.width, img.height], [20, 40]);
   });
 
+  it('reads EXIF orientation from the JPEG header and takes the short path only for upright YCbCr', async () => {
+    for (const o of [1, 3, 6, 8]) {
+      const jpeg = await rawImage(8, 4).jpeg().withMetadata({orientation: o}).toBuffer();
+      assert.equal(jpegLayout(jpeg)?.orientation, o);
+    }
+    const plain = await rawImage(33, 17, 9).jpeg({quality: 90}).toBuffer();
+    assert.equal(jpegLayout(plain)?.orientation, null);
+    // the short path gives what the full pipeline gives
+    const full = await sharp(plain, {ignoreIcc: true}).autoOrient().removeAlpha().toColourspace('srgb').raw().toBuffer();
+    assert.deepEqual(Buffer.from((await decodeRgb(plain, opts)).data), full);
+  });
+
   it('recognises CMYK JPEGs and their Adobe marker', async () => {
     const cmyk = await rawImage(16, 16).jpeg().toColourspace('cmyk').toBuffer();
     const layout = jpegLayout(cmyk);

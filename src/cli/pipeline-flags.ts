@@ -2,7 +2,7 @@
 
 import {availableParallelism} from 'node:os';
 import {Flags} from '@oclif/core';
-import {DEFAULT_MAX_PIXELS} from '../pipeline/decode.js';
+import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.LCNET_THREADS);

@@ -2,12 +2,10 @@ import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {defaultThreads, defaultWorkers, modelFlags} from '../cli/pipeline-flags.js';
-import {renderBenchText} from '../bench/report-text.js';
-import {runBench} from '../bench/sweep.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
 import {isInstalled} from '../models/store.js';
-import {DEFAULT_MAX_PIXELS} from '../pipeline/decode.js';
+import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {parseExtensions, walkInputs} from '../pipeline/walk.js';
 
@@ -77,6 +75,9 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
       }
       if (files.length === 0) this.error(`--images ${flags.images}: no images found`, {exit: EXIT.USAGE});
     }
+    // the measurement code loads libvips and onnxruntime: only when a benchmark really runs
+    const {runBench} = await import('../bench/sweep.js');
+    const {renderBenchText} = await import('../bench/report-text.js');
     const report = await runBench(model, {
       threads,
       sessions: flags.sessions,

@@ -11,8 +11,7 @@ import {decodeBmp} from './bmp.js';
 import {jpegLayout, sniffFormat} from './image-format.js';
 import type {RgbImage} from './rgb-image.js';
 
-/** sharp's own default pixel limit */
-export const DEFAULT_MAX_PIXELS = 268402689;
+export {DEFAULT_MAX_PIXELS} from './limits.js';
 
 export class DecodeError extends Error {}
 
@@ -67,6 +66,11 @@ export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise
     const layout = jpegLayout(bytes);
     // libvips undoes Adobe's CMYK inversion; OpenCV works on libjpeg's raw output, so redo it
     if (layout?.components === 4) return decodeCmyk(bytes, opts, (raw, w, h) => cmykToRgbLikeOpenCV(raw, w, h, layout.adobe));
+    // the common case, a plain YCbCr JPEG shown as stored: the decoder's output is already final
+    if (layout?.components === 3 && !layout.adobe && (layout.orientation ?? 1) === 1) {
+      const {data, info} = await sharpInput(bytes, opts).raw().toBuffer({resolveWithObject: true});
+      if (info.channels === 3) return {data, width: info.width, height: info.height};
+    }
   } else if (format === 'tiff') {
     const meta = await sharpInput(bytes, opts).metadata();
     if (meta.space === 'cmyk') return decodeCmyk(bytes, opts, cmykToRgbLikeLibtiff);

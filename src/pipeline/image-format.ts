@@ -27,12 +27,37 @@ function ascii(b: Uint8Array, start: number, len: number): string {
 export interface JpegLayout {
   components: number;
   adobe: boolean;
+  /** EXIF orientation (1-8), or null when the file has none or it cannot be read */
+  orientation: number | null;
+}
+
+/** The Orientation tag (0x0112) of IFD0 in an APP1 Exif payload starting at `at`. */
+function exifOrientation(b: Uint8Array, at: number, end: number): number | null {
+  if (at + 14 > end || ascii(b, at, 6) !== 'Exif\0\0') return null;
+  const tiff = at + 6;
+  const little = b[tiff] === 0x49;
+  const u16 = (p: number) => (little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!);
+  const u32 = (p: number) => (little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000 : b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!));
+  const ifd = tiff + u32(tiff + 4);
+  if (ifd + 2 > end) return null;
+  const count = u16(ifd);
+  for (let i = 0; i < count; i++) {
+    const entry = ifd + 2 + i * 12;
+    if (entry + 12 > end) return null;
+    if (u16(entry) === 0x0112) {
+      const value = u16(entry + 8);
+      return value >= 1 && value <= 8 ? value : null;
+    }
+  }
+  return null;
 }
 
 /** Walks JPEG marker segments up to the first SOFn; null when the header is malformed. */
 export function jpegLayout(b: Uint8Array): JpegLayout | null {
   let pos = 2;
   let adobe = false;
+  let orientation: number | null = null;
+  let sawExif = false;
   while (pos + 4 <= b.length) {
     if (b[pos] !== 0xff) return null;
     let marker = b[pos + 1]!;
@@ -47,10 +72,14 @@ export function jpegLayout(b: Uint8Array): JpegLayout | null {
     const len = (b[pos + 2]! << 8) | b[pos + 3]!;
     if (len < 2) return null;
     if (marker === 0xee && len >= 7 && ascii(b, pos + 4, 5) === 'Adobe') adobe = true;
+    if (marker === 0xe1 && !sawExif && ascii(b, pos + 4, 4) === 'Exif') {
+      sawExif = true;
+      orientation = exifOrientation(b, pos + 4, Math.min(b.length, pos + 2 + len));
+    }
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
       if (pos + 9 >= b.length) return null;
-      return {components: b[pos + 9]!, adobe};
+      return {components: b[pos + 9]!, adobe, orientation};
     }
     if (marker === 0xda || marker === 0xd9) return null;
     pos += 2 + len;
