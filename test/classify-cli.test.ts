@@ -3,6 +3,8 @@ import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
+import {encodeModel} from '../src/onnx/encode.js';
+import {OnnxGraph} from '../src/onnx/graph.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
 import type {OutputRecord, PredictionRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -190,6 +192,19 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(catalogue.default));
     assert.match(r.stderr, /lcnet download .*--from/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('fails with exit 3 and no records when the runtime cannot load the model', async () => {
+    const graph = new OnnxGraph('broken');
+    graph.inputs.push({name: 'x', elemType: 'float32', shape: ['batch', 3, 224, 224]});
+    graph.node('NoSuchOperator', ['x'], {}, ['probs']);
+    graph.outputs.push({name: 'probs', elemType: 'float32', shape: ['batch', 1000]});
+    const onnx = join(dir, 'broken.onnx');
+    writeFileSync(onnx, encodeModel(graph, {producer: 'test', producerVersion: '0', metadata: {}}));
+    const r = await runCli(['classify', VAL_SAMPLE_DIR, '-m', onnx]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /cannot load the model/);
     assert.equal(r.stdout, '');
   });
 

@@ -111,17 +111,12 @@ export async function runClassify(
   const ring = opts.sessions + DECODE_AHEAD;
   const buffers = Array.from({length: ring}, () => new SharedArrayBuffer(opts.batchSize * tensorSize * 4));
   const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: DECODES_PER_WORKER, buffers}, opts.workers);
-  let network: InferencePool;
-  try {
-    network = await InferencePool.create(
-      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: opts.threads, buffers, size: [height, width]},
-      opts.sessions,
-    );
-  } catch (e) {
-    await pool.close();
-    throw e;
-  }
-
+  // sessions load while the first batches decode
+  const networkReady = InferencePool.create(
+    {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: opts.threads, buffers, size: [height, width]},
+    opts.sessions,
+  );
+  networkReady.catch(() => undefined);
   const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0};
   const progress: Progress = {done: 0, failed: 0};
   const started = performance.now();
@@ -158,7 +153,7 @@ export async function runClassify(
     const done = Promise.all(items.map((it) => it.result)).then(async (results): Promise<BatchOutcome> => {
       if (!results.some((r) => r?.ok)) return {results, output: null};
       try {
-        return {results, output: await network.run(buffer, count)};
+        return {results, output: await (await networkReady).run(buffer, count)};
       } catch (e) {
         return {results, output: null, inferError: (e as Error).message};
       }
@@ -170,11 +165,13 @@ export async function runClassify(
   const label = (id: number) => labels[id] ?? `class_${id}`;
 
   try {
-    for (;;) {
+    for (let first = true; ; first = false) {
       while (queue.length < ring && free.length > 0 && !exhausted && !hooks.signal?.aborted) {
         const b = await nextBatch();
         if (b) queue.push(b);
       }
+      // a model the runtime cannot load fails the run before any record is written
+      if (first) await networkReady;
       const batch = queue.shift();
       if (!batch) break;
       const waitStart = performance.now();
@@ -209,7 +206,7 @@ export async function runClassify(
     }
   } finally {
     // batches still in flight (an interrupted run) are abandoned: their files have no record yet
-    await Promise.all([pool.close(), network.close()]);
+    await Promise.all([pool.close(), networkReady.then((n) => n.close(), () => undefined)]);
   }
   const seconds = (performance.now() - started) / 1000;
   return {
