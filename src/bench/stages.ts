@@ -5,7 +5,7 @@
  * the machine's limit: cores / (sum of the stages).
  */
 
-import {readFile} from 'node:fs/promises';
+import {readFileSync} from 'node:fs';
 import pLimit from 'p-limit';
 import type {ModelManifest} from '../models/manifest.js';
 import {preprocessOutputSize} from '../models/manifest.js';
@@ -47,8 +47,9 @@ export function syntheticTensors(count: number, size: number): Float32Array {
 
 export async function measureHostStages(files: string[], manifest: ModelManifest, resize: ResizeMode, maxPixels: number, topk: number): Promise<{stages: HostStages; tensors: Float32Array; ok: number}> {
   const buffers: Uint8Array[] = [];
+  // read as the pipeline's workers do: synchronously
   const read = await cpuMs(async () => {
-    for (const f of files) buffers.push(await readFile(f));
+    for (const f of files) buffers.push(readFileSync(f));
   });
   const pre = createPreprocessor(manifest.preprocess, resize, {maxPixels});
   // a small ring of tensors, touched before measuring so page faults are not counted as work

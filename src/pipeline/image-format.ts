@@ -25,6 +25,8 @@ function ascii(b: Uint8Array, start: number, len: number): string {
 }
 
 export interface JpegLayout {
+  width: number;
+  height: number;
   components: number;
   adobe: boolean;
   /** EXIF orientation (1-8), or null when the file has none or it cannot be read */
@@ -79,7 +81,9 @@ export function jpegLayout(b: Uint8Array): JpegLayout | null {
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
       if (pos + 9 >= b.length) return null;
-      return {components: b[pos + 9]!, adobe, orientation};
+      const height = (b[pos + 5]! << 8) | b[pos + 6]!;
+      const width = (b[pos + 7]! << 8) | b[pos + 8]!;
+      return {width, height, components: b[pos + 9]!, adobe, orientation};
     }
     if (marker === 0xda || marker === 0xd9) return null;
     pos += 2 + len;

@@ -2,8 +2,9 @@
  * The transform from decoded pixels to the network's input tensor, built from a model's
  * `PreprocessSpec` (timm-style: a config, not code): resize (short side or stretch), centre crop,
  * normalise, CHW. `exact` reproduces the PaddleClas/OpenCV reference bit for bit; `fast` lets
- * libvips shrink JPEGs while decoding and resample with antialiasing, which is much faster on
- * large photos and close, but not identical, to the reference.
+ * libvips shrink large JPEGs while decoding (DCT scaling) and resample with antialiasing, which is
+ * several times faster on photos and close, but not identical, to the reference. Images too small
+ * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
  */
 
 import sharp from 'sharp';
@@ -74,11 +75,15 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   };
 
   /** libvips resize (antialiased, JPEG shrink-on-load) to the planned size, then crop and normalise. */
+  /** the smallest source size that JPEG shrink-on-load can halve and still cover the output */
+  const [needH, needW] = spec.resize.kind === 'short' ? [spec.resize.size, spec.resize.size] : [spec.resize.height, spec.resize.width];
   const fast = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
-    const format = sniffFormat(bytes);
-    if (format === 'bmp' || format === 'unknown' || format === 'tiff' || (format === 'jpeg' && jpegLayout(bytes)?.components === 4)) {
-      return exact(bytes, out, offset);
-    }
+    const layout = sniffFormat(bytes) === 'jpeg' ? jpegLayout(bytes) : null;
+    const shrinkable =
+      layout !== null &&
+      layout.components !== 4 &&
+      (spec.resize.kind === 'short' ? Math.min(layout.width, layout.height) >= 2 * needH : layout.width >= 2 * needW && layout.height >= 2 * needH);
+    if (!shrinkable) return exact(bytes, out, offset);
     const input = sharp(bytes, {ignoreIcc: true, limitInputPixels: decode.maxPixels, failOn: 'warning'}).autoOrient();
     const meta = await input.metadata();
     // libvips resamples RGBA premultiplied, which changes colours OpenCV keeps: take the exact path
