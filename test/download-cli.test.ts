@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {loadCatalogue} from '../src/models/download/catalogue.js';
 import {PACKAGE_ROOT} from '../src/models/paths.js';
-import {requireShared} from './support/paddle-fixtures.js';
+import {requireShared} from './support/shared-data.js';
 import {buildTar} from './support/tar-build.js';
 
 const TEXTLINE = 'PP-LCNet_x0_25_textline_ori';

@@ -20,7 +20,7 @@ import {DEFAULT_SETTINGS, type DownloadSettings} from '../src/models/download/se
 import {TarError} from '../src/models/download/tar.js';
 import {IMAGENET_LABELS_FILE} from '../src/models/paths.js';
 import {isInstalled, modelDir, readManifest, sha256Hex} from '../src/models/store.js';
-import {requireShared} from './support/paddle-fixtures.js';
+import {requireShared} from './support/shared-data.js';
 import {closeMidBody, serveBytes, sha256, stall, startServer, type Handler, type TestServer} from './support/http-server.js';
 import {buildTar, modelArchive} from './support/tar-build.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {imagenetConfig, type LCNetConfig} from '../src/models/architecture.js';
+import {imagenetConfig, textlineConfig, type LCNetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
 import {SeededRandom, type WeightMap} from '../src/models/seeded-weights.js';
 import {convertPaddleDir, convertPaddleModel, type ConvertedModel} from '../src/models/paddle/convert.js';
@@ -10,7 +10,8 @@ import {readParameters, writeParameters, type StoredTensor} from '../src/models/
 import {parseProgramDesc, VAR_TYPE} from '../src/models/paddle/program-desc.js';
 import {netToOnnx} from '../src/models/paddle/to-onnx.js';
 import {shortCropBatch, stretchedBatch} from './support/paddle-images.js';
-import {logitsModel, maxAbsDiff, requireShared, runProbs} from './support/paddle-fixtures.js';
+import {logitsModel, maxAbsDiff, runProbs} from './support/paddle-fixtures.js';
+import {requireShared} from './support/shared-data.js';
 import {writePaddle2, writePaddle3, type WriterOptions} from './support/paddle-writers.js';
 
 const TOLERANCE = 1e-4;
@@ -51,21 +52,7 @@ async function roundTrip(config: LCNetConfig, seed: number): Promise<number> {
   return worst;
 }
 
-const TEXTLINE_CONFIG: LCNetConfig = {
-  scale: 0.25,
-  classCount: 2,
-  inputSize: [80, 160],
-  strides: [
-    [1, 2],
-    [2, 1],
-    [2, 1],
-    [2, 1],
-    [2, 1],
-  ],
-  useLastConv: false,
-  classExpand: 1280,
-  dropout: 0.2,
-};
+const TEXTLINE_CONFIG: LCNetConfig = textlineConfig(0.25);
 
 function readCsv(path: string): Record<string, string>[] {
   const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/);

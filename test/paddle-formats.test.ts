@@ -12,7 +12,7 @@ import {PdiparamsError, readParameters, readPdiparams, sortParameterNames, write
 import {parsePirProgram} from '../src/models/paddle/pir-program.js';
 import {parseProgramDesc} from '../src/models/paddle/program-desc.js';
 import {ProtoWriter} from '../src/proto/writer.js';
-import {requireShared} from './support/paddle-fixtures.js';
+import {requireShared} from './support/shared-data.js';
 import {encodeProgramDesc, encodeVar, VAR_FEED_MINIBATCH, VAR_FETCH_LIST, VAR_LOD_TENSOR, writePaddle2, writePaddle3} from './support/paddle-writers.js';
 
 function tensor(dims: number[], seed: number): StoredTensor {

@@ -2,6 +2,8 @@
 
 import {availableParallelism} from 'node:os';
 import {Flags} from '@oclif/core';
+import type {PipelineOptions} from '../pipeline/classify-run.js';
+import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
@@ -58,4 +60,24 @@ export function inferenceLayout(threads: number | undefined, sessions: number | 
   const total = threads ?? defaultThreads();
   const count = Math.min(sessions ?? total, total);
   return {sessions: count, threads: Math.max(1, Math.round(total / count))};
+}
+
+/** The parsed `pipelineFlags` (and --topk) as the pipeline's options. */
+export function pipelineOptions(flags: {
+  'batch-size': number;
+  threads?: number;
+  sessions?: number;
+  workers?: number;
+  resize: string;
+  'max-pixels': number;
+  topk: number;
+}): PipelineOptions {
+  return {
+    batchSize: flags['batch-size'],
+    ...inferenceLayout(flags.threads, flags.sessions),
+    workers: flags.workers ?? defaultWorkers(),
+    resize: flags.resize as ResizeMode,
+    maxPixels: flags['max-pixels'],
+    topk: flags.topk,
+  };
 }

@@ -2,7 +2,7 @@ import {Args, Command, Flags} from '@oclif/core';
 import {filesProgress} from '../cli/files-progress.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
-import {defaultWorkers, inferenceLayout, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
 import {inShard, parseShard} from '../cli/shard.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {ensureModel} from '../models/download/ensure.js';
@@ -10,7 +10,6 @@ import {resolveModel} from '../models/resolve.js';
 import {runClassify} from '../pipeline/classify-run.js';
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {openOutput} from '../pipeline/output/writer.js';
-import type {ResizeMode} from '../pipeline/preprocess.js';
 import {parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
@@ -107,14 +106,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       summary = await runClassify(
         selected(),
         model,
-        {
-          batchSize: flags['batch-size'],
-          ...inferenceLayout(flags.threads, flags.sessions),
-          workers: flags.workers ?? defaultWorkers(),
-          resize: flags.resize as ResizeMode,
-          maxPixels: flags['max-pixels'],
-          topk: flags.topk,
-        },
+        pipelineOptions(flags),
         writer,
         {onProgress: (p) => bar.update(p.done, {failed: p.failed}), signal: interrupts.signal},
       );

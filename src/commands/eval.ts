@@ -3,13 +3,12 @@ import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf, UsageError} from '../cli/exit-codes.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
-import {defaultWorkers, inferenceLayout, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
 import {ensureModel} from '../models/download/ensure.js';
 import {resolveModel} from '../models/resolve.js';
-import type {ResizeMode} from '../pipeline/preprocess.js';
 
 export default class Eval extends Command {
   static override summary = 'Evaluate a model on an ImageNet-1k validation set: top-1, top-5 and more.';
@@ -82,14 +81,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
         },
         pipelinePredictor({
           model,
-          pipeline: {
-            batchSize: flags['batch-size'],
-            ...inferenceLayout(flags.threads, flags.sessions),
-            workers: flags.workers ?? defaultWorkers(),
-            resize: flags.resize as ResizeMode,
-            maxPixels: flags['max-pixels'],
-            topk: flags.topk,
-          },
+          pipeline: pipelineOptions(flags),
           signal: interrupts.signal,
         }),
       );

@@ -13,6 +13,7 @@ import {buildLCNet, META_CONFIG, META_SYNTHETIC, MODEL_INPUT, MODEL_OUTPUT} from
 import {imagenetConfig, textlineConfig, type LCNetConfig} from './architecture.js';
 import {findEntry, loadCatalogue, similarNames} from './download/catalogue.js';
 import {imagenetLabels, readLabels} from './labels.js';
+import {lcnetVersion} from './paths.js';
 import {imagenetPreprocess, type ModelManifest, type PreprocessSpec} from './manifest.js';
 import {isInstalled, lcnetHome, MODEL_FILE, modelDir, readManifest, sha256Hex} from './store.js';
 import {inspectOnnx} from '../onnx/inspect.js';
@@ -81,7 +82,7 @@ async function syntheticModel(spec: string): Promise<ResolvedModel> {
     onnxSha256: sha256Hex(built.bytes),
     synthetic: true,
     createdAt: new Date().toISOString(),
-    lcnetVersion: '',
+    lcnetVersion: lcnetVersion(),
   };
   return {name, manifest, onnx: built.bytes, warnings: [syntheticWarning(name)]};
 }
@@ -130,7 +131,7 @@ async function onnxFileModel(path: string, req: ModelRequest): Promise<ResolvedM
     onnxSha256: sha256Hex(bytes),
     synthetic,
     createdAt: new Date().toISOString(),
-    lcnetVersion: '',
+    lcnetVersion: lcnetVersion(),
   };
   return {name, manifest, onnx: bytes, warnings: synthetic ? [syntheticWarning(name)] : []};
 }

@@ -9,13 +9,12 @@ import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:f
 import {mkdir, symlink, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
-import {fileURLToPath} from 'node:url';
 import type {Prediction, ScoredClass} from '../../src/eval/metrics.js';
 import type {Predictor} from '../../src/eval/run.js';
 
-/** This file runs from `dist/test/support/`. */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SHARED = join(REPO_ROOT, '..', 'shared');
+import {ROOT as REPO_ROOT, SHARED} from './shared-data.js';
+
+export {REPO_ROOT, SHARED};
 export const META = join(SHARED, 'imagenet', 'meta');
 export const VAL_SAMPLE = join(SHARED, 'imagenet', 'val-sample');
 export const LABELS_DIR = join(REPO_ROOT, 'models', 'labels');

@@ -1,26 +1,11 @@
 /**
- * Shared helpers of the Paddle conversion tests: where ../shared is, running an ONNX model on a
- * batch with onnxruntime-node, and comparing outputs.
+ * Shared helpers of the Paddle conversion tests: running an ONNX model on a batch with
+ * onnxruntime-node, and comparing outputs.
  */
 
-import {existsSync} from 'node:fs';
-import {fileURLToPath} from 'node:url';
 import * as ort from 'onnxruntime-node';
 import {encodeModel} from '../../src/onnx/encode.js';
 import type {OnnxGraph} from '../../src/onnx/graph.js';
-
-/** ../shared beside the repository (this file runs as dist/test/support/paddle-fixtures.js). */
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
-
-/** Skips the calling test when a ../shared path is missing. */
-export function requireShared(ctx: Mocha.Context, relative: string): string {
-  const path = SHARED + relative;
-  if (!existsSync(path)) {
-    console.log(`      skipped: ${path} is missing (the read-only ../shared data folder is not beside the repository)`);
-    ctx.skip();
-  }
-  return path;
-}
 
 /** Runs `onnx` on an NCHW float32 batch and returns its `probs` output. */
 export async function runProbs(onnx: Uint8Array, input: Float32Array, dims: number[]): Promise<{data: Float32Array; dims: readonly number[]}> {

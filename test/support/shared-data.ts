@@ -20,3 +20,10 @@ export function skipWithoutShared(ctx: Mocha.Context, path: string = SHARED): vo
     ctx.skip();
   }
 }
+
+/** The path of `relative` inside ../shared; skips the calling test when it is missing. */
+export function requireShared(ctx: Mocha.Context, relative: string): string {
+  const path = join(SHARED, relative);
+  skipWithoutShared(ctx, path);
+  return path;
+}

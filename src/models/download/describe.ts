@@ -9,12 +9,10 @@
  *   (224 inputs) or a stretch to the input size with ImageNet normalisation.
  */
 
-import {readFileSync} from 'node:fs';
-import {join} from 'node:path';
 import {FatalError, UsageError} from '../../cli/exit-codes.js';
 import {imagenetLabels, readLabels} from '../labels.js';
 import {imagenetPreprocess, preprocessOutputSize, type ModelManifest, type ModelSourceKind, type PreprocessSpec} from '../manifest.js';
-import {PACKAGE_ROOT} from '../paths.js';
+import {lcnetVersion} from '../paths.js';
 import type {CatalogueEntry} from './catalogue.js';
 
 export interface ModelFacts {
@@ -39,14 +37,6 @@ export interface ModelFacts {
 export interface Described {
   manifest: Omit<ModelManifest, 'onnxSha256'>;
   notes: string[];
-}
-
-let version: string | undefined;
-
-/** lcnet's package version, recorded in manifests. */
-function lcnetVersion(): string {
-  version ??= (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {version: string}).version;
-  return version;
 }
 
 async function userLabels(path: string): Promise<string[]> {
