@@ -11,7 +11,7 @@ export function renderBenchText(r: BenchReport): string {
     `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${r.images.count} real images (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${r.machine.cores} cores, Node ${r.machine.node}`,
   );
   lines.push('');
-  const head = ['threads', 'sessions', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS'];
+  const head = ['threads', 'sessions', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS*'];
   const rows = r.configs.map((c) => [
     String(c.threads),
     String(c.sessions),
@@ -35,6 +35,7 @@ export function renderBenchText(r: BenchReport): string {
   lines.push('');
   lines.push('  latency: per batch, from decoding its first image to writing its records (network time alone for synthetic tensors)');
   lines.push('  read, decode+pre, infer, post: CPU ms per image, each stage measured alone; limit: cores x 1000 / their sum');
+  lines.push('  * peak resident memory of the bench process up to the end of that configuration (configurations run in turn,\n    each with fresh sessions and workers; memory freed by earlier ones may stay with the process)');
   lines.push('');
   lines.push(r.verdict);
   return lines.join('\n') + '\n';

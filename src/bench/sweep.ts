@@ -50,6 +50,7 @@ export interface ConfigResult {
   stageCpuMsPerImage: StageCpu;
   /** cores x 1000 / (sum of the stages' CPU ms per image) */
   machineLimitImagesPerSecond: number;
+  /** peak RSS of the bench process up to the end of this configuration */
   peakRssBytes: number;
   failed: number;
 }

@@ -13,7 +13,13 @@ export interface FilesProgress {
 
 const NONE: FilesProgress = {setTotal() {}, update() {}, stop() {}};
 
-export function filesProgress(enabled: boolean, label: string, extraFormat = '', stream: NodeJS.WriteStream = process.stderr): FilesProgress {
+export function filesProgress(
+  enabled: boolean,
+  label: string,
+  extraFormat = '',
+  initial: Record<string, string | number> = {},
+  stream: NodeJS.WriteStream = process.stderr,
+): FilesProgress {
   if (!enabled || !stream.isTTY) return NONE;
   const started = performance.now();
   let total = 0;
@@ -28,7 +34,7 @@ export function filesProgress(enabled: boolean, label: string, extraFormat = '',
     },
     cliProgress.Presets.shades_classic,
   );
-  bar.start(0, 0, {rate: '0'});
+  bar.start(0, 0, {rate: '0', ...initial});
   return {
     setTotal(t) {
       total = t;

@@ -92,7 +92,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         yield e;
       }
     };
-    const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}');
+    const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}', {failed: 0});
     if (flags.progress && process.stderr.isTTY) {
       void (async () => {
         let n = 0;

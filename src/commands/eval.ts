@@ -61,7 +61,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
       this.error(`model '${model.name}' has ${model.manifest.labels.length} classes; ImageNet evaluation needs a 1000-class model`, {exit: EXIT.USAGE});
     }
     const entry = model.manifest.synthetic ? undefined : findEntry(catalogue, model.manifest.name);
-    const bar = filesProgress(flags.progress, 'eval', ' | top-1 {top1}%');
+    const bar = filesProgress(flags.progress, 'eval', ' | top-1 {top1}%', {top1: '-'});
     const interrupts = handleInterrupts(() => bar.stop(), 'interrupted: stopping the evaluation');
     let report;
     try {
