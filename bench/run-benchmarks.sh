@@ -31,6 +31,8 @@ echo "== lcnet bench: inference only (synthetic tensors)"
 
 for mode in exact fast; do
   echo "== --resize $mode: 3000x2250 photos, then the val JPEGs"
-  "${lcnet[@]}" bench -m synthetic:PPLCNet_x1_0 --images "$work/large40" --threads 2 --batch-size 8 --duration 5 --resize "$mode" 2>/dev/null | tail -4 | head -2
-  "${lcnet[@]}" bench -m synthetic:PPLCNet_x1_0 --images "$work/val1000" --threads 2 --batch-size 8 --duration 5 --resize "$mode" 2>/dev/null | tail -4 | head -2
+  for set in large40 val1000; do
+    "${lcnet[@]}" bench -m synthetic:PPLCNet_x1_0 --images "$work/$set" --threads 2 --batch-size 8 --duration 5 --resize "$mode" 2>/dev/null |
+      grep -E '^ *threads|^ +[0-9]+ +[0-9]+ +[0-9]+ '
+  done
 done
