@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import {createServer} from 'node:http';
+import type {AddressInfo} from 'node:net';
 import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
@@ -92,7 +94,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     for (const [name, reason] of Object.entries(expected)) {
       const rec = byName.get(name)!;
       assert.ok('error' in rec, `${name} should fail`);
-      assert.match(rec.error, reason, name);
+      assert.match(rec.error, reason, `${name}: ${rec.error}`);
     }
     assert.ok('predictions' in byName.get('good.jpg')!);
     assert.match((byName.get('huge.png') as {error: string}).error, /pixel limit/);
@@ -193,6 +195,36 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.match(r.stderr, new RegExp(catalogue.default));
     assert.match(r.stderr, /lcnet download .*--from/);
     assert.equal(r.stdout, '');
+  });
+
+  it('Ctrl-C during a first-use download exits 130 and leaves no lock or partial file behind', async () => {
+    // a server that sends the headers and then a trickle, never finishing
+    const server = createServer((_req, res) => {
+      res.writeHead(200, {'content-length': String(50_000_000)});
+      const timer = setInterval(() => res.write(Buffer.alloc(1024)), 50);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const catalogue = JSON.parse(readFileSync(join(ROOT, 'models', 'catalogue.json'), 'utf8')) as {models: {urls: string[]}[]};
+      for (const m of catalogue.models) m.urls = [`http://127.0.0.1:${port}/model.tar`];
+      const path = join(dir, 'slow-catalogue.json');
+      writeFileSync(path, JSON.stringify(catalogue));
+      const home = join(dir, 'home-interrupted');
+      mkdirSync(home);
+      const r = await runCli(['classify', join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000001.JPEG')], {
+        env: {LCNET_CATALOGUE: path, LCNET_HOME: home},
+        onStart: (child) => setTimeout(() => child.kill('SIGINT'), 1500),
+      });
+      assert.equal(r.code, 130, r.stderr);
+      const left = readdirSync(home, {recursive: true}).map(String);
+      assert.ok(!left.some((f) => f.endsWith('.lock') || f.endsWith('.part')), `left behind: ${left.join(', ')}`);
+      assert.ok(!left.some((f) => f.startsWith('models/')), 'nothing installed');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('fails with exit 3 and no records when the runtime cannot load the model', async () => {

@@ -134,6 +134,11 @@ describe('decoding images like the reference', () => {
     }
   });
 
+  it('names a damaged stream even when libvips only says a warning became an error', () => {
+    assert.equal(describeDecodeError(new Error('Warning treated as error due to failOn setting')), 'truncated or corrupt image: the decoder reported damaged data');
+    assert.match(describeDecodeError(new Error('VipsJpeg: premature end of JPEG image\nmore')), /^truncated or corrupt image: VipsJpeg: premature end of JPEG image$/);
+  });
+
   it('enforces the pixel limit', async () => {
     const png = await rawImage(100, 100).png().toBuffer();
     await assert.rejects(

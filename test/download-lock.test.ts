@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, LockTimeoutError, pidAlive, withLock} from '../src/models/download/lock.js';
+import {acquireLock, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, withLock} from '../src/models/download/lock.js';
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'});
@@ -79,10 +79,25 @@ describe('download: lock files', () => {
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'someone-else');
   });
 
-  it('never breaks a lock owned by another host', async () => {
+  it('never breaks a live lock of another host, and breaks one whose heartbeat stopped', async () => {
     plant({pid: deadPid(), host: `not-${hostname()}`, createdAt: '2025-01-01T00:00:00.000Z', token: 'remote'});
     await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'remote');
+    // the owner stopped refreshing the file long ago: a container that is gone
+    const past = new Date(Date.now() - HEARTBEAT_STALE_MS - 1000);
+    utimesSync(path, past, past);
+    const lock = await acquireLock(path, {timeoutMs: 1000, pollMs: 10});
+    assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'remote');
+    await lock.release();
+  });
+
+  it('keeps a held lock fresh with a heartbeat', async () => {
+    const lock = await acquireLock(path, {timeoutMs: 500, heartbeatMs: 20});
+    const old = new Date(Date.now() - 60_000);
+    utimesSync(path, old, old);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(Date.now() - statSync(path).mtimeMs < 1000);
+    await lock.release();
   });
 
   it('does not delete a lock it no longer owns', async () => {

@@ -4,6 +4,7 @@ import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
 import {formatFromPath, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
+import {readExistingOutput} from '../src/pipeline/output/existing-output.js';
 import {tempDir} from './support/cli.js';
 
 const nasty = ['plain.jpg', 'comma,name.jpg', 'quote"name.jpg', 'new\nline.jpg', 'ünïcødé 写真.jpg', ' leading space.jpg'];
@@ -99,9 +100,40 @@ describe('output writers', () => {
     assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as OutputRecord[]).map((r) => r.file), ['one.jpg', 'two.jpg']);
   });
 
-  it('refuses to resume a file that is not lcnet output', () => {
-    const path = join(dir, 'x.csv');
-    writeFileSync(path, 'name,value\n1,2\n');
-    assert.throws(() => openOutput(path, 'csv', 1, 'resume'), /does not look like lcnet CSV/);
+  it('refuses to resume, and leaves untouched, a file that is not lcnet output of that format and top-k', () => {
+    const cases: [string, string, 'csv' | 'jsonl' | 'json', number, RegExp][] = [
+      ['x.csv', 'name,value\n1,2\n', 'csv', 1, /does not look like lcnet CSV/],
+      ['notes.jsonl', 'my notes\nline2\n', 'jsonl', 5, /line 1 is not an lcnet record/],
+      ['mixed.jsonl', '{"file":"a.jpg","model":"m","predictions":[]}\nnot a record\n', 'jsonl', 5, /line 2 is not an lcnet record/],
+      ['csv-as.jsonl', 'file,model,class_1,label_1,score_1,error\na.jpg,m,1,x,0.5,\n', 'jsonl', 1, /not lcnet JSON Lines/],
+      ['arr.json', '{"file":"a.jpg"}\n', 'json', 5, /does not start with '\['/],
+    ];
+    for (const [name, content, format, topk, message] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      assert.throws(() => openOutput(path, format, topk, 'resume'), message, name);
+      assert.equal(readFileSync(path, 'utf8'), content, `${name} must not be modified`);
+    }
+    const csv = join(dir, 'top5.csv');
+    const five = openOutput(csv, 'csv', 5, 'new');
+    five.writer.write(records(['a.jpg']));
+    five.writer.close();
+    const before = readFileSync(csv, 'utf8');
+    assert.throws(() => openOutput(csv, 'csv', 2, 'resume'), /written with --topk 5; resume it with the same --topk/);
+    assert.equal(readFileSync(csv, 'utf8'), before);
+  });
+
+  it('streams outputs larger than its read chunk, records crossing chunk boundaries', () => {
+    const path = join(dir, 'big.jsonl');
+    const names = Array.from({length: 40000}, (_, i) => `dir/${'x'.repeat(i % 300)}/${i}.jpg`);
+    const opened = openOutput(path, 'jsonl', 2, 'new');
+    for (let i = 0; i < names.length; i += 1000) opened.writer.write(records(names.slice(i, i + 1000)));
+    opened.writer.close();
+    const full = readFileSync(path);
+    assert.ok(full.length > 9 * 1024 * 1024, `${full.length} bytes`);
+    appendFileSync(path, '{"file":"cut');
+    const existing = readExistingOutput(path, 'jsonl', 2);
+    assert.equal(existing.done.size, names.length);
+    assert.equal(existing.keepBytes, full.length);
   });
 });

@@ -57,6 +57,8 @@ describe('walking inputs', () => {
   it('yields each file once when paths overlap or repeat', async () => {
     const entries = shown(await collect(['photos', 'photos/a', 'photos/a/1.png', './photos/z.JPG']));
     assert.deepEqual(entries, ['photos/a/1.png', 'photos/a/2.PNG', 'photos/b/3.webp', 'photos/y.jpeg', 'photos/z.JPG']);
+    // the same file named several ways, with no directory argument
+    assert.deepEqual(shown(await collect(['other/5.tif', 'other/5.tif', './other/5.tif', join(dir, 'other/5.tif')])), ['other/5.tif']);
   });
 
   it('expands globs in sorted order and reports a pattern matching nothing', async () => {

@@ -2,6 +2,9 @@
  * Graceful interruption: the first SIGINT/SIGTERM asks the run to stop taking new files and to
  * finish (and write) the batches in flight; a second one, or a crash, closes the output at once
  * so it stays valid. `cleanup` runs exactly once, whichever way the process ends.
+ *
+ * The second signal ends the process by the signal's own default action, not process.exit():
+ * exiting while onnxruntime runs in a worker thread makes it abort (exit 134).
  */
 
 export interface Interrupts {
@@ -24,7 +27,9 @@ export function handleInterrupts(cleanup: () => void, notice: string): Interrupt
       return;
     }
     runCleanup();
-    process.exit(130);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    process.kill(process.pid, sig);
   };
   const onExit = () => runCleanup();
   process.on('SIGINT', onSignal);

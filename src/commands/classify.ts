@@ -9,7 +9,7 @@ import {ensureModel} from '../models/download/ensure.js';
 import {resolveModel} from '../models/resolve.js';
 import {runClassify} from '../pipeline/classify-run.js';
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
-import {openOutput} from '../pipeline/output/writer.js';
+import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
 import {parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
@@ -64,15 +64,21 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       this.error((e as Error).message, {exit: EXIT.USAGE});
     }
 
+    // from here on Ctrl-C is handled: a first-use download is cancelled cleanly, a run finishes
+    // its batches in flight, and the output is closed whatever happens
+    let writer: RecordWriter | undefined;
+    const interrupts = handleInterrupts(() => writer?.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
     let model;
     try {
       model = await resolveModel({
         spec: flags.model ?? loadCatalogue().default,
         labelsFile: flags.labels,
         overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
-        download: async (name) => void (await ensureModel(name, {progress: flags.progress})),
+        download: async (name) => void (await ensureModel(name, {progress: flags.progress, signal: interrupts.signal})),
       });
     } catch (e) {
+      interrupts.dispose();
+      if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
       this.error((e as Error).message, {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
@@ -81,10 +87,11 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     try {
       opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new');
     } catch (e) {
+      interrupts.dispose();
       this.error((e as Error).message, {exit: flags.output && !flags.resume && !flags.overwrite ? EXIT.USAGE : EXIT.FATAL});
     }
-    const {writer, done: already} = opened;
-    const interrupts = handleInterrupts(() => writer.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
+    writer = opened.writer;
+    const already = opened.done;
 
     const selected = async function* (): AsyncGenerator<WalkEntry> {
       for await (const e of walkInputs(paths, walk)) {
@@ -107,7 +114,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         selected(),
         model,
         pipelineOptions(flags),
-        writer,
+        opened.writer,
         {onProgress: (p) => bar.update(p.done, {failed: p.failed}), signal: interrupts.signal},
       );
     } catch (e) {

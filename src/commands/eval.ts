@@ -46,23 +46,28 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
   async run(): Promise<void> {
     const {flags} = await this.parse(Eval);
     const catalogue = loadCatalogue();
+    let stopBar = () => {};
+    const interrupts = handleInterrupts(() => stopBar(), 'interrupted: stopping the evaluation');
     let model;
     try {
       model = await resolveModel({
         spec: flags.model ?? catalogue.default,
         overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
-        download: async (name) => void (await ensureModel(name, {progress: flags.progress})),
+        download: async (name) => void (await ensureModel(name, {progress: flags.progress, signal: interrupts.signal})),
       });
     } catch (e) {
+      interrupts.dispose();
+      if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
       this.error((e as Error).message, {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
     if (model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000) {
+      interrupts.dispose();
       this.error(`model '${model.name}' has ${model.manifest.labels.length} classes; ImageNet evaluation needs a 1000-class model`, {exit: EXIT.USAGE});
     }
     const entry = model.manifest.synthetic ? undefined : findEntry(catalogue, model.manifest.name);
     const bar = filesProgress(flags.progress, 'eval', ' | top-1 {top1}%', {top1: '-'});
-    const interrupts = handleInterrupts(() => bar.stop(), 'interrupted: stopping the evaluation');
+    stopBar = () => bar.stop();
     let report;
     try {
       report = await runEval(

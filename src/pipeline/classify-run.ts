@@ -14,6 +14,7 @@ import type {ClassScore, OutputRecord} from './output/record.js';
 import {roundScore} from './output/record.js';
 import type {RecordWriter} from './output/writer.js';
 import {PreprocessPool} from './preprocess-pool.js';
+import {DEFAULT_BUDGET_MP, PixelBudget} from './pixel-budget.js';
 import {DECODES_PER_WORKER, type JobResult} from './preprocess-protocol.js';
 import {preprocessOutputSize} from '../models/manifest.js';
 import type {ResizeMode} from './preprocess.js';
@@ -110,7 +111,10 @@ export async function runClassify(
   const tensorSize = 3 * height * width;
   const ring = opts.sessions + DECODE_AHEAD;
   const buffers = Array.from({length: ring}, () => new SharedArrayBuffer(opts.batchSize * tensorSize * 4));
-  const pool = new PreprocessPool({spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: DECODES_PER_WORKER, buffers}, opts.workers);
+  const pool = new PreprocessPool(
+    {spec: m.preprocess, mode: opts.resize, maxPixels: opts.maxPixels, concurrency: DECODES_PER_WORKER, budget: PixelBudget.createShared(), budgetMp: DEFAULT_BUDGET_MP, buffers},
+    opts.workers,
+  );
   // sessions load while the first batches decode
   const networkReady = InferencePool.create(
     {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: opts.threads, buffers, size: [height, width]},

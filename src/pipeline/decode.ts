@@ -86,5 +86,31 @@ export function describeDecodeError(e: unknown): string {
   if (/exceeds pixel limit/i.test(msg)) return 'image exceeds the pixel limit (--max-pixels)';
   if (/unsupported image format/i.test(msg)) return 'not an image (unsupported format)';
   if (/premature end|truncated|VipsJpeg: .*end of/i.test(msg)) return `truncated or corrupt image: ${msg.split('\n')[0]}`;
+  // libvips sometimes reports only that a decoder warning (a damaged stream) became an error
+  if (/warning treated as error/i.test(msg)) return 'truncated or corrupt image: the decoder reported damaged data';
   return msg.split('\n')[0]!.replace(/^Input buffer /, 'image ');
+}
+
+/** Decoded size of an image in megapixels, from its header; 0 when it cannot be told. */
+export async function megapixelsOf(bytes: Uint8Array): Promise<number> {
+  const format = sniffFormat(bytes);
+  if (format === 'jpeg') {
+    const l = jpegLayout(bytes);
+    if (l) return (l.width * l.height) / 1e6;
+  }
+  if (format === 'png' && bytes.length >= 24) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (dv.getUint32(16) * dv.getUint32(20)) / 1e6;
+  }
+  if (format === 'bmp' && bytes.length >= 26) {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return (Math.abs(dv.getInt32(18, true)) * Math.abs(dv.getInt32(22, true))) / 1e6;
+  }
+  if (format === 'unknown') return 0;
+  try {
+    const m = await sharp(bytes).metadata();
+    return ((m.width ?? 0) * (m.height ?? 0)) / 1e6;
+  } catch {
+    return 0;
+  }
 }

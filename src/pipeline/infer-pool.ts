@@ -1,11 +1,13 @@
 /**
  * Parallel onnxruntime sessions, one per worker thread. `run` queues a batch (already in a shared
  * buffer) for the next idle session and resolves with its output. A failed run rejects only its
- * batch; a worker that dies is replaced.
+ * batch; a worker that dies is replaced, and if no session can be had, every run is rejected.
+ * Workers are never terminated during a run (onnxruntime-node aborts the process then): `close`
+ * lets runs in flight finish, then each worker releases its session and ends.
  */
 
 import {Worker} from 'node:worker_threads';
-import type {InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
+import type {InferClose, InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
 
 export interface BatchOutput {
   values: Float32Array;
@@ -22,13 +24,20 @@ interface Job {
 interface Session {
   worker: Worker;
   job: Job | null;
+  /** settles when the worker has ended */
+  exited: Promise<void>;
 }
+
+/** How long `close` waits for a worker to end by itself before terminating it. */
+const CLOSE_TIMEOUT_MS = 10000;
 
 export class InferencePool {
   private sessions: Session[] = [];
   private queue: Job[] = [];
   private nextId = 0;
   private closed = false;
+  /** set when no session is left and none can be started: every run fails with it */
+  private broken: Error | null = null;
 
   private constructor(private readonly config: InferWorkerConfig) {}
 
@@ -46,9 +55,11 @@ export class InferencePool {
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./infer-worker.js', import.meta.url), {workerData: this.config});
-    const session: Session = {worker, job: null};
+    let onExit!: () => void;
+    const session: Session = {worker, job: null, exited: new Promise((r) => (onExit = r))};
     return new Promise((ready, failed) => {
       let started = false;
+      let gone = false;
       worker.on('message', (m: InferReady | InferResult) => {
         if ('ready' in m) {
           if (!m.ready) return failed(new Error(`cannot load the model: ${m.error}`));
@@ -67,15 +78,25 @@ export class InferencePool {
         this.pump();
       });
       const lost = (why: string) => {
+        if (gone) return;
+        gone = true;
         const i = this.sessions.indexOf(session);
         if (i >= 0) this.sessions.splice(i, 1);
         session.job?.reject(new Error(why));
         session.job = null;
-        if (!started) failed(new Error(why));
-        else if (!this.closed) this.spawn().catch(() => undefined);
+        if (!started) return failed(new Error(why));
+        if (this.closed) return;
+        this.spawn().catch((e: Error) => {
+          if (this.sessions.length > 0) return;
+          // nothing left to run batches on: fail them instead of waiting forever
+          this.broken = e;
+          for (const j of this.queue) j.reject(e);
+          this.queue = [];
+        });
       };
       worker.on('error', (e) => lost(`inference worker crashed: ${e.message}`));
       worker.on('exit', (code) => {
+        onExit();
         if (!this.closed) lost(`inference worker exited unexpectedly (code ${code})`);
       });
     });
@@ -93,6 +114,7 @@ export class InferencePool {
   run(buffer: number, count: number): Promise<BatchOutput> {
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('the inference pool is closed'));
+      if (this.broken) return reject(this.broken);
       this.queue.push({req: {id: this.nextId++, buffer, count}, resolve, reject});
       this.pump();
     });
@@ -102,7 +124,17 @@ export class InferencePool {
     this.closed = true;
     for (const j of this.queue) j.reject(new Error('the inference pool is closed'));
     this.queue = [];
-    await Promise.all(this.sessions.map((s) => s.worker.terminate()));
+    const sessions = this.sessions;
     this.sessions = [];
+    await Promise.all(
+      sessions.map(async (s) => {
+        // a run in flight finishes first: terminating a worker inside onnxruntime aborts the process
+        if (s.job) await new Promise<void>((settled) => s.worker.once('message', () => settled()));
+        s.worker.postMessage({close: true} satisfies InferClose);
+        const timer = setTimeout(() => void s.worker.terminate(), CLOSE_TIMEOUT_MS);
+        await s.exited;
+        clearTimeout(timer);
+      }),
+    );
   }
 }

@@ -19,6 +19,11 @@ export interface InferRequest {
   count: number;
 }
 
+/** Asks a worker to release its session and end (never terminate one inside a run: onnxruntime aborts). */
+export interface InferClose {
+  close: true;
+}
+
 export type InferResult =
   | {id: number; ok: true; values: Float32Array; classes: number; inferMs: number}
   | {id: number; ok: false; error: string};

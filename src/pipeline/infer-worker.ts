@@ -6,7 +6,7 @@
 
 import {parentPort, workerData} from 'node:worker_threads';
 import {InferenceSession} from './infer.js';
-import type {InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
+import type {InferClose, InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
 
 const config = workerData as InferWorkerConfig;
 const views = config.buffers.map((b) => new Float32Array(b));
@@ -21,7 +21,12 @@ try {
   process.exit(0);
 }
 
-parentPort!.on('message', (req: InferRequest) => {
+parentPort!.on('message', (req: InferRequest | InferClose) => {
+  if ('close' in req) {
+    // the pool sends this only when no run is in flight
+    void session.release().finally(() => parentPort!.close());
+    return;
+  }
   const t = performance.now();
   session.run(views[req.buffer]!, req.count, height, width).then(
     ({values, classes}) => {

@@ -12,6 +12,9 @@ export interface WorkerConfig {
   maxPixels: number;
   /** images each worker decodes at once */
   concurrency: number;
+  /** the process-wide decoded-megapixel budget (PixelBudget) and its capacity */
+  budget: SharedArrayBuffer;
+  budgetMp: number;
   /** the batch buffers, shared with the main thread */
   buffers: SharedArrayBuffer[];
 }

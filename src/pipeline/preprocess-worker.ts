@@ -8,8 +8,9 @@ import {readFileSync} from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
-import {describeDecodeError} from './decode.js';
+import {describeDecodeError, megapixelsOf} from './decode.js';
 import {createPreprocessor} from './preprocess.js';
+import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, WorkerConfig} from './preprocess-protocol.js';
 
 const config = workerData as WorkerConfig;
@@ -18,6 +19,7 @@ sharp.concurrency(1);
 const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
 const views = config.buffers.map((b) => new Float32Array(b));
 const limit = pLimit(config.concurrency);
+const budget = new PixelBudget(config.budget, config.budgetMp);
 
 async function handle(job: JobRequest): Promise<JobResult> {
   const t0 = performance.now();
@@ -32,11 +34,14 @@ async function handle(job: JobRequest): Promise<JobResult> {
     return {id: job.id, ok: false, error: `cannot read file: ${reason}`};
   }
   const t1 = performance.now();
+  const held = await budget.acquire(await megapixelsOf(bytes));
   try {
     const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
     return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1};
   } catch (e) {
     return {id: job.id, ok: false, error: describeDecodeError(e)};
+  } finally {
+    budget.release(held);
   }
 }
 

@@ -16,6 +16,9 @@ import {WasmResizer} from './resize-wasm.js';
 
 export type ResizeMode = 'exact' | 'fast';
 
+/** Decoded images up to this size (16 megapixels of RGB) go through the WebAssembly kernel. */
+const WASM_MAX_SOURCE_BYTES = 48 * 1024 * 1024;
+
 /** Python's round(): half to even. */
 export function pythonRound(v: number): number {
   const r = Math.round(v);
@@ -69,7 +72,9 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
     const img = await decodeRgb(bytes, decode);
     const win = planWindow(spec, img.width, img.height);
-    if (wasm) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
+    // huge images are resampled in place by the JS kernel: copying them into WebAssembly memory
+    // would double their footprint, for a saving that is nothing next to their decoding time
+    if (wasm && img.data.length <= WASM_MAX_SOURCE_BYTES) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
     else resizeCropNormalize(img.data, img.width, img.height, win, lut, bgr, out, offset);
     return {width: img.width, height: img.height};
   };

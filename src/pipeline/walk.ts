@@ -112,6 +112,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
   const existing = kinds.filter((k) => k.dir || k.file);
   const overlap =
     existing.length !== args.length ||
+    new Set(existing.map((k) => k.real)).size !== existing.length ||
     existing.some((a, i) => existing.some((b, j) => i !== j && a.dir && contains(a.real, b.real)));
   const seen: Set<string> | null = overlap || opts.followSymlinks ? new Set() : null;
   const visited: Set<string> | null = opts.followSymlinks ? new Set() : null;

@@ -1,13 +1,15 @@
 /**
  * Inter-process lock files: created with O_EXCL and holding the owner's pid, host, start time
- * and a random token. A lock whose owner is a dead process on this host is stale and is broken
- * (under a short-lived second lock, so two waiters never both break it and delete a fresh lock).
- * Waiters poll until the lock is free or their timeout passes.
+ * and a random token. The owner refreshes the file's modification time every few seconds (a
+ * heartbeat). A lock is stale when its owner is a dead process on this host, or when its
+ * heartbeat stopped long ago, whatever the host (a container that is gone, a shared cache); a
+ * stale lock is broken under a short-lived second lock, so two waiters never both break it and
+ * delete a fresh lock. Waiters poll until the lock is free or their timeout passes.
  */
 
 import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
-import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises';
+import {mkdir, open, readFile, stat, unlink, utimes} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {FatalError} from '../../cli/exit-codes.js';
 import {sleep} from './backoff.js';
@@ -27,6 +29,8 @@ export interface LockOptions {
   signal?: AbortSignal;
   /** called once when the lock is busy and the caller starts waiting */
   onWait?: (owner: LockOwner | null) => void;
+  /** heartbeat interval while held, ms (default HEARTBEAT_MS) */
+  heartbeatMs?: number;
 }
 
 export interface HeldLock {
@@ -38,6 +42,10 @@ export interface HeldLock {
 const BREAK_STALE_MS = 10_000;
 /** An unreadable lock file older than this was left half-written by a process that died. */
 const UNREADABLE_STALE_MS = 10_000;
+/** How often a held lock's modification time is refreshed. */
+export const HEARTBEAT_MS = 10_000;
+/** A lock whose heartbeat is older than this is stale, even when its owner cannot be checked. */
+export const HEARTBEAT_STALE_MS = 120_000;
 
 export class LockTimeoutError extends FatalError {}
 
@@ -102,7 +110,9 @@ async function isStale(path: string, owner: LockOwner | null): Promise<boolean> 
     const age = await ageMs(path);
     return age !== null && age > UNREADABLE_STALE_MS;
   }
-  return owner.host === hostname() && !pidAlive(owner.pid);
+  if (owner.host === hostname() && !pidAlive(owner.pid)) return true;
+  const age = await ageMs(path);
+  return age !== null && age > HEARTBEAT_STALE_MS;
 }
 
 /**
@@ -134,9 +144,15 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
   let told = false;
   for (;;) {
     if (await tryCreate(path, me)) {
+      const heartbeat = setInterval(() => {
+        const now = new Date();
+        utimes(path, now, now).catch(() => undefined);
+      }, opts.heartbeatMs ?? HEARTBEAT_MS);
+      heartbeat.unref();
       return {
         path,
         release: async () => {
+          clearInterval(heartbeat);
           const now = await readOwner(path);
           if (now?.token === me.token) await unlinkQuiet(path);
         },

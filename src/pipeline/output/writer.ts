@@ -6,8 +6,9 @@
  * continues after it; the files already recorded are returned so they can be skipped.
  */
 
-import {closeSync, openSync, readFileSync, statSync, truncateSync, writeSync} from 'node:fs';
-import {csvLine, parseCsv} from './csv.js';
+import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
+import {csvLine} from './csv.js';
+import {csvHeader, readExistingOutput} from './existing-output.js';
 import {isError, type OutputFormat, type OutputRecord} from './record.js';
 
 export interface RecordWriter {
@@ -23,13 +24,6 @@ export interface OpenedOutput {
   done: Set<string>;
 }
 
-function csvHeader(topk: number): string[] {
-  const cols = ['file', 'model'];
-  for (let i = 1; i <= topk; i++) cols.push(`class_${i}`, `label_${i}`, `score_${i}`);
-  cols.push('error');
-  return cols;
-}
-
 function csvRow(r: OutputRecord, topk: number): (string | number)[] {
   const row: (string | number)[] = [r.file, r.model];
   for (let i = 0; i < topk; i++) {
@@ -38,57 +32,6 @@ function csvRow(r: OutputRecord, topk: number): (string | number)[] {
   }
   row.push(isError(r) ? r.error : '');
   return row;
-}
-
-interface ExistingOutput {
-  done: Set<string>;
-  /** bytes of the file that hold complete records */
-  keepBytes: number;
-  /** JSON: whether records already follow the opening bracket */
-  hasRecords: boolean;
-}
-
-/** Reads back what an earlier (possibly interrupted) run of ours wrote. */
-function readExisting(path: string, format: OutputFormat): ExistingOutput {
-  const text = readFileSync(path, 'utf8');
-  const done = new Set<string>();
-  if (format === 'csv') {
-    const parsed = parseCsv(text);
-    const [header, ...rows] = parsed.rows;
-    if (header && header[0] !== 'file') throw new Error(`${path} does not look like lcnet CSV output (first column is '${header[0]}')`);
-    for (const row of rows) if (row[0]) done.add(row[0]);
-    return {done, keepBytes: parsed.completeBytes, hasRecords: rows.length > 0};
-  }
-  // JSONL and our JSON both hold one record per line
-  let keepBytes = 0;
-  let offset = 0;
-  let hasRecords = false;
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    const complete = i < lines.length - 1;
-    const lineBytes = Buffer.byteLength(line) + 1;
-    const body = line.trim().replace(/,$/, '');
-    if (complete && body.startsWith('{')) {
-      try {
-        const rec = JSON.parse(body) as {file?: unknown};
-        if (typeof rec.file === 'string') {
-          done.add(rec.file);
-          hasRecords = true;
-          keepBytes = offset + (format === 'json' ? Buffer.byteLength(line.replace(/,\s*$/, '')) : lineBytes);
-        }
-      } catch {
-        break;
-      }
-    } else if (format === 'json' && complete && body === '[' && !hasRecords) {
-      keepBytes = offset + lineBytes;
-    } else if (body !== '' && body !== ']') {
-      break;
-    }
-    offset += lineBytes;
-  }
-  if (format === 'json' && keepBytes === 0 && text.length > 0) throw new Error(`${path} does not look like lcnet JSON output`);
-  return {done, keepBytes, hasRecords};
 }
 
 /**
@@ -104,7 +47,7 @@ export function openOutput(path: string | null, format: OutputFormat, topk: numb
     const exists = fileSize(path) > 0;
     if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
-      const existing = readExisting(path, format);
+      const existing = readExistingOutput(path, format, topk);
       done = existing.done;
       truncateSync(path, existing.keepBytes);
       fd = openSync(path, 'a');
