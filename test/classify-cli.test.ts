@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
@@ -32,6 +32,16 @@ describe('lcnet classify (end to end through the CLI)', function () {
   after(() => {
     if (dir) rmSync(dir, {recursive: true, force: true});
   });
+
+  /** 400 files (the 100 val images four times), long enough a run to interrupt */
+  const manyImages = () => {
+    const many = join(dir, 'many');
+    if (existsSync(many)) return many;
+    mkdirSync(many);
+    const names = readdirSync(VAL_SAMPLE_DIR).filter((n) => n.endsWith('.JPEG')).sort();
+    for (let copy = 0; copy < 4; copy++) for (const n of names) copyFileSync(join(VAL_SAMPLE_DIR, n), join(many, `c${copy}_${n}`));
+    return many;
+  };
 
   it('classifies the 100 val images: one record each, in sorted order, top 5 with ImageNet labels, a synthetic warning', async () => {
     const names = readdirSync(VAL_SAMPLE_DIR).filter((n) => n.endsWith('.JPEG')).sort();
@@ -103,10 +113,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
   });
 
   it('on SIGINT leaves a valid JSON array that is a prefix of the full run, and --resume completes it', async () => {
-    const many = join(dir, 'many');
-    mkdirSync(many);
-    const names = readdirSync(VAL_SAMPLE_DIR).filter((n) => n.endsWith('.JPEG')).sort();
-    for (let copy = 0; copy < 4; copy++) for (const n of names) copyFileSync(join(VAL_SAMPLE_DIR, n), join(many, `c${copy}_${n}`));
+    const many = manyImages();
     const out = join(dir, 'interrupted.json');
     const args = ['classify', many, '-m', 'synthetic:PPLCNet_x1_0', '--batch-size', '2', '--threads', '1', '--workers', '1'];
     let sent = false;
@@ -144,6 +151,36 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(resumed.code, 0, resumed.stderr);
     assert.match(resumed.stderr, new RegExp(`${partial.length} already done`));
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), full);
+  });
+
+  it('a second SIGINT ends the run at once by the signal, with the JSON array still closed', async () => {
+    const many = manyImages();
+    const out = join(dir, 'twice.json');
+    let sent = false;
+    const r = await runCli(['classify', many, '-m', 'synthetic:PPLCNet_x1_0', '--batch-size', '2', '-o', out], {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          let size = 0;
+          try {
+            size = readFileSync(out).length;
+          } catch {
+            return;
+          }
+          if (size > 2000 && !sent) {
+            sent = true;
+            clearInterval(timer);
+            child.kill('SIGINT');
+            setTimeout(() => child.kill('SIGINT'), 20);
+          }
+        }, 20);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    assert.ok(sent, 'the run ended before it could be interrupted');
+    assert.ok(r.signal === 'SIGINT' || r.code === 130, `ended by ${r.signal ?? r.code}: ${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /terminate called|Napi::Error|Aborted/);
+    const records = JSON.parse(readFileSync(out, 'utf8')) as OutputRecord[];
+    assert.ok(records.length > 0 && records.length < 400);
   });
 
   it('splits work into shards that cover every file exactly once, in both numbering conventions', async () => {
