@@ -124,6 +124,7 @@ export async function runClassify(
   const stages: StageTimes = {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0};
   const progress: Progress = {done: 0, failed: 0};
   const started = performance.now();
+  let lastRecordAt = started;
   const iterator = entries[Symbol.asyncIterator]();
   let exhausted = false;
   const free: number[] = buffers.map((_, i) => i);
@@ -207,12 +208,14 @@ export async function runClassify(
       }
       hooks.onBatch?.({images: records.length, latencyMs: performance.now() - batch.startedAt, inferMs: output?.inferMs ?? 0});
       hooks.onProgress?.(progress);
+      lastRecordAt = performance.now();
     }
   } finally {
     // batches still in flight (an interrupted run) are abandoned: their files have no record yet
     await Promise.all([pool.close(), networkReady.then((n) => n.close(), () => undefined)]);
   }
-  const seconds = (performance.now() - started) / 1000;
+  // from the start of the run to its last record: shutting the workers down is not classifying
+  const seconds = (lastRecordAt - started) / 1000;
   return {
     files: progress.done,
     succeeded: progress.done - progress.failed,
