@@ -1,12 +1,10 @@
 import {Args, Command, Flags} from '@oclif/core';
 import {filesProgress} from '../cli/files-progress.js';
-import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
+import {EXIT} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
+import {loadModelForCommand} from '../cli/load-model.js';
 import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
 import {inShard, parseShard} from '../cli/shard.js';
-import {loadCatalogue} from '../models/download/catalogue.js';
-import {ensureModel} from '../models/download/ensure.js';
-import {resolveModel} from '../models/resolve.js';
 import {runClassify} from '../pipeline/classify-run.js';
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
@@ -68,20 +66,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     // its batches in flight, and the output is closed whatever happens
     let writer: RecordWriter | undefined;
     const interrupts = handleInterrupts(() => writer?.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
-    let model;
-    try {
-      model = await resolveModel({
-        spec: flags.model ?? loadCatalogue().default,
-        labelsFile: flags.labels,
-        overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
-        download: async (name) => void (await ensureModel(name, {progress: flags.progress, signal: interrupts.signal})),
-      });
-    } catch (e) {
-      interrupts.dispose();
-      if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
-      this.error((e as Error).message, {exit: exitCodeOf(e)});
-    }
-    for (const w of model.warnings) process.stderr.write(`${w}\n`);
+    const model = await loadModelForCommand(this, flags, interrupts);
 
     let opened;
     try {

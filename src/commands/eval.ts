@@ -1,14 +1,13 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
-import {EXIT, exitCodeOf, UsageError} from '../cli/exit-codes.js';
+import {EXIT, UsageError} from '../cli/exit-codes.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
+import {loadModelForCommand} from '../cli/load-model.js';
 import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
-import {ensureModel} from '../models/download/ensure.js';
-import {resolveModel} from '../models/resolve.js';
 
 export default class Eval extends Command {
   static override summary = 'Evaluate a model on an ImageNet-1k validation set: top-1, top-5 and more.';
@@ -48,19 +47,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     const catalogue = loadCatalogue();
     let stopBar = () => {};
     const interrupts = handleInterrupts(() => stopBar(), 'interrupted: stopping the evaluation');
-    let model;
-    try {
-      model = await resolveModel({
-        spec: flags.model ?? catalogue.default,
-        overrides: {resizeShort: flags['resize-short'], stretch: flags.stretch},
-        download: async (name) => void (await ensureModel(name, {progress: flags.progress, signal: interrupts.signal})),
-      });
-    } catch (e) {
-      interrupts.dispose();
-      if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
-      this.error((e as Error).message, {exit: exitCodeOf(e)});
-    }
-    for (const w of model.warnings) process.stderr.write(`${w}\n`);
+    const model = await loadModelForCommand(this, {...flags, labels: undefined}, interrupts);
     if (model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000) {
       interrupts.dispose();
       this.error(`model '${model.name}' has ${model.manifest.labels.length} classes; ImageNet evaluation needs a 1000-class model`, {exit: EXIT.USAGE});
