@@ -183,6 +183,28 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.ok(records.length > 0 && records.length < 400);
   });
 
+  it('--resume --retry-errors classifies failed files again and keeps one record per file', async () => {
+    const folder = join(dir, 'retry');
+    mkdirSync(folder);
+    copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000004.JPEG'), join(folder, 'a.jpg'));
+    writeFileSync(join(folder, 'b.jpg'), readFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG')).subarray(0, 3000));
+    const out = join(dir, 'retry.csv');
+    const first = await runCli(['classify', folder, '-m', MODEL, '-o', out]);
+    assert.equal(first.code, 1, first.stderr);
+    // the damaged file is repaired, then the run is resumed
+    copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG'), join(folder, 'b.jpg'));
+    const plain = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /0 files, 0 classified, 0 failed, 2 already done/);
+    const retried = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume', '--retry-errors']);
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.match(retried.stderr, /1 files, 1 classified, 0 failed, 1 already done/);
+    const rows = parseCsv(readFileSync(out, 'utf8')).rows.slice(1);
+    assert.deepEqual(rows.map((r) => [r[0]!.split('/').pop(), r[r.length - 1]]), [['a.jpg', ''], ['b.jpg', '']]);
+    const usage = await runCli(['classify', folder, '-m', MODEL, '--retry-errors']);
+    assert.equal(usage.code, 2);
+  });
+
   it('splits work into shards that cover every file exactly once, in both numbering conventions', async () => {
     const parts: string[][] = [];
     for (const k of ['1/3', '2/3', '3/3']) {

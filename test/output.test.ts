@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {appendFileSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
 import {formatFromPath, type OutputRecord} from '../src/pipeline/output/record.js';
@@ -82,6 +82,26 @@ describe('output writers', () => {
             : parseCsv(text).rows.slice(1).map((r) => r[0]!);
       assert.deepEqual(files.slice(0, 4), nasty.slice(0, 4));
       assert.equal(files.length, 4 + records(nasty.slice(4)).length);
+    });
+  }
+
+  for (const format of ['jsonl', 'json', 'csv'] as const) {
+    it(`${format}: --retry-errors drops the error records before resuming, atomically`, () => {
+      const path = join(dir, `retry.${format}`);
+      const first = openOutput(path, format, 2, 'new');
+      first.writer.write(records(nasty));
+      first.writer.close();
+      const before = readExistingOutput(path, format, 2);
+      assert.deepEqual([...before.failed], [nasty[2], nasty[5]]);
+      const resumed = openOutput(path, format, 2, 'resume', true);
+      assert.deepEqual([...resumed.done], nasty.filter((_, i) => i % 3 !== 2));
+      resumed.writer.write([{file: nasty[2]!, model: 'm', predictions: []}]);
+      resumed.writer.close();
+      const after = readExistingOutput(path, format, 2);
+      assert.equal(after.failed.size, 0);
+      assert.deepEqual([...after.done].sort(), [...nasty.filter((_, i) => i !== 5)].sort());
+      if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, 5);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.retry-')), [], 'no temporary file left');
     });
   }
 

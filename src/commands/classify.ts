@@ -21,6 +21,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
     {description: 'JSON Lines on stdout, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1"},
     {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
+    {description: 'Continue it and try the failed files again', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume --retry-errors'},
     {description: 'Run part 2 of 4 of a large job (1-based or 0-based K both work)', command: '<%= config.bin %> <%= command.id %> /data/images -o part2.jsonl --shard 2/4'},
     {description: 'Use a model converted elsewhere', command: '<%= config.bin %> <%= command.id %> ./crops --model my.onnx --labels labels.txt'},
   ];
@@ -38,6 +39,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     topk: Flags.integer({char: 'k', summary: 'Classes per record.', default: 5, min: 1}),
     resume: Flags.boolean({summary: 'Continue an existing --output: skip files it already has a record for.', exclusive: ['overwrite']}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output.'}),
+    'retry-errors': Flags.boolean({summary: 'With --resume: classify again the files whose record is an error (their old records are removed).', dependsOn: ['resume']}),
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
     ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
     'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
@@ -70,7 +72,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 
     let opened;
     try {
-      opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new');
+      opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
     } catch (e) {
       interrupts.dispose();
       this.error((e as Error).message, {exit: flags.output && !flags.resume && !flags.overwrite ? EXIT.USAGE : EXIT.FATAL});

@@ -6,12 +6,15 @@
  * never truncated.
  */
 
-import {closeSync, openSync, readSync} from 'node:fs';
+import {closeSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync} from 'node:fs';
 import {csvLine, parseCsv} from './csv.js';
 import type {OutputFormat} from './record.js';
 
 export interface ExistingOutput {
+  /** files with a record (a prediction or an error) */
   done: Set<string>;
+  /** the files among them whose record is an error */
+  failed: Set<string>;
   /** bytes of the file that hold complete records (and the header or opening bracket) */
   keepBytes: number;
   /** JSON: whether records already follow the opening bracket */
@@ -19,6 +22,16 @@ export interface ExistingOutput {
 }
 
 export class NotOurOutputError extends Error {}
+
+/** One complete record as it stands in the file. */
+export interface StoredRecord {
+  file: string;
+  error: boolean;
+  /** the record's own text: a CSV row or a JSON object, without separator or newline */
+  text: string;
+}
+
+type Visit = (r: StoredRecord) => void;
 
 interface Line {
   text: string;
@@ -67,17 +80,18 @@ export function csvHeader(topk: number): string[] {
   return cols;
 }
 
-function parseRecord(text: string): {file?: unknown} | null {
+function parseRecord(text: string): {file: string; error?: unknown} | null {
   try {
     const r = JSON.parse(text) as unknown;
-    return r !== null && typeof r === 'object' && typeof (r as {file?: unknown}).file === 'string' ? (r as {file: string}) : null;
+    return r !== null && typeof r === 'object' && typeof (r as {file?: unknown}).file === 'string' ? (r as {file: string; error?: unknown}) : null;
   } catch {
     return null;
   }
 }
 
-function readCsv(path: string, topk: number): ExistingOutput {
+function readCsv(path: string, topk: number, visit?: Visit): ExistingOutput {
   const done = new Set<string>();
+  const failed = new Set<string>();
   const header = csvLine(csvHeader(topk)).trimEnd();
   let keepBytes = 0;
   let seenHeader = false;
@@ -104,18 +118,23 @@ function readCsv(path: string, topk: number): ExistingOutput {
     pending += (pending ? '\n' : '') + line.text;
     for (const ch of line.text) if (ch === '"') pendingQuotes++;
     if (pendingQuotes % 2 === 1) continue;
-    const row = parseCsv(pending + '\n').rows[0];
+    const record = pending;
+    const row = parseCsv(record + '\n').rows[0];
     pending = '';
     pendingQuotes = 0;
     if (!row || row.length !== csvHeader(topk).length || !row[0]) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet CSV record`);
     done.add(row[0]);
+    const error = row[row.length - 1] !== '';
+    if (error) failed.add(row[0]);
+    visit?.({file: row[0], error, text: record});
     keepBytes = line.end;
   }
-  return {done, keepBytes, hasRecords: done.size > 0};
+  return {done, failed, keepBytes, hasRecords: done.size > 0};
 }
 
-function readJsonLines(path: string): ExistingOutput {
+function readJsonLines(path: string, visit?: Visit): ExistingOutput {
   const done = new Set<string>();
+  const failed = new Set<string>();
   let keepBytes = 0;
   let lineNo = 0;
   for (const line of readLines(path)) {
@@ -128,14 +147,17 @@ function readJsonLines(path: string): ExistingOutput {
     }
     const rec = parseRecord(body);
     if (!rec) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet record, so this is not lcnet JSON Lines output`);
-    done.add(rec.file as string);
+    done.add(rec.file);
+    if (rec.error !== undefined) failed.add(rec.file);
+    visit?.({file: rec.file, error: rec.error !== undefined, text: body});
     keepBytes = line.end;
   }
-  return {done, keepBytes, hasRecords: done.size > 0};
+  return {done, failed, keepBytes, hasRecords: done.size > 0};
 }
 
-function readJsonArray(path: string): ExistingOutput {
+function readJsonArray(path: string, visit?: Visit): ExistingOutput {
   const done = new Set<string>();
+  const failed = new Set<string>();
   let keepBytes = 0;
   let opened = false;
   let closed = false;
@@ -156,17 +178,57 @@ function readJsonArray(path: string): ExistingOutput {
       closed = true;
       continue;
     }
-    const rec = parseRecord(body.replace(/,$/, ''));
+    const text = body.replace(/,$/, '');
+    const rec = parseRecord(text);
     if (!rec) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet record`);
-    done.add(rec.file as string);
+    done.add(rec.file);
+    if (rec.error !== undefined) failed.add(rec.file);
+    visit?.({file: rec.file, error: rec.error !== undefined, text});
     // keep the record, not its separator: the next one is written with ",\n" before it
     keepBytes = line.start + Buffer.byteLength(line.text.replace(/,\s*$/, ''));
   }
-  return {done, keepBytes, hasRecords: done.size > 0};
+  return {done, failed, keepBytes, hasRecords: done.size > 0};
 }
 
-export function readExistingOutput(path: string, format: OutputFormat, topk: number): ExistingOutput {
-  if (format === 'csv') return readCsv(path, topk);
-  if (format === 'jsonl') return readJsonLines(path);
-  return readJsonArray(path);
+/** Reads back an existing output; `visit` sees every complete record in file order. */
+export function readExistingOutput(path: string, format: OutputFormat, topk: number, visit?: Visit): ExistingOutput {
+  if (format === 'csv') return readCsv(path, topk, visit);
+  if (format === 'jsonl') return readJsonLines(path, visit);
+  return readJsonArray(path, visit);
+}
+
+/**
+ * Rewrites the output without its error records, so that `--resume --retry-errors` can classify
+ * those files again and still leave exactly one record per file. The new file is written beside
+ * the old one and renamed over it: an interruption leaves one or the other, never a mix.
+ */
+export function dropErrorRecords(path: string, format: OutputFormat, topk: number): void {
+  const temp = `${path}.retry-${process.pid}`;
+  const fd = openSync(temp, 'w');
+  try {
+    let first = true;
+    const put = (text: string) => writeFullySync(fd, text);
+    if (format === 'csv') put(csvLine(csvHeader(topk)));
+    if (format === 'json') put('[\n');
+    readExistingOutput(path, format, topk, (r) => {
+      if (r.error) return;
+      if (format === 'json') put((first ? '' : ',\n') + r.text);
+      else put(r.text + '\n');
+      first = false;
+    });
+    if (format === 'json') put(first ? ']\n' : '\n]\n');
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(temp, {force: true});
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(temp, path);
+}
+
+function writeFullySync(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let written = 0;
+  while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
 }

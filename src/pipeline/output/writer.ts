@@ -3,12 +3,13 @@
  * batch in one write, so an interrupted run leaves valid output: JSONL and CSV are valid after
  * every write, and a JSON array is closed by `close()`, which the signal handlers call. With
  * `resume`, an existing output is read back, its last incomplete record cut off, and writing
- * continues after it; the files already recorded are returned so they can be skipped.
+ * continues after it; the files already recorded are returned so they can be skipped. With
+ * `retryErrors`, error records are removed first, so those files are classified again.
  */
 
 import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
 import {csvLine} from './csv.js';
-import {csvHeader, readExistingOutput} from './existing-output.js';
+import {csvHeader, dropErrorRecords, readExistingOutput} from './existing-output.js';
 import {isError, type OutputFormat, type OutputRecord} from './record.js';
 
 export interface RecordWriter {
@@ -38,7 +39,13 @@ function csvRow(r: OutputRecord, topk: number): (string | number)[] {
  * Opens `path` (or stdout when null) for `format`. An existing non-empty file is an error unless
  * `mode` is `overwrite` or `resume`.
  */
-export function openOutput(path: string | null, format: OutputFormat, topk: number, mode: 'new' | 'overwrite' | 'resume'): OpenedOutput {
+export function openOutput(
+  path: string | null,
+  format: OutputFormat,
+  topk: number,
+  mode: 'new' | 'overwrite' | 'resume',
+  retryErrors = false,
+): OpenedOutput {
   let fd = 1;
   let done = new Set<string>();
   let needsHeader = true;
@@ -47,7 +54,11 @@ export function openOutput(path: string | null, format: OutputFormat, topk: numb
     const exists = fileSize(path) > 0;
     if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
-      const existing = readExistingOutput(path, format, topk);
+      let existing = readExistingOutput(path, format, topk);
+      if (retryErrors && existing.failed.size > 0) {
+        dropErrorRecords(path, format, topk);
+        existing = readExistingOutput(path, format, topk);
+      }
       done = existing.done;
       truncateSync(path, existing.keepBytes);
       fd = openSync(path, 'a');
