@@ -8,7 +8,7 @@ import {readFile} from 'node:fs/promises';
 import {UsageError} from '../cli/exit-codes.js';
 import {type EvalDataset, splitExtension, valFileName} from './dataset.js';
 import {DEVKIT_GROUND_TRUTH, DEVKIT_IMAGE_DIRS, findImageDir, findLabelFile} from './locate.js';
-import {pairByStem} from './stem-pairing.js';
+import {pairByStem, stemPairedDataset} from './stem-pairing.js';
 import type {Synsets} from './synsets.js';
 
 /** Image stem (`ILSVRC2012_val_00000001`) -> class index. */
@@ -34,14 +34,5 @@ export async function loadDevkit(root: string, groundTruthFile: string | null, s
   const labels = parseDevkitGroundTruth(await readFile(file, 'utf8'), file, synsets);
   const imageDir = await findImageDir(root, DEVKIT_IMAGE_DIRS);
   const paired = await pairByStem(root, imageDir, labels, (stem) => `${stem}.JPEG`);
-  return {
-    layout: 'devkit',
-    root,
-    labelSource: file,
-    items: paired.items,
-    unlabeledImages: paired.unlabeledImages,
-    missingImages: paired.missingImages,
-    unknownFolders: [],
-    notes: [`labels: ${file} (${labels.size} images, devkit ids mapped via models/labels/ilsvrc2012_devkit_ids.txt)`, `images: ${imageDir}`, ...paired.notes],
-  };
+  return stemPairedDataset('devkit', root, file, imageDir, paired, `labels: ${file} (${labels.size} images, devkit ids mapped via models/labels/ilsvrc2012_devkit_ids.txt)`);
 }

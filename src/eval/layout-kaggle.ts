@@ -9,7 +9,7 @@ import {readFile} from 'node:fs/promises';
 import {UsageError} from '../cli/exit-codes.js';
 import type {EvalDataset} from './dataset.js';
 import {findImageDir, findLabelFile, KAGGLE_CSV, KAGGLE_IMAGE_DIRS} from './locate.js';
-import {pairByStem} from './stem-pairing.js';
+import {pairByStem, stemPairedDataset} from './stem-pairing.js';
 import type {Synsets} from './synsets.js';
 
 /** ImageId -> class index. */
@@ -41,14 +41,5 @@ export async function loadKaggle(root: string, csvFile: string | null, synsets: 
   const labels = parseKaggleSolution(await readFile(file, 'utf8'), file, synsets);
   const imageDir = await findImageDir(root, KAGGLE_IMAGE_DIRS);
   const paired = await pairByStem(root, imageDir, labels, (id) => id);
-  return {
-    layout: 'kaggle',
-    root,
-    labelSource: file,
-    items: paired.items,
-    unlabeledImages: paired.unlabeledImages,
-    missingImages: paired.missingImages,
-    unknownFolders: [],
-    notes: [`labels: ${file} (${labels.size} rows)`, `images: ${imageDir}`, ...paired.notes],
-  };
+  return stemPairedDataset('kaggle', root, file, imageDir, paired, `labels: ${file} (${labels.size} rows)`);
 }

@@ -6,7 +6,7 @@
  */
 
 import {join} from 'node:path';
-import {compareStrings, type DatasetItem, relPosix, splitExtension} from './dataset.js';
+import {compareStrings, type DatasetItem, type EvalDataset, type LayoutName, relPosix, splitExtension} from './dataset.js';
 import {listImages} from './images.js';
 
 export interface StemPairing {
@@ -44,4 +44,18 @@ export async function pairByStem(root: string, imageDir: string, labels: Readonl
   const notes = duplicates.length > 0 ? [`${duplicates.length} image(s) share a name with another image and were not evaluated: ${duplicates.join(', ')}`] : [];
   items.sort((a, b) => compareStrings(a.relPath, b.relPath));
   return {items, unlabeledImages: unlabeledImages.sort(compareStrings), missingImages: missingImages.sort(compareStrings), notes};
+}
+
+/** The dataset of a layout whose labels are paired with one flat image folder by name stem. */
+export function stemPairedDataset(layout: LayoutName, root: string, labelSource: string, imageDir: string, paired: StemPairing, labelNote: string): EvalDataset {
+  return {
+    layout,
+    root,
+    labelSource,
+    items: paired.items,
+    unlabeledImages: paired.unlabeledImages,
+    missingImages: paired.missingImages,
+    unknownFolders: [],
+    notes: [labelNote, `images: ${imageDir}`, ...paired.notes],
+  };
 }
