@@ -33,6 +33,21 @@ export interface StoredRecord {
 
 type Visit = (r: StoredRecord) => void;
 
+/** What the three readers collect: every recorded file, the failed ones, and the visit. */
+function tally(visit?: Visit) {
+  const done = new Set<string>();
+  const failed = new Set<string>();
+  return {
+    done,
+    failed,
+    add(r: StoredRecord): void {
+      done.add(r.file);
+      if (r.error) failed.add(r.file);
+      visit?.(r);
+    },
+  };
+}
+
 interface Line {
   text: string;
   /** byte offset of the line's first byte */
@@ -90,8 +105,7 @@ function parseRecord(text: string): {file: string; error?: unknown} | null {
 }
 
 function readCsv(path: string, topk: number, visit?: Visit): ExistingOutput {
-  const done = new Set<string>();
-  const failed = new Set<string>();
+  const {done, failed, add} = tally(visit);
   const header = csvLine(csvHeader(topk)).trimEnd();
   let keepBytes = 0;
   let seenHeader = false;
@@ -123,18 +137,14 @@ function readCsv(path: string, topk: number, visit?: Visit): ExistingOutput {
     pending = '';
     pendingQuotes = 0;
     if (!row || row.length !== csvHeader(topk).length || !row[0]) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet CSV record`);
-    done.add(row[0]);
-    const error = row[row.length - 1] !== '';
-    if (error) failed.add(row[0]);
-    visit?.({file: row[0], error, text: record});
+    add({file: row[0], error: row[row.length - 1] !== '', text: record});
     keepBytes = line.end;
   }
   return {done, failed, keepBytes, hasRecords: done.size > 0};
 }
 
 function readJsonLines(path: string, visit?: Visit): ExistingOutput {
-  const done = new Set<string>();
-  const failed = new Set<string>();
+  const {done, failed, add} = tally(visit);
   let keepBytes = 0;
   let lineNo = 0;
   for (const line of readLines(path)) {
@@ -147,17 +157,14 @@ function readJsonLines(path: string, visit?: Visit): ExistingOutput {
     }
     const rec = parseRecord(body);
     if (!rec) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet record, so this is not lcnet JSON Lines output`);
-    done.add(rec.file);
-    if (rec.error !== undefined) failed.add(rec.file);
-    visit?.({file: rec.file, error: rec.error !== undefined, text: body});
+    add({file: rec.file, error: rec.error !== undefined, text: body});
     keepBytes = line.end;
   }
   return {done, failed, keepBytes, hasRecords: done.size > 0};
 }
 
 function readJsonArray(path: string, visit?: Visit): ExistingOutput {
-  const done = new Set<string>();
-  const failed = new Set<string>();
+  const {done, failed, add} = tally(visit);
   let keepBytes = 0;
   let opened = false;
   let closed = false;
@@ -181,9 +188,7 @@ function readJsonArray(path: string, visit?: Visit): ExistingOutput {
     const text = body.replace(/,$/, '');
     const rec = parseRecord(text);
     if (!rec) throw new NotOurOutputError(`${path}: line ${lineNo} is not an lcnet record`);
-    done.add(rec.file);
-    if (rec.error !== undefined) failed.add(rec.file);
-    visit?.({file: rec.file, error: rec.error !== undefined, text});
+    add({file: rec.file, error: rec.error !== undefined, text});
     // keep the record, not its separator: the next one is written with ",\n" before it
     keepBytes = line.start + Buffer.byteLength(line.text.replace(/,\s*$/, ''));
   }
