@@ -5,7 +5,8 @@
  */
 
 import http from 'node:http';
-import net, {type AddressInfo, type Socket} from 'node:net';
+import net, {type Socket} from 'node:net';
+import {listenLocally} from './local-listen.js';
 
 export interface TestProxy {
   url: string;
@@ -59,21 +60,12 @@ export async function startProxy(opts: {refuse?: number} = {}): Promise<TestProx
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
   });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const {port} = server.address() as AddressInfo;
+  const {port, close} = await listenLocally(server, sockets);
   return {
     url: `http://127.0.0.1:${port}`,
     connects,
     gets,
     auth,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }

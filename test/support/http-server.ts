@@ -7,8 +7,9 @@
 import {createHash} from 'node:crypto';
 import http, {type IncomingHttpHeaders, type IncomingMessage, type ServerResponse} from 'node:http';
 import https from 'node:https';
-import type {AddressInfo, Socket} from 'node:net';
+import type {Socket} from 'node:net';
 import {TEST_CERT, TEST_KEY} from './http-certs.js';
+import {listenLocally} from './local-listen.js';
 
 /** `hit` counts requests to this path, starting at 1. */
 export type Handler = (req: IncomingMessage, res: ServerResponse, hit: number) => void;
@@ -38,21 +39,12 @@ export async function startServer(routes: Record<string, Handler>, opts: {tls?: 
     route(req, res, hit);
   };
   const server = opts.tls ? https.createServer({key: TEST_KEY, cert: TEST_CERT}, handle) : http.createServer(handle);
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const {port} = server.address() as AddressInfo;
+  const {port, close} = await listenLocally(server, sockets);
   return {
     url: `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     hits: (path) => counts.get(path) ?? 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
+    close,
   };
 }
 
