@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
@@ -183,24 +183,32 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.ok(records.length > 0 && records.length < 400);
   });
 
-  it('--resume --retry-errors classifies failed files again and keeps one record per file', async () => {
+  it('--resume skips unchanged files, redoes changed ones; --retry-errors redoes failed ones; one record per file', async () => {
     const folder = join(dir, 'retry');
     mkdirSync(folder);
     copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000004.JPEG'), join(folder, 'a.jpg'));
     writeFileSync(join(folder, 'b.jpg'), readFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG')).subarray(0, 3000));
     const out = join(dir, 'retry.csv');
+    const rows = () => parseCsv(readFileSync(out, 'utf8')).rows.slice(1).map((r) => [r[0]!.split('/').pop(), r[r.length - 3] === '' ? 'ok' : 'error']);
     const first = await runCli(['classify', folder, '-m', MODEL, '-o', out]);
     assert.equal(first.code, 1, first.stderr);
-    // the damaged file is repaired, then the run is resumed
-    copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG'), join(folder, 'b.jpg'));
     const plain = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume']);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stderr, /0 files, 0 classified, 0 failed, 2 already done/);
+    // the damaged file is tried again, and fails again: its error record is replaced
     const retried = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume', '--retry-errors']);
-    assert.equal(retried.code, 0, retried.stderr);
-    assert.match(retried.stderr, /1 files, 1 classified, 0 failed, 1 already done/);
-    const rows = parseCsv(readFileSync(out, 'utf8')).rows.slice(1);
-    assert.deepEqual(rows.map((r) => [r[0]!.split('/').pop(), r[r.length - 1]]), [['a.jpg', ''], ['b.jpg', '']]);
+    assert.equal(retried.code, 1, retried.stderr);
+    assert.match(retried.stderr, /1 files, 0 classified, 1 failed, 1 already done/);
+    assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'error']]);
+    // the damaged file is repaired: its size and mtime change, so a plain resume redoes it
+    copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG'), join(folder, 'b.jpg'));
+    const repaired = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume']);
+    assert.equal(repaired.code, 0, repaired.stderr);
+    assert.match(repaired.stderr, /1 files, 1 classified, 0 failed, 1 already done/);
+    assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'ok']]);
+    const [, size, mtime] = parseCsv(readFileSync(out, 'utf8')).rows[2]!.slice(-3);
+    assert.equal(Number(size), statSync(join(folder, 'b.jpg')).size);
+    assert.equal(mtime, statSync(join(folder, 'b.jpg')).mtime.toISOString());
     const usage = await runCli(['classify', folder, '-m', MODEL, '--retry-errors']);
     assert.equal(usage.code, 2);
   });

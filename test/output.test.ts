@@ -12,8 +12,8 @@ const nasty = ['plain.jpg', 'comma,name.jpg', 'quote"name.jpg', 'new\nline.jpg',
 function records(names: string[]): OutputRecord[] {
   return names.map((file, i) =>
     i % 3 === 2
-      ? {file, model: 'm', error: 'truncated, "corrupt"\nimage'}
-      : {file, model: 'm', predictions: [{class_id: i, label: `label, "${i}"`, score: 0.5}, {class_id: i + 1, label: 'x', score: 0.25}]},
+      ? {file, model: 'm', error: 'truncated, "corrupt"\nimage', size: null, mtime: null}
+      : {file, model: 'm', predictions: [{class_id: i, label: `label, "${i}"`, score: 0.5}, {class_id: i + 1, label: 'x', score: 0.25}], size: 1000 + i, mtime: '2026-11-29T10:00:00.000Z'},
   );
 }
 
@@ -53,10 +53,12 @@ describe('output writers', () => {
       else if (format === 'jsonl') files = text.trim().split('\n').map((l) => (JSON.parse(l) as OutputRecord).file);
       else {
         const rows = parseCsv(text).rows;
-        assert.deepEqual(rows[0], ['file', 'model', 'class_1', 'label_1', 'score_1', 'class_2', 'label_2', 'score_2', 'error']);
+        assert.deepEqual(rows[0], ['file', 'model', 'class_1', 'label_1', 'score_1', 'class_2', 'label_2', 'score_2', 'error', 'size', 'mtime']);
         files = rows.slice(1).map((r) => r[0]!);
         assert.equal(rows[3]![8], 'truncated, "corrupt"\nimage');
+        assert.deepEqual(rows[3]!.slice(9), ['', '']);
         assert.equal(rows[1]![3], 'label, "0"');
+        assert.deepEqual(rows[1]!.slice(9), ['1000', '2026-11-29T10:00:00.000Z']);
       }
       assert.deepEqual(files, nasty);
     });
@@ -70,7 +72,7 @@ describe('output writers', () => {
       appendFileSync(path, format === 'jsonl' ? cut : format === 'json' ? `,\n${cut}` : cut);
       assert.throws(() => openOutput(path, format, 2, 'new'), /already exists: use --resume/);
       const resumed = openOutput(path, format, 2, 'resume');
-      assert.deepEqual([...resumed.done], nasty.slice(0, 4));
+      assert.deepEqual([...resumed.done.keys()], nasty.slice(0, 4));
       resumed.writer.write(records(nasty.slice(4)));
       resumed.writer.close();
       const text = readFileSync(path, 'utf8');
@@ -94,12 +96,12 @@ describe('output writers', () => {
       const before = readExistingOutput(path, format, 2);
       assert.deepEqual([...before.failed], [nasty[2], nasty[5]]);
       const resumed = openOutput(path, format, 2, 'resume', true);
-      assert.deepEqual([...resumed.done], nasty.filter((_, i) => i % 3 !== 2));
-      resumed.writer.write([{file: nasty[2]!, model: 'm', predictions: []}]);
+      assert.deepEqual([...resumed.done.keys()], nasty.filter((_, i) => i % 3 !== 2));
+      resumed.writer.write([{file: nasty[2]!, model: 'm', predictions: [], size: 1, mtime: null}]);
       resumed.writer.close();
       const after = readExistingOutput(path, format, 2);
       assert.equal(after.failed.size, 0);
-      assert.deepEqual([...after.done].sort(), [...nasty.filter((_, i) => i !== 5)].sort());
+      assert.deepEqual([...after.done.keys()].sort(), [...nasty.filter((_, i) => i !== 5)].sort());
       if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, 5);
       assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.retry-')), [], 'no temporary file left');
     });
@@ -114,7 +116,7 @@ describe('output writers', () => {
     b.writer.write(records(['one.jpg']));
     b.writer.close();
     const c = openOutput(path, 'json', 1, 'resume');
-    assert.deepEqual([...c.done], ['one.jpg']);
+    assert.deepEqual([...c.done.keys()], ['one.jpg']);
     c.writer.write(records(['two.jpg']));
     c.writer.close();
     assert.deepEqual((JSON.parse(readFileSync(path, 'utf8')) as OutputRecord[]).map((r) => r.file), ['one.jpg', 'two.jpg']);

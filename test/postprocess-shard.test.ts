@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {fnv1a, inShard, parseShard} from '../src/cli/shard.js';
+import {fnv1a, inShard, parseShard} from '../src/pipeline/shard.js';
 import {parseLabels} from '../src/models/labels.js';
 import {softmaxInPlace, topK} from '../src/pipeline/postprocess.js';
 

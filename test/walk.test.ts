@@ -12,7 +12,7 @@ async function collect(args: string[], opts: Partial<WalkOptions> = {}): Promise
   return out;
 }
 
-const shown = (entries: WalkEntry[]) => entries.map((e) => (e.kind === 'file' ? e.display : `MISSING ${e.display}: ${e.error}`));
+const shown = (entries: WalkEntry[]) => entries.map((e) => (e.kind === 'missing' ? `MISSING ${e.display}: ${e.error}` : e.display));
 
 describe('walking inputs', () => {
   let dir: string;

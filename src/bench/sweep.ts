@@ -10,7 +10,7 @@ import type {ResizeMode} from '../pipeline/preprocess.js';
 import {measureEndToEnd, type EndToEndResult} from './end-to-end.js';
 import {measureHostStages, measureInference, type HostStages, type InferenceStage} from './stages.js';
 import {RssSampler} from './stats.js';
-import {inferenceLayout} from '../cli/pipeline-flags.js';
+import {inferenceLayout} from '../pipeline/parallelism.js';
 
 export interface BenchOptions {
   /** total inference threads of each configuration */

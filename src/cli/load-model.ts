@@ -1,5 +1,5 @@
 /**
- * The model of a command that runs the network: resolved from --model (downloading a catalogue
+ * The model of a command that runs the network: loaded from --model (downloading a catalogue
  * model on first use, cancellable with Ctrl-C), its warnings printed, or the command ended with
  * the right exit code.
  */
@@ -7,9 +7,8 @@
 import type {Command} from '@oclif/core';
 import {EXIT, exitCodeOf} from './exit-codes.js';
 import type {Interrupts} from './interrupts.js';
-import {loadCatalogue} from '../models/download/catalogue.js';
-import {ensureModel} from '../models/download/ensure.js';
-import {resolveModel, type PreprocessOverrides, type ResolvedModel} from '../models/resolve.js';
+import {loadModel, type ModelChoice} from '../api/load-model.js';
+import type {ResolvedModel} from '../models/resolve.js';
 
 export interface ModelFlags {
   model?: string;
@@ -19,21 +18,32 @@ export interface ModelFlags {
   progress: boolean;
 }
 
-export async function loadModelForCommand(command: Command, flags: ModelFlags, interrupts: Interrupts): Promise<ResolvedModel> {
-  const overrides: PreprocessOverrides = {resizeShort: flags['resize-short'], stretch: flags.stretch};
-  let model: ResolvedModel;
+/** The model flags as the library API's model choice, downloads drawn on stderr and cancellable. */
+export function modelChoice(flags: ModelFlags, interrupts: Interrupts): ModelChoice {
+  return {
+    model: flags.model,
+    labels: flags.labels,
+    resizeShort: flags['resize-short'],
+    stretch: flags.stretch,
+    downloadProgress: flags.progress,
+    signal: interrupts.signal,
+  };
+}
+
+/** Runs `load` (which loads a model); on failure ends the command with the failure's exit code. */
+export async function loadOrExit<T extends {warnings: readonly string[]}>(command: Command, interrupts: Interrupts, load: () => Promise<T>): Promise<T> {
+  let loaded: T;
   try {
-    model = await resolveModel({
-      spec: flags.model ?? loadCatalogue().default,
-      labelsFile: flags.labels,
-      overrides,
-      download: async (name) => void (await ensureModel(name, {progress: flags.progress, signal: interrupts.signal})),
-    });
+    loaded = await load();
   } catch (e) {
     interrupts.dispose();
     if (interrupts.signal.aborted) command.exit(EXIT.INTERRUPTED);
     command.error((e as Error).message, {exit: exitCodeOf(e)});
   }
-  for (const w of model.warnings) process.stderr.write(`${w}\n`);
-  return model;
+  for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
+  return loaded;
+}
+
+export function loadModelForCommand(command: Command, flags: ModelFlags, interrupts: Interrupts): Promise<ResolvedModel> {
+  return loadOrExit(command, interrupts, () => loadModel(modelChoice(flags, interrupts)));
 }

@@ -1,20 +1,10 @@
 /** Flags shared by the commands that run the network: model choice and pipeline tuning. */
 
-import {availableParallelism} from 'node:os';
 import {Flags} from '@oclif/core';
 import type {PipelineOptions} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
-
-export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
-  const fromEnv = Number(env.LCNET_THREADS);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
-}
-
-/** Preprocessing worker threads: one per two cores (each also drives libvips threads). */
-export function defaultWorkers(): number {
-  return Math.max(1, Math.floor(availableParallelism() / 2));
-}
+import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
 
 export const modelFlags = {
   model: Flags.string({
@@ -45,25 +35,8 @@ export const pipelineFlags = {
   'max-pixels': Flags.integer({summary: 'Refuse images with more pixels than this (each gets an error record).', default: DEFAULT_MAX_PIXELS, min: 1}),
 };
 
-export interface InferenceLayout {
-  sessions: number;
-  /** intra-op threads of each session */
-  threads: number;
-}
-
-/**
- * Splits `threads` inference threads over `sessions` sessions. By default every thread runs its
- * own single-threaded session: batches then run side by side with no intra-op barriers, which
- * keeps throughput up when decoders share the cores.
- */
-export function inferenceLayout(threads: number | undefined, sessions: number | undefined): InferenceLayout {
-  const total = threads ?? defaultThreads();
-  const count = Math.min(sessions ?? total, total);
-  return {sessions: count, threads: Math.max(1, Math.round(total / count))};
-}
-
-/** The parsed `pipelineFlags` (and --topk) as the pipeline's options. */
-export function pipelineOptions(flags: {
+/** The parsed `pipelineFlags` (and --topk) as the library API's options. */
+export function classifierOptions(flags: {
   'batch-size': number;
   threads?: number;
   sessions?: number;
@@ -71,13 +44,19 @@ export function pipelineOptions(flags: {
   resize: string;
   'max-pixels': number;
   topk: number;
-}): PipelineOptions {
+}): ClassifierOptions {
   return {
     batchSize: flags['batch-size'],
-    ...inferenceLayout(flags.threads, flags.sessions),
-    workers: flags.workers ?? defaultWorkers(),
+    threads: flags.threads,
+    sessions: flags.sessions,
+    workers: flags.workers,
     resize: flags.resize as ResizeMode,
     maxPixels: flags['max-pixels'],
     topk: flags.topk,
   };
+}
+
+/** The parsed `pipelineFlags` (and --topk) as the pipeline's options. */
+export function pipelineOptions(flags: Parameters<typeof classifierOptions>[0]): PipelineOptions {
+  return pipelineOptionsOf(classifierOptions(flags));
 }

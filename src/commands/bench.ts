@@ -1,7 +1,8 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
-import {defaultThreads, defaultWorkers, modelFlags} from '../cli/pipeline-flags.js';
+import {modelFlags} from '../cli/pipeline-flags.js';
+import {defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
 import {isInstalled} from '../models/store.js';
@@ -70,7 +71,7 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
       files = [];
       for await (const e of walkInputs([flags.images], {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false})) {
         if (e.kind === 'missing') this.error(`--images ${e.display}: ${e.error}`, {exit: EXIT.USAGE});
-        files.push(e.path);
+        if (e.kind === 'file') files.push(e.path);
         if (files.length >= flags.limit) break;
       }
       if (files.length === 0) this.error(`--images ${flags.images}: no images found`, {exit: EXIT.USAGE});

@@ -1,19 +1,23 @@
 import {Args, Command, Flags} from '@oclif/core';
+import {createClassifier, type Classifier} from '../api/classifier.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {EXIT} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
-import {loadModelForCommand} from '../cli/load-model.js';
-import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
-import {inShard, parseShard} from '../cli/shard.js';
-import {runClassify} from '../pipeline/classify-run.js';
-import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
+import {loadOrExit, modelChoice} from '../cli/load-model.js';
+import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {formatShard, inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {formatFromPath, identityKey, type OutputFormat} from '../pipeline/output/record.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
-import {parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
+import {parseExtensions, shardKey, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
   static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
 
-  static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified. Records are written as they are produced, in input order; an interrupted run (Ctrl-C, SIGTERM) leaves valid output that --resume continues.
+  static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone.
+
+The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
+
+--shard K/N runs part K of N, chosen by a hash of each file's path below its argument, so N processes on N machines cover every file exactly once; --shard auto takes K and N from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LCNET_SHARD_COUNT) or a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Merge the parts with lcnet merge.
 
 Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error, 3 fatal error (model, output), 130 interrupted.`;
 
@@ -22,14 +26,16 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     {description: 'JSON Lines on stdout, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1"},
     {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
     {description: 'Continue it and try the failed files again', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume --retry-errors'},
+    {description: 'Classify the files find lists, NUL-separated', command: "find /data -name '*.jpg' -print0 | <%= config.bin %> <%= command.id %> - -o preds.jsonl"},
     {description: 'Run part 2 of 4 of a large job (1-based or 0-based K both work)', command: '<%= config.bin %> <%= command.id %> /data/images -o part2.jsonl --shard 2/4'},
+    {description: 'In a Kubernetes Indexed Job or a Slurm job array: this task\'s part', command: '<%= config.bin %> <%= command.id %> /data/images -o out-$JOB_COMPLETION_INDEX.jsonl --shard auto'},
     {description: 'Use a model converted elsewhere', command: '<%= config.bin %> <%= command.id %> ./crops --model my.onnx --labels labels.txt'},
   ];
 
   static override strict = false;
 
   static override args = {
-    paths: Args.string({description: 'Image files, directories (walked recursively) or glob patterns.', required: true}),
+    paths: Args.string({description: 'Image files, directories (walked recursively), glob patterns, or - for a path list on stdin.', required: true}),
   };
 
   static override flags = {
@@ -43,7 +49,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
     ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
     'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
-    shard: Flags.string({summary: 'Process part K of N (K/N, 1-based or 0-based).'}),
+    shard: Flags.string({summary: 'Process part K of N (K/N, 1-based or 0-based), or auto (Kubernetes Indexed Job, Slurm job array).'}),
     ...pipelineFlags,
     progress: Flags.boolean({summary: 'Progress bar on stderr (only when stderr is a terminal).', default: true, allowNo: true}),
     json: Flags.boolean({summary: 'Print the run summary as JSON on stdout (needs --output).'}),
@@ -55,8 +61,9 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     const format: OutputFormat = (flags.format as OutputFormat | undefined) ?? (flags.output ? formatFromPath(flags.output) : null) ?? 'jsonl';
     if (flags.json && !flags.output) this.error('--json prints the run summary on stdout, so records need --output', {exit: EXIT.USAGE});
     if (flags.resume && !flags.output) this.error('--resume needs --output', {exit: EXIT.USAGE});
+    if (paths.filter((p) => p === '-').length > 1) this.error('- (the path list on stdin) can be given once', {exit: EXIT.USAGE});
     let walk: WalkOptions;
-    let shard = {index: 0, count: 1};
+    let shard: Shard = NO_SHARD;
     try {
       walk = {recursive: flags.recursive, extensions: parseExtensions(flags.ext), followSymlinks: flags['follow-symlinks']};
       if (flags.shard) shard = parseShard(flags.shard);
@@ -68,55 +75,72 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     // its batches in flight, and the output is closed whatever happens
     let writer: RecordWriter | undefined;
     const interrupts = handleInterrupts(() => writer?.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
-    const model = await loadModelForCommand(this, flags, interrupts);
+    const classifier: Classifier = await loadOrExit(this, interrupts, () =>
+      createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}),
+    );
 
     let opened;
     try {
       opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
     } catch (e) {
       interrupts.dispose();
+      await classifier.close();
       this.error((e as Error).message, {exit: flags.output && !flags.resume && !flags.overwrite ? EXIT.USAGE : EXIT.FATAL});
     }
     writer = opened.writer;
-    const already = opened.done;
+    const recorded = opened.done;
+    let skipped = 0;
+    let listedDirectories = 0;
 
-    const selected = async function* (): AsyncGenerator<WalkEntry> {
-      for await (const e of walkInputs(paths, walk)) {
-        if (already.has(e.display) || !inShard(e.display, shard)) continue;
-        yield e;
-      }
-    };
     const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}', {failed: 0});
-    if (flags.progress && process.stderr.isTTY) {
+    if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
+      // the total, counted by a second walk alongside (a path list on stdin can be read once only)
       void (async () => {
         let n = 0;
-        for await (const e of selected()) if (e) n++;
+        for await (const e of walkInputs(paths, walk)) {
+          if (!inShard(shardKey(e), shard)) continue;
+          const size = e.kind === 'file' ? e.size : null;
+          const mtime = e.kind === 'file' ? e.mtime : null;
+          if (recorded.get(e.display) !== identityKey(size, mtime)) n++;
+        }
         bar.setTotal(n);
       })();
     }
 
-    let summary;
+    const run = classifier.classify(paths, {
+      recursive: flags.recursive,
+      extensions: flags.ext,
+      followSymlinks: flags['follow-symlinks'],
+      shard,
+      topk: flags.topk,
+      signal: interrupts.signal,
+      onProgress: (p) => bar.update(p.done, {failed: p.failed}),
+      onListedDirectory: () => listedDirectories++,
+      skip: (f) => {
+        const done = recorded.get(f.file) === identityKey(f.size, f.mtime);
+        if (done) skipped++;
+        return done;
+      },
+    });
     try {
-      summary = await runClassify(
-        selected(),
-        model,
-        pipelineOptions(flags),
-        opened.writer,
-        {onProgress: (p) => bar.update(p.done, {failed: p.failed}), signal: interrupts.signal},
-      );
+      for await (const record of run) opened.writer.write([record]);
     } catch (e) {
       bar.stop();
       interrupts.dispose();
+      await classifier.close();
       this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
     }
     bar.stop();
     interrupts.dispose();
+    await classifier.close();
 
-    const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${already.size ? `, ${already.size} already done` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
+    const summary = run.summary;
+    if (listedDirectories > 0) process.stderr.write(`lcnet: skipped ${listedDirectories} directories in the path list (lists name files: use find -type f)\n`);
+    const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${formatShard(shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
     process.stderr.write(`${line}\n`);
     if (flags.json) {
       process.stdout.write(
-        JSON.stringify({model: model.name, output: flags.output, format, ...summary, skippedAlreadyDone: already.size}, null, 2) + '\n',
+        JSON.stringify({model: classifier.model.name, output: flags.output, format, shard: formatShard(shard), ...summary, skippedAlreadyDone: skipped}, null, 2) + '\n',
       );
     }
     if (summary.interrupted) this.exit(EXIT.INTERRUPTED);

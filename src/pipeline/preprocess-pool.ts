@@ -1,5 +1,5 @@
 /**
- * A pool of preprocessing workers. `submit` hands one file to the least busy worker and resolves
+ * A pool of preprocessing workers. `submit` hands one file (or image bytes) to the least busy worker and resolves
  * when its tensor is in the shared buffer (or with the reason it could not be made). A worker that
  * dies fails its jobs with a clear error and is replaced, so one bad file cannot stop a run.
  */
@@ -66,10 +66,11 @@ export class PreprocessPool {
     slot.worker.postMessage(p.job);
   }
 
-  submit(path: string, buffer: number, offset: number): Promise<JobResult> {
+  /** `source`: a file path, or the image's bytes (copied to the worker). */
+  submit(source: string | Uint8Array, buffer: number, offset: number): Promise<JobResult> {
     let best = this.slots[0]!;
     for (const s of this.slots) if (s.pending.size < best.pending.size) best = s;
-    const job: JobRequest = {id: this.nextId++, path, buffer, offset};
+    const job: JobRequest = {id: this.nextId++, source, buffer, offset};
     return new Promise((resolve) => this.dispatch(best, {job, resolve, retried: false}));
   }
 

@@ -21,7 +21,8 @@ export interface WorkerConfig {
 
 export interface JobRequest {
   id: number;
-  path: string;
+  /** a file to read, or the image's bytes */
+  source: string | Uint8Array;
   /** which shared buffer, and where in it (in float32 elements) the tensor goes */
   buffer: number;
   offset: number;

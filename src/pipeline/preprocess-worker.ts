@@ -21,18 +21,24 @@ const views = config.buffers.map((b) => new Float32Array(b));
 const limit = pLimit(config.concurrency);
 const budget = new PixelBudget(config.budget, config.budgetMp);
 
-async function handle(job: JobRequest): Promise<JobResult> {
-  const t0 = performance.now();
-  let bytes: Uint8Array;
+/** The image's bytes, or why its file cannot be read. */
+function readSource(source: string | Uint8Array): Uint8Array | string {
+  if (typeof source !== 'string') return source;
   try {
     // a synchronous read costs a few syscalls on this worker thread, where an asynchronous one
     // would take four trips through the libuv pool that the decoders need
-    bytes = readFileSync(job.path);
+    return readFileSync(source);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
-    return {id: job.id, ok: false, error: `cannot read file: ${reason}`};
+    return `cannot read file: ${reason}`;
   }
+}
+
+async function handle(job: JobRequest): Promise<JobResult> {
+  const t0 = performance.now();
+  const bytes = readSource(job.source);
+  if (typeof bytes === 'string') return {id: job.id, ok: false, error: bytes};
   const t1 = performance.now();
   const held = await budget.acquire(await megapixelsOf(bytes));
   try {

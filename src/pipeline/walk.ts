@@ -4,12 +4,18 @@
  * name, so memory stays proportional to one directory, not to the collection. Hidden entries are
  * skipped, symlinks are not followed unless asked, and each file is yielded once even when the
  * paths overlap. A path that does not exist becomes a `missing` entry, never a crash.
+ *
+ * Every file carries its size and modification time (what `--resume` compares to tell a changed
+ * file from a done one) and its path relative to the argument it was found under (what `--shard`
+ * hashes, so machines that mount the collection in different places still agree on the parts).
+ * The argument `-` reads a list of file paths from standard input instead (see path-list.ts).
  */
 
 import fg from 'fast-glob';
 import {type Dirent} from 'node:fs';
 import {opendir, realpath, stat} from 'node:fs/promises';
-import {join, resolve, sep} from 'node:path';
+import {join, posix, resolve, sep} from 'node:path';
+import {readPathList} from './path-list.js';
 
 export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
 
@@ -18,11 +24,47 @@ export interface WalkOptions {
   /** lower-case extensions without the dot; null accepts every file */
   extensions: ReadonlySet<string> | null;
   followSymlinks: boolean;
+  /** where the argument `-` reads its path list from (default: process.stdin) */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** called once per path-list line naming a directory (lists name files; directories are not walked) */
+  onListedDirectory?: (display: string) => void;
 }
 
+/** An image to classify: a file on disk, or bytes handed over by a program (the library API). */
 export type WalkEntry =
-  | {kind: 'file'; path: string; display: string}
-  | {kind: 'missing'; display: string; error: string};
+  | {
+      kind: 'file';
+      path: string;
+      /** the name its record carries */
+      display: string;
+      /** the path below the argument it was found under, with '/' separators (what --shard hashes) */
+      relative?: string;
+      size?: number;
+      /** ISO 8601, millisecond precision */
+      mtime?: string;
+    }
+  | {kind: 'bytes'; bytes: Uint8Array; display: string; relative?: string}
+  | {kind: 'missing'; display: string; relative?: string; error: string};
+
+/** The path --shard hashes: below the argument for walked files, else the name as shown. */
+export function shardKey(e: WalkEntry): string {
+  return e.relative ?? e.display;
+}
+
+const toPosix = (p: string) => posix.normalize(sep === '/' ? p : p.split(sep).join('/'));
+
+/** A file entry with its size and modification time, or `missing` when it cannot be stat'ed. */
+export async function fileEntry(path: string, display: string, relative: string): Promise<WalkEntry> {
+  try {
+    const s = await stat(path);
+    if (s.isDirectory()) return {kind: 'missing', display, relative, error: 'is a directory'};
+    return {kind: 'file', path, display, relative, size: s.size, mtime: new Date(s.mtimeMs).toISOString()};
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : `cannot stat: ${code ?? (e as Error).message}`;
+    return {kind: 'missing', display, relative, error: why};
+  }
+}
 
 export function parseExtensions(list: string | undefined): ReadonlySet<string> | null {
   if (list === undefined) return new Set(DEFAULT_EXTENSIONS);
@@ -46,14 +88,14 @@ function accepts(name: string, opts: WalkOptions): boolean {
 
 const byName = (a: Dirent, b: Dirent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-async function* walkDirectory(dir: string, display: string, opts: WalkOptions, visited: Set<string> | null): AsyncGenerator<WalkEntry> {
+async function* walkDirectory(dir: string, display: string, relative: string, opts: WalkOptions, visited: Set<string> | null): AsyncGenerator<WalkEntry> {
   let entries: Dirent[];
   try {
     const handle = await opendir(dir);
     entries = [];
     for await (const e of handle) entries.push(e);
   } catch (e) {
-    yield {kind: 'missing', display, error: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`};
+    yield {kind: 'missing', display, relative, error: `cannot read directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`};
     return;
   }
   entries.sort(byName);
@@ -61,6 +103,7 @@ async function* walkDirectory(dir: string, display: string, opts: WalkOptions, v
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
     const shown = display === '' ? e.name : join(display, e.name);
+    const below = relative === '' ? e.name : posix.join(relative, e.name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
@@ -70,7 +113,7 @@ async function* walkDirectory(dir: string, display: string, opts: WalkOptions, v
         isDir = s.isDirectory();
         isFile = s.isFile();
       } catch {
-        yield {kind: 'missing', display: shown, error: 'broken symbolic link'};
+        yield {kind: 'missing', display: shown, relative: below, error: 'broken symbolic link'};
         continue;
       }
     }
@@ -81,9 +124,9 @@ async function* walkDirectory(dir: string, display: string, opts: WalkOptions, v
         if (visited.has(real)) continue;
         visited.add(real);
       }
-      yield* walkDirectory(full, shown, opts, visited);
+      yield* walkDirectory(full, shown, below, opts, visited);
     } else if (isFile && accepts(e.name, opts)) {
-      yield {kind: 'file', path: full, display: shown};
+      yield await fileEntry(full, shown, below);
     }
   }
 }
@@ -101,6 +144,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
   // the arguments can reach one file twice: overlapping paths, globs or followed symlinks.
   const kinds = await Promise.all(
     args.map(async (arg) => {
+      if (arg === '-') return {arg, real: '-', dir: false, file: false};
       try {
         const s = await stat(arg);
         return {arg, real: await realpath(arg), dir: s.isDirectory(), file: s.isFile()};
@@ -111,7 +155,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
   );
   const existing = kinds.filter((k) => k.dir || k.file);
   const overlap =
-    existing.length !== args.length ||
+    existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
     existing.some((a, i) => existing.some((b, j) => i !== j && a.dir && contains(a.real, b.real)));
   const seen: Set<string> | null = overlap || opts.followSymlinks ? new Set() : null;
@@ -129,13 +173,15 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
   };
 
   for (const k of kinds) {
-    if (k.file) {
+    if (k.arg === '-') {
+      yield* once(walkList(readPathList(opts.stdin ?? process.stdin), opts));
+    } else if (k.file) {
       // a file named explicitly is always taken, whatever its extension: if it is not an image,
       // its record says so
-      yield* once([{kind: 'file', path: resolve(k.arg), display: k.arg}]);
+      yield* once([await fileEntry(resolve(k.arg), k.arg, toPosix(k.arg))]);
     } else if (k.dir) {
       visited?.add(k.real);
-      yield* once(walkDirectory(resolve(k.arg), k.arg, opts, visited));
+      yield* once(walkDirectory(resolve(k.arg), k.arg, '', opts, visited));
     } else if (fg.isDynamicPattern(k.arg)) {
       const matches = await fg(k.arg, {
         onlyFiles: true,
@@ -145,11 +191,49 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
         suppressErrors: true,
       });
       matches.sort();
-      const files = matches.filter((m) => accepts(m, opts)).map((m): WalkEntry => ({kind: 'file', path: resolve(m), display: m}));
+      const base = globBase(k.arg);
+      const files = matches.filter((m) => accepts(m, opts));
       if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern'};
-      yield* once(files);
+      yield* once(
+        (async function* () {
+          for (const m of files) yield await fileEntry(resolve(m), m, base && m.startsWith(base + '/') ? m.slice(base.length + 1) : m);
+        })(),
+      );
     } else {
       yield {kind: 'missing', display: k.arg, error: 'no such file or directory'};
     }
   }
+}
+
+/** The leading segments of a glob pattern that hold no wildcard: what its matches are below. */
+export function globBase(pattern: string): string {
+  const parts = pattern.split('/');
+  const fixed: string[] = [];
+  for (const p of parts.slice(0, -1)) {
+    if (fg.isDynamicPattern(p)) break;
+    fixed.push(p);
+  }
+  return fixed.join('/');
+}
+
+/**
+ * The files named by a path list (`lcnet classify -`): each line is taken as it is, with no
+ * globbing or walking, so lists of any length cost no directory reads. A line naming a directory
+ * is reported through `onListedDirectory` and skipped; a missing file gets its error record.
+ */
+async function* walkList(paths: AsyncIterable<string>, opts: WalkOptions): AsyncGenerator<WalkEntry> {
+  for await (const p of paths) {
+    const e = await listedFile(p, opts);
+    if (e) yield e;
+  }
+}
+
+/** One path-list line as an entry; null for a directory, which is reported and skipped. */
+export async function listedFile(p: string, opts: Pick<WalkOptions, 'onListedDirectory'>): Promise<WalkEntry | null> {
+  const e = await fileEntry(resolve(p), p, toPosix(p));
+  if (e.kind === 'missing' && e.error === 'is a directory') {
+    opts.onListedDirectory?.(p);
+    return null;
+  }
+  return e;
 }

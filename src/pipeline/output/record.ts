@@ -1,4 +1,9 @@
-/** One output record per input file: its ranked classes, or why it has none. */
+/**
+ * One output record per input file: its ranked classes, or why it has none, followed by the
+ * file's size and modification time when it was read, which `--resume` compares to tell a done
+ * file from one changed since (null for a path that does not exist and for bytes handed to the
+ * library API without a file).
+ */
 
 export interface ClassScore {
   class_id: number;
@@ -6,13 +11,20 @@ export interface ClassScore {
   score: number;
 }
 
-export interface PredictionRecord {
+export interface FileIdentity {
+  /** bytes */
+  size: number | null;
+  /** ISO 8601 with milliseconds */
+  mtime: string | null;
+}
+
+export interface PredictionRecord extends FileIdentity {
   file: string;
   model: string;
   predictions: ClassScore[];
 }
 
-export interface ErrorRecord {
+export interface ErrorRecord extends FileIdentity {
   file: string;
   model: string;
   error: string;
@@ -22,6 +34,11 @@ export type OutputRecord = PredictionRecord | ErrorRecord;
 
 export function isError(r: OutputRecord): r is ErrorRecord {
   return 'error' in r;
+}
+
+/** One string for a size and modification time: equal strings mean an unchanged file. */
+export function identityKey(size: number | null | undefined, mtime: string | null | undefined): string {
+  return `${size ?? ''}|${mtime ?? ''}`;
 }
 
 /** float32 scores carry about 7 significant digits; print no more than that */

@@ -3,13 +3,15 @@
  * batch in one write, so an interrupted run leaves valid output: JSONL and CSV are valid after
  * every write, and a JSON array is closed by `close()`, which the signal handlers call. With
  * `resume`, an existing output is read back, its last incomplete record cut off, and writing
- * continues after it; the files already recorded are returned so they can be skipped. With
- * `retryErrors`, error records are removed first, so those files are classified again.
+ * continues after it; the files already recorded are returned, with their size and mtime, so
+ * that unchanged ones can be skipped. With `retryErrors`, error records are removed first, so
+ * those files are classified again. A file recorded before and written again (it changed) has
+ * its old record removed when the writer is closed.
  */
 
 import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
 import {csvLine} from './csv.js';
-import {csvHeader, dropErrorRecords, readExistingOutput} from './existing-output.js';
+import {compactOutput, csvHeader, readExistingOutput} from './existing-output.js';
 import {isError, type OutputFormat, type OutputRecord} from './record.js';
 
 export interface RecordWriter {
@@ -21,8 +23,8 @@ export interface RecordWriter {
 
 export interface OpenedOutput {
   writer: RecordWriter;
-  /** files that already have a record (resume) */
-  done: Set<string>;
+  /** files that already have a record (resume), with the identityKey of their size and mtime */
+  done: Map<string, string>;
 }
 
 function csvRow(r: OutputRecord, topk: number): (string | number)[] {
@@ -31,7 +33,7 @@ function csvRow(r: OutputRecord, topk: number): (string | number)[] {
     const p = isError(r) ? undefined : r.predictions[i];
     row.push(p?.class_id ?? '', p?.label ?? '', p?.score ?? '');
   }
-  row.push(isError(r) ? r.error : '');
+  row.push(isError(r) ? r.error : '', r.size ?? '', r.mtime ?? '');
   return row;
 }
 
@@ -47,7 +49,7 @@ export function openOutput(
   retryErrors = false,
 ): OpenedOutput {
   let fd = 1;
-  let done = new Set<string>();
+  let done = new Map<string, string>();
   let needsHeader = true;
   let jsonHasRecords = false;
   if (path !== null) {
@@ -55,8 +57,8 @@ export function openOutput(
     if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
       let existing = readExistingOutput(path, format, topk);
-      if (retryErrors && existing.failed.size > 0) {
-        dropErrorRecords(path, format, topk);
+      if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
+        compactOutput(path, format, topk, {dropErrors: retryErrors});
         existing = readExistingOutput(path, format, topk);
       }
       done = existing.done;
@@ -70,11 +72,13 @@ export function openOutput(
   }
   const append = (text: string) => writeFully(fd, Buffer.from(text));
   let closed = false;
+  let rewritten = false;
   const finish = () => {
     if (closed) return;
     closed = true;
     if (format === 'json') append(jsonHasRecords ? '\n]\n' : ']\n');
     if (fd !== 1) closeSync(fd);
+    if (rewritten && path !== null) compactOutput(path, format, topk, {dropErrors: false});
   };
 
   if (format === 'csv' && needsHeader) append(csvLine(csvHeader(topk)));
@@ -86,6 +90,7 @@ export function openOutput(
       if (closed || records.length === 0) return;
       let text = '';
       for (const r of records) {
+        if (done.has(r.file)) rewritten = true;
         if (format === 'csv') text += csvLine(csvRow(r, topk));
         else if (format === 'jsonl') text += JSON.stringify(r) + '\n';
         else {

@@ -1,0 +1,224 @@
+/**
+ * The library API: `createClassifier` loads a model and starts the decoding workers and
+ * onnxruntime sessions once; `classify` takes file paths, directories, glob patterns or image
+ * bytes and yields one record per image, in input order, as an async iterable; `close` ends the
+ * workers. `lcnet classify` is built on exactly this.
+ *
+ *   const classifier = await createClassifier({model: 'PPLCNet_x1_0'});
+ *   for await (const r of classifier.classify(['photos/'])) console.log(r.file, r.predictions?.[0]);
+ *   await classifier.close();
+ */
+
+import {ClassifyEngine, emptySummary, type PipelineOptions, type Progress, type RunSummary} from '../pipeline/classify-engine.js';
+import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
+import type {OutputRecord} from '../pipeline/output/record.js';
+import type {ResizeMode} from '../pipeline/preprocess.js';
+import {inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {listedFile, parseExtensions, shardKey, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
+import {defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
+import {loadModel, type ModelChoice} from './load-model.js';
+import type {ModelManifest} from '../models/manifest.js';
+
+export interface ClassifierOptions extends ModelChoice {
+  /** images per network run [default: 8] */
+  batchSize?: number;
+  /** inference threads in all [default: $LCNET_THREADS, else all cores] */
+  threads?: number;
+  /** parallel onnxruntime sessions sharing the threads [default: one per thread] */
+  sessions?: number;
+  /** decoding worker threads [default: one per two cores] */
+  workers?: number;
+  /** 'exact' (PaddleClas/OpenCV, the default) or 'fast' (libvips shrink-on-load) */
+  resize?: ResizeMode;
+  /** images with more pixels get an error record [default: 178956970] */
+  maxPixels?: number;
+  /** classes per record [default: 5] */
+  topk?: number;
+}
+
+/** An image given as bytes; `name` is what its record's `file` says. */
+export interface NamedBytes {
+  name: string;
+  data: Uint8Array;
+}
+
+export type ClassifyInput = string | Uint8Array | NamedBytes;
+
+export type ClassifyInputs = ClassifyInput | Iterable<ClassifyInput> | AsyncIterable<ClassifyInput>;
+
+/** What `skip` is shown of each input before it is decoded. */
+export interface InputFile {
+  file: string;
+  size: number | null;
+  mtime: string | null;
+}
+
+export interface ClassifyOptions {
+  /** classes per record [default: the classifier's topk] */
+  topk?: number;
+  /**
+   * true (default): strings are expanded like the CLI's arguments (directories walked, glob
+   * patterns matched, '-' reads a path list from standard input); false: each string is one file
+   * path taken as it is, as `lcnet classify -` does with its list.
+   */
+  expand?: boolean;
+  /** walk directories recursively [default: true] */
+  recursive?: boolean;
+  /** extensions taken from directories and globs ('jpg,png' or ['jpg', 'png']; '*' for all) */
+  extensions?: string | string[];
+  followSymlinks?: boolean;
+  /** 'K/N', 'auto', or {index, count}: only the inputs of that part (see docs/scale-out.md) */
+  shard?: string | Shard;
+  /** inputs for which this returns true get no record (lcnet classify --resume skips done files) */
+  skip?: (file: InputFile) => boolean;
+  /** stops taking inputs; the images in flight still get their records */
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** a path-list line that names a directory (it is skipped: lists name files) */
+  onListedDirectory?: (path: string) => void;
+  /** where '-' reads its path list [default: process.stdin] */
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+/** The records of one `classify` call: iterate it once. */
+export interface Classification extends AsyncIterable<OutputRecord> {
+  /** counts and timings so far; final once the iteration has ended */
+  readonly summary: RunSummary;
+}
+
+export interface ClassifierModel {
+  name: string;
+  labels: readonly string[];
+  /** the network's input, [height, width] */
+  inputSize: readonly [number, number];
+  /** built from seeded weights: predictions are meaningless */
+  synthetic: boolean;
+  manifest: ModelManifest;
+}
+
+export interface Classifier {
+  readonly model: ClassifierModel;
+  /** what a user should be told about the model (for example that its weights are synthetic) */
+  readonly warnings: readonly string[];
+  readonly pipeline: Readonly<PipelineOptions>;
+  /** Classifies `inputs`; calls on one classifier take turns. */
+  classify(inputs: ClassifyInputs, options?: ClassifyOptions): Classification;
+  /** Ends the workers; a classification in progress finishes the images in flight. */
+  close(): Promise<void>;
+}
+
+export function pipelineOptionsOf(o: ClassifierOptions): PipelineOptions {
+  const positive = (name: string, v: number | undefined) => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be a whole number of at least 1, got ${v}`);
+    return v;
+  };
+  return {
+    batchSize: positive('batchSize', o.batchSize) ?? 8,
+    ...inferenceLayout(positive('threads', o.threads) ?? defaultThreads(), positive('sessions', o.sessions)),
+    workers: positive('workers', o.workers) ?? defaultWorkers(),
+    resize: o.resize ?? 'exact',
+    maxPixels: positive('maxPixels', o.maxPixels) ?? DEFAULT_MAX_PIXELS,
+    topk: positive('topk', o.topk) ?? 5,
+  };
+}
+
+export async function createClassifier(options: ClassifierOptions = {}): Promise<Classifier> {
+  if (options.resize !== undefined && options.resize !== 'exact' && options.resize !== 'fast') throw new RangeError(`resize must be 'exact' or 'fast', got '${String(options.resize)}'`);
+  const pipeline = pipelineOptionsOf(options);
+  const loaded = await loadModel(options);
+  const engine = new ClassifyEngine(loaded, pipeline);
+  try {
+    await engine.ready();
+  } catch (e) {
+    await engine.close();
+    throw e;
+  }
+  const m = loaded.manifest;
+  return {
+    model: {name: loaded.name, labels: m.labels, inputSize: [m.inputSize[0], m.inputSize[1]], synthetic: m.synthetic === true, manifest: m},
+    warnings: loaded.warnings,
+    pipeline,
+    classify: (inputs, opts = {}) => classification(engine, inputs, opts),
+    close: () => engine.close(),
+  };
+}
+
+function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: ClassifyOptions): Classification {
+  const summary = emptySummary();
+  let started = false;
+  return {
+    summary,
+    async *[Symbol.asyncIterator]() {
+      if (started) throw new Error('a classification can be iterated once; call classify again');
+      started = true;
+      const shard = typeof opts.shard === 'string' ? parseShard(opts.shard) : (opts.shard ?? NO_SHARD);
+      const entries = selected(toEntries(inputs, opts), shard, opts.skip);
+      for await (const records of engine.run(entries, summary, {topk: opts.topk, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
+    },
+  };
+}
+
+function walkOptions(opts: ClassifyOptions): WalkOptions {
+  const ext = Array.isArray(opts.extensions) ? opts.extensions.join(',') : opts.extensions;
+  return {
+    recursive: opts.recursive ?? true,
+    extensions: parseExtensions(ext),
+    followSymlinks: opts.followSymlinks ?? false,
+    stdin: opts.stdin,
+    onListedDirectory: opts.onListedDirectory,
+  };
+}
+
+const isBytes = (x: unknown): x is Uint8Array => x instanceof Uint8Array;
+const isNamedBytes = (x: unknown): x is NamedBytes => typeof x === 'object' && x !== null && 'data' in x && isBytes((x as NamedBytes).data);
+
+function bytesEntry(x: Uint8Array | NamedBytes, index: number): WalkEntry {
+  const display = isBytes(x) ? `<bytes ${index}>` : x.name;
+  return {kind: 'bytes', bytes: isBytes(x) ? x : x.data, display, relative: display};
+}
+
+/**
+ * The inputs as walk entries, in order. Expanded strings in a row go through one walk, so
+ * overlapping arguments still yield each file once, as on the command line.
+ */
+async function* toEntries(inputs: ClassifyInputs, opts: ClassifyOptions): AsyncGenerator<WalkEntry> {
+  const walk = walkOptions(opts);
+  const expand = opts.expand ?? true;
+  const single = typeof inputs === 'string' || isBytes(inputs) || isNamedBytes(inputs);
+  const items: Iterable<ClassifyInput> | AsyncIterable<ClassifyInput> = single ? [inputs] : inputs;
+  let args: string[] = [];
+  let index = 0;
+  for await (const item of items) {
+    if (typeof item === 'string') {
+      if (expand) args.push(item);
+      else {
+        const e = await listedFile(item, walk);
+        if (e) yield e;
+      }
+    } else if (isBytes(item) || isNamedBytes(item)) {
+      if (args.length) yield* walkInputs(args, walk);
+      args = [];
+      yield bytesEntry(item, index);
+    } else {
+      throw new TypeError(`classify takes paths (strings), Uint8Array/Buffer or {name, data}; input ${index} is ${typeof item}`);
+    }
+    index++;
+    // an async source is not held back: what it has given is walked before waiting for more
+    if (args.length && !Array.isArray(items) && Symbol.asyncIterator in items) {
+      yield* walkInputs(args, walk);
+      args = [];
+    }
+  }
+  if (args.length) yield* walkInputs(args, walk);
+}
+
+async function* selected(entries: AsyncIterable<WalkEntry>, shard: Shard, skip: ClassifyOptions['skip']): AsyncGenerator<WalkEntry> {
+  for await (const e of entries) {
+    if (!inShard(shardKey(e), shard)) continue;
+    if (skip) {
+      const size = e.kind === 'file' ? (e.size ?? null) : e.kind === 'bytes' ? e.bytes.byteLength : null;
+      if (skip({file: e.display, size, mtime: e.kind === 'file' ? (e.mtime ?? null) : null})) continue;
+    }
+    yield e;
+  }
+}

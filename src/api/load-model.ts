@@ -1,0 +1,46 @@
+/**
+ * The model a classifier runs: from what a user or program names (catalogue name, model folder,
+ * .onnx file, synthetic:NAME[@SEED]) to a loaded model, downloading a catalogue model on first use
+ * when allowed. Shared by the library API and the commands.
+ */
+
+import {loadCatalogue} from '../models/download/catalogue.js';
+import {ensureModel} from '../models/download/ensure.js';
+import type {FetchProgress} from '../models/download/fetch-file.js';
+import {resolveModel, type ResolvedModel} from '../models/resolve.js';
+
+export interface ModelChoice {
+  /** catalogue name, model folder, .onnx file or synthetic:NAME[@SEED] [default: $LCNET_MODEL, else PPLCNet_x1_0] */
+  model?: string;
+  /** label file for an .onnx model */
+  labels?: string;
+  /** for an .onnx model: resize the short side to N before the centre crop */
+  resizeShort?: number;
+  /** for an .onnx model: stretch to the input size instead of resize + crop */
+  stretch?: boolean;
+  /** download a catalogue model that is not installed yet [default: true] */
+  download?: boolean;
+  /** true: download progress on stderr (the CLI's bar); or a callback; absent: silent */
+  downloadProgress?: boolean | ((p: FetchProgress) => void);
+  /** the model store [default: $LCNET_HOME, else ~/.cache/lcnet] */
+  home?: string;
+  /** cancels a download in progress */
+  signal?: AbortSignal;
+}
+
+export function defaultModelName(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LCNET_MODEL || loadCatalogue().default;
+}
+
+export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
+  return resolveModel({
+    spec: choice.model || defaultModelName(),
+    labelsFile: choice.labels,
+    overrides: {resizeShort: choice.resizeShort, stretch: choice.stretch},
+    home: choice.home,
+    download:
+      choice.download === false
+        ? undefined
+        : async (name) => void (await ensureModel(name, {progress: choice.downloadProgress, signal: choice.signal, home: choice.home})),
+  });
+}

@@ -1,0 +1,309 @@
+/**
+ * The classify pipeline, top to bottom as the data flows:
+ *   files or bytes (walk) -> pixels and tensors (preprocessing workers, into shared batch buffers)
+ *   -> batches (in input order) -> probabilities (onnxruntime sessions in worker threads)
+ *   -> records (top-k with labels, or the error).
+ * An engine owns the workers and sessions, so a program can classify many inputs with one
+ * engine; each `run` yields the records of its inputs batch by batch, in input order. A small ring
+ * of batch buffers bounds memory whatever the number of files: while one batch is in the network,
+ * the next ones are being decoded. Runs on one engine take turns.
+ */
+
+import {softmaxInPlace, topK} from './postprocess.js';
+import {InferencePool, type BatchOutput} from './infer-pool.js';
+import type {ModelManifest} from '../models/manifest.js';
+import {preprocessOutputSize} from '../models/manifest.js';
+import {roundScore, type ClassScore, type OutputRecord} from './output/record.js';
+import {PreprocessPool} from './preprocess-pool.js';
+import {DEFAULT_BUDGET_MP, PixelBudget} from './pixel-budget.js';
+import {DECODES_PER_WORKER, type JobResult} from './preprocess-protocol.js';
+import type {ResizeMode} from './preprocess.js';
+import type {WalkEntry} from './walk.js';
+
+export interface LoadedModel {
+  /** the name written into every record */
+  name: string;
+  manifest: ModelManifest;
+  /** ONNX bytes, or a path onnxruntime can read */
+  onnx: Uint8Array | string;
+}
+
+export interface PipelineOptions {
+  batchSize: number;
+  /** parallel onnxruntime sessions (worker threads) */
+  sessions: number;
+  /** intra-op threads of each session */
+  threads: number;
+  workers: number;
+  resize: ResizeMode;
+  maxPixels: number;
+  topk: number;
+}
+
+export interface Progress {
+  done: number;
+  failed: number;
+}
+
+export interface StageTimes {
+  /** summed wall milliseconds spent in each stage (read and preprocess run concurrently) */
+  readMs: number;
+  preprocessMs: number;
+  inferMs: number;
+  postprocessMs: number;
+  /** main-thread milliseconds spent waiting for a batch to be decoded */
+  waitMs: number;
+  batches: number;
+}
+
+export interface BatchDone {
+  images: number;
+  /** from the first file of the batch being handed to a decoder to its records being made */
+  latencyMs: number;
+  inferMs: number;
+}
+
+export interface RunSummary {
+  files: number;
+  succeeded: number;
+  failed: number;
+  seconds: number;
+  imagesPerSecond: number;
+  interrupted: boolean;
+  stages: StageTimes;
+}
+
+export interface RunHooks {
+  /** records per file (default: the engine's topk) */
+  topk?: number;
+  onProgress?: (p: Progress) => void;
+  onBatch?: (b: BatchDone) => void;
+  /** stops taking inputs; the batches in flight are still finished and yielded */
+  signal?: AbortSignal;
+}
+
+interface PendingItem {
+  entry: WalkEntry;
+  slot?: number;
+  result?: Promise<JobResult>;
+}
+
+interface BatchOutcome {
+  results: (JobResult | undefined)[];
+  output: BatchOutput | null;
+  /** why the network could not run this batch */
+  inferError?: string;
+}
+
+interface Batch {
+  buffer: number;
+  items: PendingItem[];
+  startedAt: number;
+  /** decoded, then through the network */
+  done: Promise<BatchOutcome>;
+}
+
+/** Batch buffers beyond one per session: the batches being decoded ahead. */
+const DECODE_AHEAD = 2;
+
+export class ClassifyEngine {
+  private readonly preprocess: PreprocessPool;
+  private readonly network: Promise<InferencePool>;
+  private readonly buffers: SharedArrayBuffer[];
+  private readonly tensorSize: number;
+  /** runs take turns: each waits for the previous one to end */
+  private turn: Promise<void> = Promise.resolve();
+  private closing: Promise<void> | null = null;
+  /** batches being decoded or inferred, in every run: `close` lets them finish first */
+  private readonly inflight = new Set<Promise<BatchOutcome>>();
+
+  constructor(
+    readonly model: LoadedModel,
+    readonly options: PipelineOptions,
+  ) {
+    const m = model.manifest;
+    const [height, width] = preprocessOutputSize(m.preprocess);
+    this.tensorSize = 3 * height * width;
+    const ring = options.sessions + DECODE_AHEAD;
+    this.buffers = Array.from({length: ring}, () => new SharedArrayBuffer(options.batchSize * this.tensorSize * 4));
+    this.preprocess = new PreprocessPool(
+      {
+        spec: m.preprocess,
+        mode: options.resize,
+        maxPixels: options.maxPixels,
+        concurrency: DECODES_PER_WORKER,
+        budget: PixelBudget.createShared(),
+        budgetMp: DEFAULT_BUDGET_MP,
+        buffers: this.buffers,
+      },
+      options.workers,
+    );
+    // sessions load while the first batches decode
+    this.network = InferencePool.create(
+      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: options.threads, buffers: this.buffers, size: [height, width]},
+      options.sessions,
+    );
+    this.network.catch(() => undefined);
+  }
+
+  /** Resolves once the sessions are loaded; rejects when the runtime cannot load the model. */
+  async ready(): Promise<void> {
+    await this.network;
+  }
+
+  /**
+   * Classifies `entries`, yielding each batch's records in input order. The summary is filled in
+   * as the run goes and is final when the iteration ends. Ending the iteration early (break)
+   * abandons the inputs not yet taken and waits for the batches in flight.
+   */
+  async *run(entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>, summary: RunSummary, hooks: RunHooks = {}): AsyncGenerator<OutputRecord[]> {
+    if (this.closing) throw new Error('the classifier is closed');
+    const previous = this.turn;
+    let endTurn!: () => void;
+    this.turn = new Promise((r) => (endTurn = r));
+    await previous;
+    try {
+      yield* this.batches(entries, summary, hooks);
+    } finally {
+      endTurn();
+    }
+  }
+
+  private async *batches(entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>, summary: RunSummary, hooks: RunHooks): AsyncGenerator<OutputRecord[]> {
+    const {batchSize} = this.options;
+    const topk = hooks.topk ?? this.options.topk;
+    const tensorSize = this.tensorSize;
+    const m = this.model.manifest;
+    const modelName = this.model.name;
+    const stages = summary.stages;
+    const started = performance.now();
+    let lastRecordAt = started;
+    const iterator = (Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : entries[Symbol.iterator]()) as AsyncIterator<WalkEntry> | Iterator<WalkEntry>;
+    let exhausted = false;
+    const free: number[] = this.buffers.map((_, i) => i);
+    const queue: Batch[] = [];
+    const ring = this.buffers.length;
+    const aborted = () => hooks.signal?.aborted === true || this.closing !== null;
+
+    /** Takes entries until `batchSize` images are in the batch (entries with an error ride along). */
+    const nextBatch = async (): Promise<Batch | null> => {
+      const buffer = free.shift()!;
+      const items: PendingItem[] = [];
+      const startedAt = performance.now();
+      let images = 0;
+      while (images < batchSize && !aborted()) {
+        const next = await iterator.next();
+        if (next.done) {
+          exhausted = true;
+          break;
+        }
+        const e = next.value;
+        if (e.kind === 'missing') {
+          items.push({entry: e});
+          continue;
+        }
+        const slot = images++;
+        items.push({entry: e, slot, result: this.preprocess.submit(e.kind === 'file' ? e.path : e.bytes, buffer, slot * tensorSize)});
+      }
+      if (items.length === 0) {
+        free.unshift(buffer);
+        return null;
+      }
+      const count = images;
+      const done = Promise.all(items.map((it) => it.result)).then(async (results): Promise<BatchOutcome> => {
+        if (!results.some((r) => r?.ok)) return {results, output: null};
+        try {
+          return {results, output: await (await this.network).run(buffer, count)};
+        } catch (e) {
+          return {results, output: null, inferError: (e as Error).message};
+        }
+      });
+      this.inflight.add(done);
+      void done.then(() => this.inflight.delete(done));
+      return {buffer, items, startedAt, done};
+    };
+
+    const labels = m.labels;
+    const label = (id: number) => labels[id] ?? `class_${id}`;
+    const identity = (e: WalkEntry) =>
+      e.kind === 'file' ? {size: e.size ?? null, mtime: e.mtime ?? null} : {size: e.kind === 'bytes' ? e.bytes.byteLength : null, mtime: null};
+
+    try {
+      for (let first = true; ; first = false) {
+        while (queue.length < ring && free.length > 0 && !exhausted && !aborted()) {
+          const b = await nextBatch();
+          if (b) queue.push(b);
+        }
+        // a model the runtime cannot load fails the run before any record is made
+        if (first) await this.network;
+        const batch = queue.shift();
+        if (!batch) break;
+        const waitStart = performance.now();
+        const {results, output, inferError} = await batch.done;
+        stages.waitMs += performance.now() - waitStart;
+        free.push(batch.buffer);
+        if (output) {
+          stages.inferMs += output.inferMs;
+          stages.batches++;
+        }
+        const t = performance.now();
+        const records: OutputRecord[] = batch.items.map((it, i): OutputRecord => {
+          const e = it.entry;
+          const failed = (error: string): OutputRecord => ({file: e.display, model: modelName, error, ...identity(e)});
+          if (e.kind === 'missing') return failed(e.error);
+          const r = results[i];
+          if (!r || !r.ok) return failed(r && !r.ok ? r.error : 'not processed');
+          stages.readMs += r.readMs;
+          stages.preprocessMs += r.preprocessMs;
+          if (!output) return failed(`inference failed: ${inferError ?? 'no output'}`);
+          const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
+          if (!m.outputIsProbability) softmaxInPlace(row);
+          const predictions: ClassScore[] = topK(row, topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
+          return {file: e.display, model: modelName, predictions, ...identity(e)};
+        });
+        stages.postprocessMs += performance.now() - t;
+        for (const r of records) {
+          summary.files++;
+          if ('error' in r) summary.failed++;
+          else summary.succeeded++;
+        }
+        lastRecordAt = performance.now();
+        // from the start of the run to its last record
+        summary.seconds = (lastRecordAt - started) / 1000;
+        summary.imagesPerSecond = summary.seconds > 0 ? summary.files / summary.seconds : 0;
+        hooks.onBatch?.({images: records.length, latencyMs: lastRecordAt - batch.startedAt, inferMs: output?.inferMs ?? 0});
+        hooks.onProgress?.({done: summary.files, failed: summary.failed});
+        yield records;
+      }
+    } finally {
+      summary.interrupted = !exhausted;
+      // batches still in flight (an interrupted or abandoned run) are finished but not yielded:
+      // their files have no record, and their buffers must be quiet before the next run
+      await Promise.allSettled(queue.map((b) => b.done));
+      if (!exhausted && typeof iterator.return === 'function') await iterator.return();
+    }
+  }
+
+  /**
+   * Ends the workers and sessions. A run in progress takes no more inputs: the batches in flight
+   * are finished (its iteration still yields them), then the workers end. Safe to call twice.
+   */
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.inflight]).then(async () => {
+      await Promise.all([this.preprocess.close(), this.network.then((n) => n.close(), () => undefined)]);
+    });
+    return this.closing;
+  }
+}
+
+export function emptySummary(): RunSummary {
+  return {
+    files: 0,
+    succeeded: 0,
+    failed: 0,
+    seconds: 0,
+    imagesPerSecond: 0,
+    interrupted: false,
+    stages: {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0},
+  };
+}
