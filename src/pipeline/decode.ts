@@ -8,7 +8,7 @@
 
 import sharp, {type Sharp} from 'sharp';
 import {decodeBmp} from './bmp.js';
-import {jpegLayout, sniffFormat} from './image-format.js';
+import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
@@ -80,15 +80,45 @@ export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise
   return {data, width: info.width, height: info.height};
 }
 
-/** sharp's error messages, made shorter and clearer for records. */
-export function describeDecodeError(e: unknown): string {
+const FORMAT_NAMES: Record<ImageFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  tiff: 'TIFF',
+  bmp: 'BMP',
+  avif: 'AVIF',
+  heif: 'HEIF',
+  unknown: 'image',
+};
+
+/** Whether the file stops before its format's end marker: a JPEG without EOI, a PNG without IEND. */
+function endsEarly(bytes: Uint8Array, format: ImageFormat): boolean {
+  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024)));
+  if (format === 'jpeg') return tail.indexOf(Buffer.from([0xff, 0xd9])) < 0;
+  if (format === 'png') return tail.indexOf(Buffer.from('IEND')) < 0;
+  if (format === 'gif') return bytes[bytes.length - 1] !== 0x3b;
+  if (format === 'webp' && bytes.length >= 8) return new DataView(bytes.buffer, bytes.byteOffset, 8).getUint32(4, true) + 8 > bytes.length;
+  return false;
+}
+
+/**
+ * The error record of an image that could not be decoded. Our own checks say what they found.
+ * For sharp's failures only sharp's own, fixed wording is used, never libvips' detail: libvips
+ * keeps one error buffer for every thread, so its detail can belong to another image decoded at
+ * the same moment, and a record must not depend on what else was being decoded. What the file's
+ * bytes show (its format, whether it stops early) says the rest.
+ */
+export function describeDecodeError(e: unknown, bytes?: Uint8Array): string {
+  if (e instanceof DecodeError) return e.message;
   const msg = e instanceof Error ? e.message : String(e);
   if (/exceeds pixel limit/i.test(msg)) return 'image exceeds the pixel limit (--max-pixels)';
   if (/unsupported image format/i.test(msg)) return 'not an image (unsupported format)';
-  if (/premature end|truncated|VipsJpeg: .*end of/i.test(msg)) return `truncated or corrupt image: ${msg.split('\n')[0]}`;
-  // libvips sometimes reports only that a decoder warning (a damaged stream) became an error
-  if (/warning treated as error/i.test(msg)) return 'truncated or corrupt image: the decoder reported damaged data';
-  return msg.split('\n')[0]!.replace(/^Input buffer /, 'image ');
+  const format = bytes ? sniffFormat(bytes) : 'unknown';
+  const name = FORMAT_NAMES[format];
+  if (bytes && endsEarly(bytes, format)) return `truncated ${name}: the file ends before the image does`;
+  if (/corrupt header/i.test(msg)) return `corrupt ${name}: its header cannot be read`;
+  return `corrupt ${name}: the decoder reported damaged data`;
 }
 
 /** Decoded size of an image in megapixels, from its header; 0 when it cannot be told. */

@@ -45,7 +45,7 @@ async function handle(job: JobRequest): Promise<JobResult> {
     const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
     return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1};
   } catch (e) {
-    return {id: job.id, ok: false, error: describeDecodeError(e)};
+    return {id: job.id, ok: false, error: describeDecodeError(e, bytes)};
   } finally {
     budget.release(held);
   }

@@ -1,0 +1,208 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {createClassifier, isError, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
+import {runCli, tempDir} from './support/cli.js';
+import {rawImage} from './support/images.js';
+import {ROOT} from './support/shared-data.js';
+
+const MODEL = 'synthetic:PPLCNet_x0_25';
+
+/** The first ```js block of the README's "Library API" section. */
+function readmeExample(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Library API'));
+  const m = /```js\n([\s\S]*?)```/.exec(section);
+  assert.ok(m, 'README has a js example under "## Library API"');
+  return m[1]!;
+}
+
+/** A folder a program would use the package from: node_modules/lcnet is this checkout. */
+function appDir(): string {
+  const app = tempDir('lcnet-app-');
+  mkdirSync(join(app, 'node_modules'));
+  symlinkSync(ROOT, join(app, 'node_modules', 'lcnet'), 'dir');
+  return app;
+}
+
+const summaryOf = (records: OutputRecord[]) => records.map((r) => (isError(r) ? `${r.file}: ERROR` : `${r.file}: ${r.predictions.map((p) => p.class_id).join(',')}`));
+
+describe('library API: createClassifier', function () {
+  this.timeout(120000);
+  let dir: string;
+  let classifier: Classifier;
+  const files = ['photos/a.png', 'photos/b.jpg', 'photos/sub/c.png', 'more/cat.jpg'];
+
+  before(async () => {
+    dir = tempDir();
+    for (const [i, f] of files.entries()) {
+      mkdirSync(join(dir, f, '..'), {recursive: true});
+      const img = rawImage(90 + 10 * i, 70 + 5 * i, i);
+      writeFileSync(join(dir, f), f.endsWith('.png') ? await img.png().toBuffer() : await img.jpeg().toBuffer());
+    }
+    writeFileSync(join(dir, 'photos', 'broken.jpg'), 'not an image');
+    classifier = await createClassifier({model: MODEL, topk: 3, threads: 1, workers: 1, batchSize: 2});
+  });
+
+  after(async () => {
+    await classifier.close();
+    rmSync(dir, {recursive: true, force: true});
+  });
+
+  it('runs the README example as written, importing the package by name', async () => {
+    const app = appDir();
+    try {
+      writeFileSync(join(app, 'example.mjs'), readmeExample());
+      mkdirSync(join(app, 'photos'));
+      mkdirSync(join(app, 'more'));
+      for (const f of ['photos/a.png', 'photos/b.jpg', 'more/cat.jpg']) writeFileSync(join(app, f), readFileSync(join(dir, f)));
+      const r = spawnSync(process.execPath, ['example.mjs'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: {...process.env, LCNET_MODEL: MODEL, LCNET_THREADS: '1', LCNET_HOME: join(app, 'home')},
+      });
+      assert.equal(r.status, 0, r.stderr);
+      const lines = r.stdout.trim().split('\n');
+      assert.deepEqual(
+        lines.map((l) => l.split(' ')[0]),
+        ['photos/a.png', 'photos/b.jpg', 'more/cat.jpg'],
+      );
+      for (const l of lines) assert.match(l, / \d(\.\d+)?(e-\d+)?$/);
+    } finally {
+      rmSync(app, {recursive: true, force: true});
+    }
+  });
+
+  it('type-checks a TypeScript program against the published declarations', function () {
+    const app = appDir();
+    try {
+      writeFileSync(
+        join(app, 'main.ts'),
+        `import {createClassifier, type OutputRecord, type ClassifyOptions} from 'lcnet';
+const c = await createClassifier({model: 'synthetic:PPLCNet_x0_25', batchSize: 4, resize: 'exact'});
+const opts: ClassifyOptions = {topk: 2, shard: '1/2', skip: (f) => f.size === 0};
+const all: OutputRecord[] = [];
+for await (const r of c.classify([new Uint8Array(4), {name: 'x.jpg', data: new Uint8Array(4)}, 'dir'], opts)) all.push(r);
+const first = all[0];
+if (first && 'predictions' in first) console.log(first.predictions[0]?.label.toUpperCase(), first.size, first.mtime);
+console.log(c.model.inputSize[0], c.warnings.length);
+await c.close();
+`,
+      );
+      writeFileSync(join(app, 'bad.ts'), `import {createClassifier} from 'lcnet';\nawait createClassifier({batchSize: '8'});\n`);
+      const tsconfig = (files: string[]) => ({
+        compilerOptions: {module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')]},
+        files,
+      });
+      writeFileSync(join(app, 'package.json'), '{"type": "module"}');
+      const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig(['main.ts'])));
+      const good = spawnSync(process.execPath, [tsc, '-p', app], {encoding: 'utf8'});
+      assert.equal(good.status, 0, good.stdout + good.stderr);
+      // and the types do catch mistakes
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(tsconfig(['bad.ts'])));
+      const bad = spawnSync(process.execPath, [tsc, '-p', app], {encoding: 'utf8'});
+      assert.notEqual(bad.status, 0);
+      assert.match(bad.stdout, /bad.ts\(2,\d+\): error TS2322/);
+    } finally {
+      rmSync(app, {recursive: true, force: true});
+    }
+  });
+
+  it('gives the same records as lcnet classify, in input order, one per file', async () => {
+    const records: OutputRecord[] = [];
+    for await (const r of classifier.classify(join(dir, 'photos'))) records.push(r);
+    const cli = await runCli(['classify', join(dir, 'photos'), '-m', MODEL, '--topk', '3', '--threads', '1']);
+    assert.equal(cli.code, 1, cli.stderr);
+    const fromCli = cli.stdout.trim().split('\n').map((l) => JSON.parse(l) as OutputRecord);
+    assert.deepEqual(records, fromCli);
+    assert.deepEqual(
+      records.map((r) => r.file.slice(dir.length + 1)),
+      ['photos/a.png', 'photos/b.jpg', 'photos/broken.jpg', 'photos/sub/c.png'],
+    );
+    assert.ok(isError(records[2]!));
+  });
+
+  it('classifies bytes like the files they came from, with names, mixed with paths in input order', async () => {
+    const paths = files.map((f) => join(dir, f));
+    const fromFiles: OutputRecord[] = [];
+    for await (const r of classifier.classify(paths, {expand: false})) fromFiles.push(r);
+    const inputs = [readFileSync(paths[0]!), paths[1]!, {name: 'upload.png', data: readFileSync(paths[2]!)}, readFileSync(paths[3]!)];
+    const mixed: OutputRecord[] = [];
+    for await (const r of classifier.classify(inputs)) mixed.push(r);
+    assert.deepEqual(
+      mixed.map((r) => r.file),
+      ['<bytes 0>', paths[1], 'upload.png', '<bytes 3>'],
+    );
+    assert.deepEqual(
+      mixed.map((r) => (r as PredictionRecord).predictions),
+      fromFiles.map((r) => (r as PredictionRecord).predictions),
+    );
+    assert.equal(mixed[0]!.size, readFileSync(paths[0]!).length);
+    assert.equal(mixed[0]!.mtime, null);
+  });
+
+  it('takes async iterables, per-call topk, shards, skip and expand: false', async () => {
+    async function* source() {
+      for (const f of files) yield join(dir, f);
+    }
+    const two: OutputRecord[] = [];
+    for await (const r of classifier.classify(source(), {topk: 1})) two.push(r);
+    assert.equal(two.length, 4);
+    assert.ok(two.every((r) => !isError(r) && r.predictions.length === 1));
+
+    const parts: string[][] = [];
+    for (const shard of ['0/3', '1/3', {index: 2, count: 3}]) {
+      const got: string[] = [];
+      for await (const r of classifier.classify(join(dir, 'photos'), {shard})) got.push(r.file);
+      parts.push(got);
+    }
+    assert.deepEqual(parts.flat().sort(), [...parts.flat()].sort());
+    assert.equal(new Set(parts.flat()).size, 4);
+
+    const skipped: string[] = [];
+    for await (const r of classifier.classify(join(dir, 'photos'), {skip: (f) => f.file.endsWith('.png')})) skipped.push(r.file.slice(dir.length + 1));
+    assert.deepEqual(skipped, ['photos/b.jpg', 'photos/broken.jpg']);
+
+    // expand: false takes a string as one file path: no glob, no walk
+    const literal: OutputRecord[] = [];
+    for await (const r of classifier.classify([join(dir, 'photos', '*.png')], {expand: false})) literal.push(r);
+    assert.equal(literal.length, 1);
+    assert.match((literal[0] as {error: string}).error, /no such file/);
+  });
+
+  it('lets calls take turns, and survives a loop left early', async () => {
+    const photos = join(dir, 'photos');
+    const collect = async (n = Infinity) => {
+      const out: OutputRecord[] = [];
+      for await (const r of classifier.classify(photos)) {
+        out.push(r);
+        if (out.length >= n) break;
+      }
+      return out;
+    };
+    const alone = await collect();
+    const [a, b, c] = await Promise.all([collect(), collect(1), collect()]);
+    assert.deepEqual(summaryOf(a), summaryOf(alone));
+    assert.deepEqual(summaryOf(b), summaryOf(alone).slice(0, 1));
+    assert.deepEqual(summaryOf(c), summaryOf(alone));
+    const run = classifier.classify(photos);
+    for await (const r of run) void r;
+    assert.equal(run.summary.files, 4);
+    assert.equal(run.summary.failed, 1);
+    await assert.rejects(async () => {
+      for await (const r of run) void r;
+    }, /iterated once/);
+  });
+
+  it('rejects a model it cannot find, and classify after close', async () => {
+    await assert.rejects(createClassifier({model: 'PPLCNet_x9_9', download: false}), /unknown model 'PPLCNet_x9_9'/);
+    await assert.rejects(createClassifier({model: MODEL, batchSize: 0}), /batchSize must be/);
+    const c = await createClassifier({model: MODEL, threads: 1, workers: 1});
+    await c.close();
+    await assert.rejects(async () => {
+      for await (const r of c.classify(join(dir, 'photos'))) void r;
+    }, /closed/);
+  });
+});

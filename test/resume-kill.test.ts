@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import {existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {runCli, tempDir} from './support/cli.js';
+import {rawImage, writeBadInputs} from './support/images.js';
+
+/** A small seeded generator (mulberry32): the kill points are random but the same on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const lineCount = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0);
+
+describe('resume after SIGKILL at random points', function () {
+  this.timeout(240000);
+  let dir: string;
+  let images: string;
+  const FILES = 150;
+
+  before(async () => {
+    dir = tempDir();
+    images = join(dir, 'images');
+    mkdirSync(images);
+    for (let i = 0; i < FILES; i++) {
+      const img = rawImage(160 + (i % 7) * 40, 120 + (i % 5) * 30, i);
+      const name = `img${String(i).padStart(3, '0')}`;
+      writeFileSync(join(images, i % 3 ? `${name}.jpg` : `${name}.png`), i % 3 ? await img.jpeg().toBuffer() : await img.png().toBuffer());
+    }
+    await writeBadInputs(images);
+  });
+
+  after(() => rmSync(dir, {recursive: true, force: true}));
+
+  const args = (out: string) => ['classify', images, '-m', 'synthetic:PPLCNet_x0_5', '--batch-size', '3', '--threads', '1', '--workers', '1', '--topk', '3', '-o', out];
+
+  for (const format of ['jsonl', 'csv', 'json'] as const) {
+    it(`${format}: killed with SIGKILL again and again, then resumed, gives exactly the records of an uninterrupted run`, async () => {
+      const reference = join(dir, `reference.${format}`);
+      const whole = await runCli(args(reference));
+      assert.equal(whole.code, 1, whole.stderr); // the bad inputs fail
+      const expected = readFileSync(reference, 'utf8');
+      const total = lineCount(reference);
+
+      const out = join(dir, `killed.${format}`);
+      const next = random({jsonl: 1, csv: 2, json: 3}[format]);
+      const kills: string[] = [];
+      for (let round = 0; round < 6; round++) {
+        const before = lineCount(out);
+        if (before >= total - 2) break;
+        // kill before any output (start-up), or after a random number of new lines
+        const target = next() < 0.2 ? 0 : before + 1 + Math.floor(next() * (total - before - 2));
+        let killed = false;
+        const r = await runCli([...args(out), '--resume'], {
+          onStart: (child) => {
+            const timer = setInterval(() => {
+              if (killed || (target > 0 && lineCount(out) < target)) return;
+              killed = child.kill('SIGKILL');
+              clearInterval(timer);
+            }, target === 0 ? 50 + Math.floor(next() * 300) : 2);
+            child.on('close', () => clearInterval(timer));
+          },
+        });
+        if (!killed) break; // it finished first
+        assert.equal(r.signal, 'SIGKILL');
+        kills.push(`${before}->${lineCount(out)}`);
+      }
+      assert.ok(kills.length >= 3, `killed ${kills.length} times (${kills.join(', ')})`);
+      const finished = await runCli([...args(out), '--resume']);
+      assert.ok(finished.code === 0 || finished.code === 1, finished.stderr);
+      assert.equal(readFileSync(out, 'utf8'), expected, `after kills at ${kills.join(', ')}`);
+      assert.ok(statSync(out).size > 0);
+    });
+  }
+});
