@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {fnv1a, inShard, parseShard} from '../src/pipeline/shard.js';
+import {fnv1a, inShard, parseShard, shardFromEnvironment} from '../src/pipeline/shard.js';
 import {parseLabels} from '../src/models/labels.js';
 import {softmaxInPlace, topK} from '../src/pipeline/postprocess.js';
 
@@ -26,6 +26,23 @@ describe('postprocessing, shards and label files', () => {
     assert.throws(() => parseShard('5/4'), /between 0 and N/);
     assert.throws(() => parseShard('1/0'), /at least 1/);
     assert.throws(() => parseShard('a/b'), /K\/N/);
+  });
+
+  it('--shard auto: K and N from a Kubernetes Indexed Job or a Slurm job array', () => {
+    assert.deepEqual(parseShard('auto', {JOB_COMPLETION_INDEX: '2', LCNET_SHARD_COUNT: '4'}), {index: 2, count: 4});
+    assert.deepEqual(shardFromEnvironment({JOB_COMPLETION_INDEX: '0', LCNET_SHARD_COUNT: '1'}), {index: 0, count: 1});
+    assert.throws(() => shardFromEnvironment({JOB_COMPLETION_INDEX: '2'}), /LCNET_SHARD_COUNT is not/);
+    assert.throws(() => shardFromEnvironment({JOB_COMPLETION_INDEX: '4', LCNET_SHARD_COUNT: '4'}), /does not name one of 4 parts/);
+    assert.throws(() => shardFromEnvironment({JOB_COMPLETION_INDEX: 'x', LCNET_SHARD_COUNT: '4'}), /not a whole number/);
+    // --array=0-7, 1-8 and 10-80:10 all give parts 0..7
+    assert.deepEqual(shardFromEnvironment({SLURM_ARRAY_TASK_ID: '0', SLURM_ARRAY_TASK_COUNT: '8', SLURM_ARRAY_TASK_MIN: '0'}), {index: 0, count: 8});
+    assert.deepEqual(shardFromEnvironment({SLURM_ARRAY_TASK_ID: '8', SLURM_ARRAY_TASK_COUNT: '8', SLURM_ARRAY_TASK_MIN: '1'}), {index: 7, count: 8});
+    assert.deepEqual(shardFromEnvironment({SLURM_ARRAY_TASK_ID: '30', SLURM_ARRAY_TASK_COUNT: '8', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_STEP: '10'}), {index: 2, count: 8});
+    assert.deepEqual(shardFromEnvironment({SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4'}), {index: 3, count: 4});
+    assert.throws(() => shardFromEnvironment({SLURM_ARRAY_TASK_ID: '35', SLURM_ARRAY_TASK_COUNT: '8', SLURM_ARRAY_TASK_MIN: '10', SLURM_ARRAY_TASK_STEP: '10'}), /not on the array's step/);
+    assert.throws(() => shardFromEnvironment({SLURM_ARRAY_TASK_ID: '3'}), /SLURM_ARRAY_TASK_COUNT is not/);
+    assert.throws(() => shardFromEnvironment({SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_COUNT: '2', JOB_COMPLETION_INDEX: '1'}), /both/);
+    assert.throws(() => shardFromEnvironment({}), /neither JOB_COMPLETION_INDEX/);
   });
 
   it('assigns every path to exactly one shard, stably', () => {

@@ -51,11 +51,11 @@ describe('resume after SIGKILL at random points', function () {
       const out = join(dir, `killed.${format}`);
       const next = random({jsonl: 1, csv: 2, json: 3}[format]);
       const kills: string[] = [];
-      for (let round = 0; round < 6; round++) {
+      for (let round = 0; round < 8; round++) {
         const before = lineCount(out);
         if (before >= total - 2) break;
-        // kill before any output (start-up), or after a random number of new lines
-        const target = next() < 0.2 ? 0 : before + 1 + Math.floor(next() * (total - before - 2));
+        // kill during start-up, or after a random number of new lines, up to half of what is left
+        const target = next() < 0.2 ? 0 : before + 1 + Math.floor((next() * (total - before - 2)) / 2);
         let killed = false;
         const r = await runCli([...args(out), '--resume'], {
           onStart: (child) => {

@@ -5,7 +5,7 @@
  * it can be longer than memory.
  */
 
-export async function* readPathList(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* readPathList(source: AsyncIterable<Buffer | string> | Iterable<Buffer | string>): AsyncGenerator<string> {
   let separator: number | null = null;
   let carry = Buffer.alloc(0);
   const take = (text: string): string | null => {
