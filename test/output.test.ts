@@ -103,7 +103,39 @@ describe('output writers', () => {
       assert.equal(after.failed.size, 0);
       assert.deepEqual([...after.done.keys()].sort(), [...nasty.filter((_, i) => i !== 5)].sort());
       if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, 5);
-      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.retry-')), [], 'no temporary file left');
+      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.compact-')), [], 'no temporary file left');
+    });
+
+    it(`${format}: a changed file redone on resume replaces its record, even across a crash`, () => {
+      const path = join(dir, `changed.${format}`);
+      const first = openOutput(path, format, 2, 'new');
+      first.writer.write(records(nasty));
+      first.writer.close();
+      const identities = readExistingOutput(path, format, 2).done;
+      assert.equal(identities.get(nasty[0]!), '1000|2026-11-29T10:00:00.000Z');
+      assert.equal(identities.get(nasty[2]!), '|');
+      const redo = (file: string, size: number): OutputRecord => ({file, model: 'm', predictions: [{class_id: 7, label: 'new', score: 1}], size, mtime: '2026-11-29T11:00:00.000Z'});
+      // the run is killed after writing the new record: the file holds both, the last one counts
+      const crashed = openOutput(path, format, 2, 'resume');
+      crashed.writer.write([redo(nasty[1]!, 5)]);
+      if (format === 'json') appendFileSync(path, ',\n{"file":"cut off');
+      const seen = readExistingOutput(path, format, 2);
+      assert.equal(seen.superseded, 1);
+      assert.equal(seen.done.get(nasty[1]!), '5|2026-11-29T11:00:00.000Z');
+      // the next resume compacts first; a run that ends normally compacts when it closes
+      const next = openOutput(path, format, 2, 'resume');
+      assert.equal(readExistingOutput(path, format, 2).superseded, 0);
+      next.writer.write([redo(nasty[3]!, 6)]);
+      next.writer.close();
+      const after = readExistingOutput(path, format, 2);
+      assert.equal(after.superseded, 0);
+      assert.equal(after.done.size, nasty.length);
+      assert.equal(after.done.get(nasty[3]!), '6|2026-11-29T11:00:00.000Z');
+      const order: string[] = [];
+      readExistingOutput(path, format, 2, (r) => order.push(r.file));
+      assert.deepEqual(order, [nasty[0], nasty[2], nasty[3], nasty[4], nasty[5], nasty[1], nasty[3]].filter((f, i, a) => a.lastIndexOf(f) === i));
+      if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, nasty.length);
+      assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.compact-')), [], 'no temporary file left');
     });
   }
 
