@@ -30,7 +30,7 @@ export interface ClassifierOptions extends ModelChoice {
   workers?: number;
   /** 'exact' (PaddleClas/OpenCV, the default) or 'fast' (libvips shrink-on-load) */
   resize?: ResizeMode;
-  /** images with more pixels get an error record [default: 178956970] */
+  /** images with more pixels get an error record [default: 268402689, sharp's limit] */
   maxPixels?: number;
   /** classes per record [default: 5] */
   topk?: number;

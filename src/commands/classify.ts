@@ -43,7 +43,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     output: Flags.string({char: 'o', summary: 'Write records to this file instead of stdout.'}),
     format: Flags.string({char: 'f', summary: 'Output format [default: from the --output extension, else jsonl].', options: ['jsonl', 'json', 'csv']}),
     topk: Flags.integer({char: 'k', summary: 'Classes per record.', default: 5, min: 1}),
-    resume: Flags.boolean({summary: 'Continue an existing --output: skip files it already has a record for.', exclusive: ['overwrite']}),
+    resume: Flags.boolean({summary: 'Continue an existing --output: skip files recorded with the same size and mtime, redo changed ones.', exclusive: ['overwrite']}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output.'}),
     'retry-errors': Flags.boolean({summary: 'With --resume: classify again the files whose record is an error (their old records are removed).', dependsOn: ['resume']}),
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
