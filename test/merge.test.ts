@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {spawn, spawnSync} from 'node:child_process';
+import {lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {mergeOutputs, type MergeOptions} from '../src/merge/merge.js';
 import {OutputReader} from '../src/merge/read-output.js';
@@ -187,6 +188,30 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     // success: renamed into place, no temporary file left
     await mergeOutputs({...base, output: out, overwrite: true});
     assert.equal([...new OutputReader(out, 'csv').records()].length, 1);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.merge-')), []);
+  });
+
+  it('writes into a pipe instead of renaming over it, replaces the target of a symlink, refuses a directory', async function () {
+    const input = writeOutput(join(dir, 'in.jsonl'), 'jsonl', 3, [rec('a.jpg'), rec('b.jpg')]);
+    const base = {inputs: [input], format: 'jsonl' as const, overwrite: true, warn: () => {}};
+    const target = join(dir, 'target.jsonl');
+    writeFileSync(target, 'old');
+    symlinkSync(target, join(dir, 'link.jsonl'));
+    await mergeOutputs({...base, output: join(dir, 'link.jsonl')});
+    assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink(), 'the link stays a link');
+    assert.equal(readFileSync(target, 'utf8'), readFileSync(input, 'utf8'));
+    await assert.rejects(mergeOutputs({...base, output: dir}), (e: Error & {exitCode?: number}) => e.exitCode === 2 && /is a directory/.test(e.message));
+
+    const fifo = join(dir, 'pipe');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return this.skip();
+    const reader = spawn('cat', [fifo]);
+    let got = '';
+    reader.stdout.setEncoding('utf8').on('data', (d: string) => (got += d));
+    const closed = new Promise((done) => reader.on('close', done));
+    await mergeOutputs({...base, output: fifo});
+    await closed;
+    assert.ok(lstatSync(fifo).isFIFO(), 'the pipe is still a pipe');
+    assert.equal(got, readFileSync(input, 'utf8'));
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.merge-')), []);
   });
 

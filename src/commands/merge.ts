@@ -16,7 +16,7 @@ When a file has several records, one is kept: a prediction beats an error, then 
 
 The output has the largest top-k among the inputs unless --topk truncates it. It goes to stdout as JSON Lines, or to --output (format from its extension or --format), written beside it and renamed into place when complete. Memory grows with the number of files only, never with the records.
 
-Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting duplicates (the output is complete), 2 usage error (output exists, output is an input), 3 an input is unreadable or not lcnet output, 130 interrupted (nothing written).`;
+Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting duplicates (the output is complete), 2 usage error (output exists, output is an input), 3 an input is unreadable or not lcnet output, 130 interrupted (no --output or --gaps file is written).`;
 
   static override examples = [
     {description: 'Merge the parts of a sharded job into one CSV file', command: '<%= config.bin %> <%= command.id %> out-*.jsonl -o all.csv'},
@@ -50,7 +50,7 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
     const format: OutputFormat = (flags.format as OutputFormat | undefined) ?? (flags.output ? formatFromPath(flags.output) : null) ?? 'jsonl';
     if (flags.json && !flags.output) this.error('--json prints the merge summary on stdout, so records need --output', {exit: EXIT.USAGE});
 
-    const interrupts = handleInterrupts(() => {}, 'interrupted: stopping the merge; nothing is written');
+    const interrupts = handleInterrupts(() => {}, 'interrupted: stopping the merge; no --output or --gaps file is written');
     let report;
     try {
       report = await mergeOutputs({

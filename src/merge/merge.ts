@@ -233,6 +233,7 @@ function checkDestinations(opts: MergeOptions, inputs: string[]): void {
   for (const [what, path] of destinations) {
     for (const input of inputs) if (sameFile(path, input)) throw new UsageError(`${what} ${path} is also an input`);
     if (opts.files !== undefined && opts.files !== '-' && sameFile(path, opts.files)) throw new UsageError(`${what} ${path} is also the --files list`);
+    if (isDirectory(path)) throw new UsageError(`${what} ${path} is a directory`);
     if (!opts.overwrite && nonEmpty(path)) throw new UsageError(`${path} already exists: use --overwrite to replace it`);
   }
   if (destinations.length === 2 && sameFile(destinations[0]![1], destinations[1]![1])) throw new UsageError('the output and the --gaps file must differ');
@@ -242,6 +243,14 @@ function exists(path: string): boolean {
   try {
     statSync(path);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
   } catch {
     return false;
   }
