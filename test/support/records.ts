@@ -21,9 +21,9 @@ export function rec(file: string, spec: RecordSpec = {}): OutputRecord {
   return {file, model, predictions, ...identity};
 }
 
-/** Writes `records` to `path` as `lcnet classify` does; returns the path. */
+/** Writes `records` to `path` (replacing it) as `lcnet classify` does; returns the path. */
 export function writeOutput(path: string, format: OutputFormat, topk: number, records: OutputRecord[]): string {
-  const {writer} = openOutput(path, format, topk, 'new');
+  const {writer} = openOutput(path, format, topk, 'overwrite');
   writer.write(records);
   writer.close();
   return path;
