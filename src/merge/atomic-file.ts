@@ -7,7 +7,7 @@
  * destination once complete. A symbolic link is followed: its target is replaced.
  */
 
-import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync} from 'node:fs';
+import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {basename, join} from 'node:path';
 
@@ -19,12 +19,7 @@ export class AtomicFile {
   private readonly target: string;
 
   constructor(readonly path: string) {
-    let existing = null;
-    try {
-      existing = statSync(path);
-    } catch {
-      // a new file
-    }
+    const existing = statOrNull(path);
     this.special = existing !== null && !existing.isFile();
     this.target = existing ? realpathSync(path) : path;
     this.temp = this.special ? join(tmpdir(), `lcnet-merge-${process.pid}-${basename(path)}`) : `${this.target}.merge-${process.pid}`;
@@ -48,6 +43,15 @@ export class AtomicFile {
 
   discard(): void {
     rmSync(this.temp, {force: true});
+  }
+}
+
+/** What is at `path` (symbolic links followed), or null when nothing is. */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }
 
