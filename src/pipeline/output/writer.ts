@@ -11,7 +11,8 @@
 
 import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
 import {csvLine} from './csv.js';
-import {compactOutput, csvHeader, readExistingOutput} from './existing-output.js';
+import {compactOutput, readExistingOutput} from './existing-output.js';
+import {csvHeader} from './scan.js';
 import {isError, type OutputFormat, type OutputRecord} from './record.js';
 
 export interface RecordWriter {

@@ -1,0 +1,70 @@
+/**
+ * A file written beside its destination and renamed over it once complete, so that readers see
+ * the old file or the new one, never half of one; an interrupted merge leaves no partial output.
+ *
+ * A destination that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe)
+ * cannot be renamed over: the file is then written in the temporary folder and copied into the
+ * destination once complete. A symbolic link is followed: its target is replaced.
+ */
+
+import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {basename, join} from 'node:path';
+
+export class AtomicFile {
+  /** where it is written until `commit` */
+  readonly temp: string;
+  /** the destination is a device or a pipe: copy into it */
+  private readonly special: boolean;
+  private readonly target: string;
+
+  constructor(readonly path: string) {
+    const existing = statOrNull(path);
+    this.special = existing !== null && !existing.isFile();
+    this.target = existing ? realpathSync(path) : path;
+    this.temp = this.special ? join(tmpdir(), `lcnet-merge-${process.pid}-${basename(path)}`) : `${this.target}.merge-${process.pid}`;
+  }
+
+  /** Puts the written temporary file in place: flushed to disk and renamed, or copied. */
+  commit(): void {
+    if (this.special) {
+      copyInto(this.temp, this.path);
+      this.discard();
+      return;
+    }
+    const fd = openSync(this.temp, 'r+');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(this.temp, this.target);
+  }
+
+  discard(): void {
+    rmSync(this.temp, {force: true});
+  }
+}
+
+/** What is at `path` (symbolic links followed), or null when nothing is. */
+export function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
+function copyInto(from: string, to: string): void {
+  const input = openSync(from, 'r');
+  const output = openSync(to, 'w');
+  try {
+    const buf = Buffer.alloc(1024 * 1024);
+    for (let n = readSync(input, buf); n > 0; n = readSync(input, buf)) {
+      for (let at = 0; at < n; ) at += writeSync(output, buf, at, n - at);
+    }
+  } finally {
+    closeSync(input);
+    closeSync(output);
+  }
+}

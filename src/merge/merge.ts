@@ -1,0 +1,238 @@
+/**
+ * `lcnet merge`: the outputs of several runs (the shards of one job, a rerun of its gaps) as one
+ * output with exactly one record per file, checked against the list of files the job was meant
+ * to cover.
+ *
+ * Two passes over the inputs keep memory flat: the first chooses, for every file, which of its
+ * records to keep (rules.ts) and remembers only where that record stands (file-table.ts); the
+ * path list is then matched against the files seen; the second pass writes the chosen records
+ * in input order and compares the others with them. Records are never held in memory, so inputs
+ * of any size merge in the memory of the file table.
+ */
+
+import {createReadStream} from 'node:fs';
+import {FatalError} from '../cli/exit-codes.js';
+import {readPathList} from '../pipeline/path-list.js';
+import {isError, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
+import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
+import {AtomicFile} from './atomic-file.js';
+import {FileTable, FLAG, NO_RECORD} from './file-table.js';
+import {GapList} from './gap-list.js';
+import {checkDestinations, readableFile, resolveInputs} from './paths.js';
+import {detectFormat, OutputReader} from './read-output.js';
+import type {MergeReport} from './report.js';
+import {fileKey, outcomeDigest, replaces, standingOf, truncated} from './rules.js';
+
+export interface MergeOptions {
+  /** lcnet outputs, or glob patterns that the shell left unexpanded */
+  inputs: string[];
+  /** where to write the merged records (atomically), or null for stdout */
+  output: string | null;
+  format: OutputFormat;
+  /** at most this many predictions per record [default: the largest top-k among the inputs] */
+  topk?: number;
+  /** the path list of the files the inputs should cover, or - for `stdin` */
+  files?: string;
+  /** where to write the listed files that have no record */
+  gaps?: string;
+  /** replace an existing output or gaps file */
+  overwrite: boolean;
+  /** what `files: '-'` reads [default: process.stdin] */
+  stdin?: AsyncIterable<Buffer | string>;
+  /** stops the merge (MergeInterrupted) at its next breather; nothing is written */
+  signal?: AbortSignal;
+  /** notices about the inputs (a truncated shard), as they are found */
+  warn(message: string): void;
+}
+
+export class MergeInterrupted extends Error {}
+
+/** How many files each count shows in the warnings. */
+const EXAMPLES = 3;
+
+export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
+  const inputs = resolveInputs(opts.inputs);
+  checkDestinations(opts, inputs);
+  if (opts.files !== undefined && opts.files !== '-') readableFile(opts.files, '--files list');
+  const readers = inputs.map((p) => new OutputReader(p, detectFormat(p)));
+  const table = new FileTable();
+  const pace = new Pace(opts.signal);
+
+  const chosen = await chooseRecords(readers, table, pace, opts.warn);
+  const topk = opts.topk ?? Math.max(1, ...readers.map((r) => r.topk));
+  const output = opts.output !== null ? new AtomicFile(opts.output) : null;
+  const gapList = opts.gaps !== undefined ? new GapList(opts.gaps) : null;
+  let writer: RecordWriter | null = null;
+  try {
+    const listing = opts.files !== undefined ? await matchList(listSource(opts.files, opts.stdin), table, pace, gapList) : null;
+    writer = openOutput(output ? output.temp : null, opts.format, topk, 'overwrite').writer;
+    const kept = await writeChosen(readers, chosen.counts, table, pace, writer, topk);
+    writer.close();
+    const files = countFiles(table, listing !== null);
+    if (kept.written !== files.files) throw new FatalError(`the inputs changed during the merge: ${kept.written} records written for ${files.files} files`);
+    output?.commit();
+    gapList?.commit();
+    return {
+      inputs: inputs.length,
+      records: chosen.records,
+      files: files.files,
+      duplicates: chosen.records - files.files,
+      conflicting: kept.conflicting,
+      errors: kept.errors,
+      listed: listing?.listed ?? null,
+      gaps: listing?.gaps ?? null,
+      extras: files.extras,
+      models: [...chosen.models].sort(),
+      output: opts.output,
+      format: opts.format,
+      topk,
+      inputTopk: [...new Set(readers.map((r) => r.topk).filter((k) => k > 0))].sort((a, b) => a - b),
+      gapsFile: opts.gaps ?? null,
+      gapsNulSeparated: gapList?.nulSeparated ?? false,
+      truncated: readers.filter((r) => r.truncation).map((r) => r.path),
+      examples: {conflicting: kept.examples, gaps: listing?.examples ?? [], extras: files.examples},
+    };
+  } catch (e) {
+    writer?.close();
+    output?.discard();
+    gapList?.discard();
+    throw e;
+  }
+}
+
+/** Pass 1: which record of each file to keep. Returns how many records each input holds. */
+async function chooseRecords(readers: OutputReader[], table: FileTable, pace: Pace, warn: (m: string) => void) {
+  const models = new Set<string>();
+  const counts: number[] = [];
+  let ordinal = 0;
+  for (const reader of readers) {
+    let n = 0;
+    for (const {record} of reader.records()) {
+      if (pace.due()) await pace.breathe();
+      const key = fileKey(record.file);
+      const slot = table.find(key) ?? table.add(key);
+      const standing = standingOf(record);
+      if (table.count[slot] === 0 || replaces(standing, table.standing(slot))) table.choose(slot, ordinal, standing);
+      table.count[slot]!++;
+      if (!isError(record)) table.depth[slot] = Math.min(table.depth[slot]!, record.predictions.length);
+      models.add(record.model);
+      n++;
+      ordinal++;
+    }
+    counts.push(n);
+    if (reader.truncation) warn(reader.truncation);
+  }
+  return {records: ordinal, counts, models};
+}
+
+function listSource(files: string, stdin?: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
+  return files === '-' ? (stdin ?? process.stdin) : createReadStream(files);
+}
+
+/** The path list against the files seen: listed files without a record are gaps. */
+async function matchList(list: AsyncIterable<Buffer | string>, table: FileTable, pace: Pace, gapList: GapList | null) {
+  let listed = 0;
+  let gaps = 0;
+  const examples: string[] = [];
+  for await (const path of readPathList(list)) {
+    if (pace.due()) await pace.breathe();
+    const key = fileKey(path);
+    const slot = table.find(key) ?? table.add(key);
+    if (table.flags[slot]! & FLAG.LISTED) continue;
+    table.flags[slot]! |= FLAG.LISTED;
+    listed++;
+    if (table.position[slot] !== NO_RECORD) continue;
+    gaps++;
+    gapList?.add(path);
+    if (examples.length < EXAMPLES) examples.push(path);
+  }
+  return {listed, gaps, examples};
+}
+
+/**
+ * Pass 2: writes the kept records in input order, and compares every left-out record with the
+ * one kept for its file (at the depth both have), counting those that differ. A left-out record
+ * met before the kept one is remembered by its digest: the first such digest and how many alike
+ * in the table, any unlike it (rare) in a side map.
+ */
+async function writeChosen(readers: OutputReader[], counts: number[], table: FileTable, pace: Pace, writer: RecordWriter, topk: number) {
+  const batch: OutputRecord[] = [];
+  const unlike = new Map<number, number[]>();
+  const examples: string[] = [];
+  let written = 0;
+  let errors = 0;
+  let conflicting = 0;
+  const conflict = (file: string, n = 1) => {
+    conflicting += n;
+    if (n > 0 && examples.length < EXAMPLES && !examples.includes(file)) examples.push(file);
+  };
+  let ordinal = 0;
+  for (const [i, reader] of readers.entries()) {
+    let n = 0;
+    for (const {record} of reader.records(counts[i])) {
+      if (pace.due()) await pace.breathe();
+      n++;
+      const at = ordinal++;
+      const slot = table.find(fileKey(record.file));
+      if (slot === undefined) continue;
+      const kept = table.position[slot] === at;
+      if (kept) {
+        batch.push(truncated(record, topk));
+        written++;
+        if (isError(record)) errors++;
+        if (batch.length >= 1024) writer.write(batch.splice(0));
+      }
+      if (table.count[slot]! < 2) continue;
+      const digest = outcomeDigest(record, Math.min(table.depth[slot]!, topk));
+      if (kept) {
+        let differ = table.digest[slot] !== digest ? table.early[slot]! : 0;
+        for (const d of unlike.get(slot) ?? []) if (d !== digest) differ++;
+        conflict(record.file, differ);
+        unlike.delete(slot);
+        table.digest[slot] = digest;
+        table.flags[slot]! |= FLAG.KEPT_SEEN;
+      } else if (table.flags[slot]! & FLAG.KEPT_SEEN) {
+        if (digest !== table.digest[slot]) conflict(record.file);
+      } else if (table.early[slot] === 0 || table.digest[slot] === digest) {
+        table.digest[slot] = digest;
+        table.early[slot]!++;
+      } else {
+        unlike.set(slot, [...(unlike.get(slot) ?? []), digest]);
+      }
+    }
+    if (n !== counts[i]) throw new FatalError(`${reader.path} changed during the merge: it had ${counts[i]} records, now ${n}`);
+  }
+  writer.write(batch);
+  return {written, errors, conflicting, examples};
+}
+
+/** Files with a record, and (with a path list) those the list does not name. */
+function countFiles(table: FileTable, listed: boolean) {
+  let files = 0;
+  let extras: number | null = listed ? 0 : null;
+  const examples: string[] = [];
+  for (const [key, slot] of table.entries()) {
+    if (table.position[slot] === NO_RECORD) continue;
+    files++;
+    if (extras === null || table.flags[slot]! & FLAG.LISTED) continue;
+    extras++;
+    if (examples.length < EXAMPLES) examples.push(key);
+  }
+  return {files, extras, examples};
+}
+
+/** Lets the event loop run now and then (so Ctrl-C is heard) and stops once `signal` is aborted. */
+class Pace {
+  private n = 0;
+
+  constructor(private readonly signal?: AbortSignal) {}
+
+  due(): boolean {
+    return ++this.n % 4096 === 0;
+  }
+
+  async breathe(): Promise<void> {
+    await new Promise((done) => setImmediate(done));
+    if (this.signal?.aborted) throw new MergeInterrupted('interrupted');
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Any lcnet output as a stream of records, whatever its format and top-k: JSON Lines, a JSON
+ * array or CSV (format from the extension, else from the content), each record parsed back into
+ * the object `lcnet classify` wrote. A file left unfinished by a crash (a cut-off last record, an
+ * unclosed JSON array) is read up to its last complete record, and says so in `truncation`.
+ * Anything else that is not lcnet output is refused with the file and line.
+ */
+
+import {closeSync, openSync, readSync} from 'node:fs';
+import {FatalError} from '../cli/exit-codes.js';
+import {formatFromPath, type ClassScore, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
+import {csvHeaderLineTopk, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
+
+export interface ReadRecord {
+  record: OutputRecord;
+  /** the line it starts on, 1-based */
+  line: number;
+}
+
+/** The format of an lcnet output: from its extension, else from how it starts. */
+export function detectFormat(path: string): OutputFormat {
+  const byName = formatFromPath(path);
+  if (byName) return byName;
+  const head = readHead(path, 64 * 1024);
+  const text = head.trimStart();
+  if (text === '' || text.startsWith('{')) return 'jsonl';
+  if (text.startsWith('[')) return 'json';
+  if (csvHeaderLineTopk(head.split('\n')[0]!) !== null) return 'csv';
+  throw new FatalError(`${path}: line 1 is not lcnet output (neither JSON Lines, a JSON array nor CSV with the lcnet header)`);
+}
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.toString('utf8', 0, readSync(fd, buf, 0, bytes, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One lcnet output file, read as records (as often as needed: each `records()` reads it again). */
+export class OutputReader {
+  /** its top-k: the CSV header's, or the most predictions a JSON record has (0 before reading) */
+  topk = 0;
+  /** why the end of the file was left out (an interrupted write), or null */
+  truncation: string | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly format: OutputFormat,
+  ) {}
+
+  /** Its complete records in file order, at most `limit` of them. */
+  *records(limit = Infinity): Generator<ReadRecord> {
+    let count = 0;
+    let cutAt: number | null = null;
+    let started = false;
+    let closed = false;
+    let csvTopk = 0;
+    try {
+      for (const item of scanOutput(this.path, this.format)) {
+        if (count >= limit) return;
+        if (item.kind === 'start') {
+          started = true;
+          csvTopk = item.topk ?? 0;
+          this.topk = Math.max(this.topk, csvTopk);
+        } else if (item.kind === 'close') {
+          closed = true;
+        } else if (item.kind === 'tail') {
+          cutAt = item.line;
+        } else if (item.kind === 'record') {
+          const record = item.fields ? fromCsv(item.fields, csvTopk) : fromJson(item.text);
+          if (!record) {
+            // only the last line can be unfinished, and then it is not a record yet
+            if (!item.complete) {
+              cutAt = item.line;
+              continue;
+            }
+            throw new NotOurOutputError(`${this.path}: line ${item.line} is not an lcnet record`);
+          }
+          if ('predictions' in record) this.topk = Math.max(this.topk, record.predictions.length);
+          count++;
+          yield {record, line: item.line};
+        }
+      }
+    } catch (e) {
+      if (e instanceof NotOurOutputError) throw new FatalError(e.message);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code) throw new FatalError(`cannot read ${this.path}: ${code}`);
+      throw e;
+    }
+    const problems: string[] = [];
+    if (this.format === 'csv' && !started) problems.push('it has no CSV header');
+    if (this.format === 'json' && !closed) problems.push('its JSON array is not closed');
+    if (cutAt !== null) problems.push(`its last record, at line ${cutAt}, is cut off`);
+    this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${count} records)` : null;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+const isClassScore = (p: unknown): p is ClassScore =>
+  isObject(p) && Number.isInteger(p.class_id) && typeof p.label === 'string' && typeof p.score === 'number';
+
+/** A JSON record as lcnet writes it, or null. Records of older versions may lack size and mtime. */
+function fromJson(text: string): OutputRecord | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(v)) return null;
+  const {file, model, predictions, error, size, mtime} = v;
+  if (typeof file !== 'string' || file === '' || typeof model !== 'string') return null;
+  if (!(size === undefined || size === null || Number.isFinite(size))) return null;
+  if (!(mtime === undefined || mtime === null || typeof mtime === 'string')) return null;
+  const identity = {size: (size as number | null | undefined) ?? null, mtime: mtime ?? null};
+  if (typeof error === 'string') return {file, model, error, ...identity};
+  if (!Array.isArray(predictions) || !predictions.every(isClassScore)) return null;
+  return {file, model, predictions: predictions.map((p) => ({class_id: p.class_id, label: p.label, score: p.score})), ...identity};
+}
+
+/** A CSV row (as many fields as its header) as the record it was written from, or null. */
+function fromCsv(row: string[], topk: number): OutputRecord | null {
+  const n = row.length;
+  const [file, model] = row as [string, string];
+  const [error, size, mtime] = row.slice(n - 3) as [string, string, string];
+  if (size !== '' && !/^\d+$/.test(size)) return null;
+  const identity = {size: size === '' ? null : Number(size), mtime: mtime === '' ? null : mtime};
+  if (error !== '') return {file, model, error, ...identity};
+  const predictions: ClassScore[] = [];
+  for (let i = 0; i < topk; i++) {
+    const [classId, label, score] = row.slice(2 + 3 * i, 5 + 3 * i) as [string, string, string];
+    if (classId === '' && label === '' && score === '') break;
+    if (!/^\d+$/.test(classId) || score.trim() === '' || !Number.isFinite(Number(score))) return null;
+    predictions.push({class_id: Number(classId), label, score: Number(score)});
+  }
+  return {file, model, predictions, ...identity};
+}
