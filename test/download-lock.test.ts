@@ -58,6 +58,14 @@ describe('download: lock files', () => {
     await lock.release();
   });
 
+  it('breaks a lock with our own pid that we did not take: a container restarted with the same pid', async () => {
+    plant({pid: process.pid, host: hostname(), createdAt: '2020-01-01T00:00:00Z', token: 'previous-life'});
+    const lock = await acquireLock(path, {timeoutMs: 0});
+    assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'previous-life');
+    lock.releaseSync();
+    assert.equal(existsSync(path), false);
+  });
+
   it('breaks an unreadable lock file once it is old, not while it is fresh', async () => {
     plant({});
     writeFileSync(path, '');
@@ -69,10 +77,11 @@ describe('download: lock files', () => {
   });
 
   it('times out on a live owner with a message naming it and the file', async () => {
-    plant({pid: process.pid, host: hostname(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
+    // the parent process: alive, and not this one
+    plant({pid: process.ppid, host: hostname(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
     await assert.rejects(acquireLock(path, {timeoutMs: 120, pollMs: 10}), (e: unknown) => {
       assert.ok(e instanceof LockTimeoutError);
-      assert.match(e.message, new RegExp(`process ${process.pid} on .* still holds .*model\\.x\\.lock`));
+      assert.match(e.message, new RegExp(`process ${process.ppid} on .* still holds .*model\\.x\\.lock`));
       assert.match(e.message, /delete that file/);
       return true;
     });

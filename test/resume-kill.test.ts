@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage, writeBadInputs} from './support/images.js';
@@ -75,7 +75,31 @@ describe('resume after SIGKILL at random points', function () {
       const finished = await runCli([...args(out), '--resume']);
       assert.ok(finished.code === 0 || finished.code === 1, finished.stderr);
       assert.equal(readFileSync(out, 'utf8'), expected, `after kills at ${kills.join(', ')}`);
-      assert.ok(statSync(out).size > 0);
+      assert.equal(existsSync(`${out}.lock`), false, 'the lock goes with the run');
     });
   }
+
+  it('refuses a second run on an output another run is writing; the lock goes when the first ends', async () => {
+    const out = join(dir, 'busy.jsonl');
+    let second: Awaited<ReturnType<typeof runCli>> | undefined;
+    const first = await runCli(args(out), {
+      onStart: (child) => {
+        const timer = setInterval(() => {
+          if (lineCount(out) < 1 || second) return;
+          clearInterval(timer);
+          void runCli([...args(out), '--resume']).then((r) => (second = r));
+        }, 5);
+        child.on('close', () => clearInterval(timer));
+      },
+    });
+    assert.equal(first.code, 1, first.stderr);
+    for (let i = 0; i < 200 && !second; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(second, 'the second run ended');
+    assert.equal(second.code, 3, second.stderr);
+    assert.match(second.stderr, /busy.jsonl is being written by lcnet process \d+ \(since .*\): two runs must not write one output/);
+    assert.equal(readFileSync(out, 'utf8'), readFileSync(join(dir, 'reference.jsonl'), 'utf8'));
+    assert.equal(existsSync(`${out}.lock`), false);
+    const after = await runCli([...args(out), '--resume']);
+    assert.equal(after.code, 0, after.stderr);
+  });
 });

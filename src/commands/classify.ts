@@ -1,13 +1,15 @@
 import {Args, Command, Flags} from '@oclif/core';
 import {createClassifier, type Classifier} from '../api/classifier.js';
 import {filesProgress} from '../cli/files-progress.js';
-import {EXIT} from '../cli/exit-codes.js';
+import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {formatShard, inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {formatFromPath, identityKey, type OutputFormat} from '../pipeline/output/record.js';
+import {lockOutput} from '../pipeline/output/output-lock.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
+import type {HeldLock} from '../models/download/lock.js';
 import {parseExtensions, shardKey, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
@@ -74,7 +76,21 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     // from here on Ctrl-C is handled: a first-use download is cancelled cleanly, a run finishes
     // its batches in flight, and the output is closed whatever happens
     let writer: RecordWriter | undefined;
-    const interrupts = handleInterrupts(() => writer?.close(), 'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)');
+    let lock: HeldLock | undefined;
+    const interrupts = handleInterrupts(
+      () => {
+        writer?.close();
+        lock?.releaseSync();
+      },
+      'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)',
+    );
+    // one writer per output: taken first, so a clash is told before any model download
+    try {
+      if (flags.output) lock = (await lockOutput(flags.output, {signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)})) ?? undefined;
+    } catch (e) {
+      interrupts.dispose();
+      this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
+    }
     const classifier: Classifier = await loadOrExit(this, interrupts, () =>
       createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}),
     );

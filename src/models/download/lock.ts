@@ -9,6 +9,7 @@
 
 import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
+import {readFileSync, unlinkSync} from 'node:fs';
 import {mkdir, open, readFile, stat, unlink, utimes} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {FatalError} from '../../cli/exit-codes.js';
@@ -36,6 +37,8 @@ export interface LockOptions {
 export interface HeldLock {
   path: string;
   release(): Promise<void>;
+  /** the same, for exit handlers, where nothing asynchronous runs any more */
+  releaseSync(): void;
 }
 
 /** A break-lock older than this belongs to a process that died while breaking a stale lock. */
@@ -48,6 +51,9 @@ export const HEARTBEAT_MS = 10_000;
 export const HEARTBEAT_STALE_MS = 120_000;
 
 export class LockTimeoutError extends FatalError {}
+
+/** Tokens of the locks this process holds. */
+const heldHere = new Set<string>();
 
 /** `$LCNET_HOME/locks/<name>.lock` */
 export function lockPath(name: string, home = lcnetHome()): string {
@@ -65,10 +71,23 @@ export function pidAlive(pid: number): boolean {
   }
 }
 
-async function readOwner(path: string): Promise<LockOwner | null> {
+function parseOwner(text: string): LockOwner | null {
   try {
-    const o = JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+    const o = JSON.parse(text) as LockOwner;
     return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' ? o : null;
+  } catch {
+    return null;
+  }
+}
+
+async function readOwner(path: string): Promise<LockOwner | null> {
+  return parseOwner(await readFile(path, 'utf8').catch(() => ''));
+}
+
+/** The owner recorded in the lock file at `path`, or null (no file, unreadable). */
+export function readOwnerSync(path: string): LockOwner | null {
+  try {
+    return parseOwner(readFileSync(path, 'utf8'));
   } catch {
     return null;
   }
@@ -110,7 +129,9 @@ async function isStale(path: string, owner: LockOwner | null): Promise<boolean> 
     const age = await ageMs(path);
     return age !== null && age > UNREADABLE_STALE_MS;
   }
-  if (owner.host === hostname() && !pidAlive(owner.pid)) return true;
+  // a dead owner on this host; or our own pid with a lock this process did not take: a previous
+  // life of a container restarted with the same hostname and pid
+  if (owner.host === hostname() && (!pidAlive(owner.pid) || (owner.pid === process.pid && !heldHere.has(owner.token)))) return true;
   const age = await ageMs(path);
   return age !== null && age > HEARTBEAT_STALE_MS;
 }
@@ -144,6 +165,7 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
   let told = false;
   for (;;) {
     if (await tryCreate(path, me)) {
+      heldHere.add(me.token);
       const heartbeat = setInterval(() => {
         const now = new Date();
         utimes(path, now, now).catch(() => undefined);
@@ -153,8 +175,19 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
         path,
         release: async () => {
           clearInterval(heartbeat);
+          heldHere.delete(me.token);
           const now = await readOwner(path);
           if (now?.token === me.token) await unlinkQuiet(path);
+        },
+        releaseSync: () => {
+          clearInterval(heartbeat);
+          heldHere.delete(me.token);
+          if (readOwnerSync(path)?.token !== me.token) return;
+          try {
+            unlinkSync(path);
+          } catch {
+            // already gone
+          }
         },
       };
     }
