@@ -26,6 +26,12 @@ function appDir(): string {
   return app;
 }
 
+async function collectAll(records: AsyncIterable<OutputRecord>): Promise<OutputRecord[]> {
+  const out: OutputRecord[] = [];
+  for await (const r of records) out.push(r);
+  return out;
+}
+
 const summaryOf = (records: OutputRecord[]) => records.map((r) => (isError(r) ? `${r.file}: ERROR` : `${r.file}: ${r.predictions.map((p) => p.class_id).join(',')}`));
 
 describe('library API: createClassifier', function () {
@@ -194,6 +200,49 @@ await c.close();
     await assert.rejects(async () => {
       for await (const r of run) void r;
     }, /iterated once/);
+  });
+
+  it('a source that fails part-way rejects the iteration and leaves later records exact', async () => {
+    const paths = files.map((f) => join(dir, f));
+    // large images still decoding when the source fails: they must not land in the next run's batch
+    const large = await Promise.all([0, 1, 2, 3, 4].map((i) => rawImage(1800, 1400, 50 + i).jpeg().toBuffer()));
+    const c = await createClassifier({model: MODEL, threads: 1, workers: 2, batchSize: 8});
+    try {
+      const reference = summaryOf(await collectAll(c.classify(paths, {expand: false})));
+      for (let trial = 0; trial < 6; trial++) {
+        async function* failing() {
+          yield* large;
+          throw new Error('the source broke');
+        }
+        await assert.rejects(collectAll(c.classify(failing())), /the source broke/);
+        assert.deepEqual(summaryOf(await collectAll(c.classify(paths, {expand: false}))), reference, `trial ${trial}`);
+      }
+      await assert.rejects(collectAll(c.classify([readFileSync(paths[0]!), 42 as unknown as string])), /input 1 is number/);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it('does not hold back records while a source is slow; close() during a pause ends the iteration', async () => {
+    const paths = files.map((f) => join(dir, f));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* slow() {
+      yield paths[0]!;
+      await gate;
+      yield paths[1]!;
+    }
+    const c = await createClassifier({model: MODEL, threads: 1, workers: 1, batchSize: 8});
+    const seen: string[] = [];
+    const iteration = (async () => {
+      for await (const r of c.classify(slow(), {expand: false})) seen.push(r.file);
+    })();
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(seen, [paths[0]], 'the first record came while the source waited');
+    await c.close();
+    await iteration;
+    assert.deepEqual(seen, [paths[0]]);
+    release();
   });
 
   it('rejects a model it cannot find, and classify after close', async () => {

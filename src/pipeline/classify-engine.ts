@@ -19,6 +19,7 @@ import {DEFAULT_BUDGET_MP, PixelBudget} from './pixel-budget.js';
 import {DECODES_PER_WORKER, type JobResult} from './preprocess-protocol.js';
 import type {ResizeMode} from './preprocess.js';
 import type {WalkEntry} from './walk.js';
+import {InputFeed} from './input-feed.js';
 
 export interface LoadedModel {
   /** the name written into every record */
@@ -106,6 +107,9 @@ interface Batch {
 /** Batch buffers beyond one per session: the batches being decoded ahead. */
 const DECODE_AHEAD = 2;
 
+/** A batch that has images goes to the network when the source gives nothing more for this long. */
+const IDLE_MS = 50;
+
 export class ClassifyEngine {
   private readonly preprocess: PreprocessPool;
   private readonly network: Promise<InferencePool>;
@@ -114,6 +118,9 @@ export class ClassifyEngine {
   /** runs take turns: each waits for the previous one to end */
   private turn: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
+  /** settles when `close` is called: runs waiting for input stop waiting */
+  private readonly closed: Promise<void>;
+  private markClosed!: () => void;
   /** batches being decoded or inferred, in every run: `close` lets them finish first */
   private readonly inflight = new Set<Promise<BatchOutcome>>();
 
@@ -144,6 +151,7 @@ export class ClassifyEngine {
       options.sessions,
     );
     this.network.catch(() => undefined);
+    this.closed = new Promise((r) => (this.markClosed = r));
   }
 
   /** Resolves once the sessions are loaded; rejects when the runtime cannot load the model. */
@@ -163,6 +171,7 @@ export class ClassifyEngine {
     this.turn = new Promise((r) => (endTurn = r));
     await previous;
     try {
+      if (this.closing) throw new Error('the classifier is closed');
       yield* this.batches(entries, summary, hooks);
     } finally {
       endTurn();
@@ -178,32 +187,42 @@ export class ClassifyEngine {
     const stages = summary.stages;
     const started = performance.now();
     let lastRecordAt = started;
-    const iterator = (Symbol.asyncIterator in entries ? entries[Symbol.asyncIterator]() : entries[Symbol.iterator]()) as AsyncIterator<WalkEntry> | Iterator<WalkEntry>;
+    const feed = new InputFeed(entries);
+    const signal = hooks.signal;
+    const stop = Promise.race([this.closed, new Promise<void>((r) => (signal?.aborted ? r() : signal?.addEventListener('abort', () => r(), {once: true})))]);
     let exhausted = false;
     const free: number[] = this.buffers.map((_, i) => i);
     const queue: Batch[] = [];
     const ring = this.buffers.length;
     const aborted = () => hooks.signal?.aborted === true || this.closing !== null;
 
-    /** Takes entries until `batchSize` images are in the batch (entries with an error ride along). */
+    /**
+     * Takes entries until `batchSize` images are in the batch (entries with an error ride along),
+     * or until the source pauses, ends or the run is stopped.
+     */
     const nextBatch = async (): Promise<Batch | null> => {
       const buffer = free.shift()!;
       const items: PendingItem[] = [];
       const startedAt = performance.now();
       let images = 0;
-      while (images < batchSize && !aborted()) {
-        const next = await iterator.next();
-        if (next.done) {
-          exhausted = true;
-          break;
+      try {
+        while (images < batchSize && !aborted()) {
+          const got = await feed.take(items.length > 0 ? IDLE_MS : null, stop);
+          if (got.kind === 'end') exhausted = true;
+          if (got.kind !== 'entry') break;
+          const e = got.entry;
+          if (e.kind === 'missing') {
+            items.push({entry: e});
+            continue;
+          }
+          const slot = images++;
+          items.push({entry: e, slot, result: this.preprocess.submit(e.kind === 'file' ? e.path : e.bytes, buffer, slot * tensorSize)});
         }
-        const e = next.value;
-        if (e.kind === 'missing') {
-          items.push({entry: e});
-          continue;
-        }
-        const slot = images++;
-        items.push({entry: e, slot, result: this.preprocess.submit(e.kind === 'file' ? e.path : e.bytes, buffer, slot * tensorSize)});
+      } catch (e) {
+        // the source failed: the images already handed out must be written before the buffer is reused
+        await Promise.allSettled(items.map((it) => it.result));
+        free.unshift(buffer);
+        throw e;
       }
       if (items.length === 0) {
         free.unshift(buffer);
@@ -231,6 +250,8 @@ export class ClassifyEngine {
     try {
       for (let first = true; ; first = false) {
         while (queue.length < ring && free.length > 0 && !exhausted && !aborted()) {
+          // records ready to go are not held back while the source is slow
+          if (queue.length > 0 && !(await feed.readyBefore(queue[0]!.done))) break;
           const b = await nextBatch();
           if (b) queue.push(b);
         }
@@ -280,7 +301,7 @@ export class ClassifyEngine {
       // batches still in flight (an interrupted or abandoned run) are finished but not yielded:
       // their files have no record, and their buffers must be quiet before the next run
       await Promise.allSettled(queue.map((b) => b.done));
-      if (!exhausted && typeof iterator.return === 'function') await iterator.return();
+      feed.dispose();
     }
   }
 
@@ -289,6 +310,7 @@ export class ClassifyEngine {
    * are finished (its iteration still yields them), then the workers end. Safe to call twice.
    */
   close(): Promise<void> {
+    this.markClosed();
     this.closing ??= Promise.allSettled([...this.inflight]).then(async () => {
       await Promise.all([this.preprocess.close(), this.network.then((n) => n.close(), () => undefined)]);
     });

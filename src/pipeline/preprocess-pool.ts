@@ -74,8 +74,13 @@ export class PreprocessPool {
     return new Promise((resolve) => this.dispatch(best, {job, resolve, retried: false}));
   }
 
+  /** Ends the workers; jobs still pending resolve with an error, so nothing waits for them forever. */
   async close(): Promise<void> {
     this.closed = true;
+    for (const slot of this.slots) {
+      for (const p of slot.pending.values()) p.resolve({id: p.job.id, ok: false, error: 'not processed: the classifier was closed'});
+      slot.pending.clear();
+    }
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
