@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, withLock} from '../src/models/download/lock.js';
+import {acquireLock, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/models/download/lock.js';
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'});
@@ -52,18 +52,31 @@ describe('download: lock files', () => {
   it('breaks a lock left by a dead process on this host', async () => {
     const pid = deadPid();
     assert.equal(pidAlive(pid), false);
-    plant({pid, host: hostname(), createdAt: new Date(0).toISOString(), token: 'old'});
+    plant({pid, host: hostname(), pidns: pidNamespace(), createdAt: new Date(0).toISOString(), token: 'old'});
     const lock = await acquireLock(path, {timeoutMs: 500});
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
     await lock.release();
   });
 
   it('breaks a lock with our own pid that we did not take: a container restarted with the same pid', async () => {
-    plant({pid: process.pid, host: hostname(), createdAt: '2020-01-01T00:00:00Z', token: 'previous-life'});
+    plant({pid: process.pid, host: hostname(), pidns: pidNamespace(), createdAt: '2020-01-01T00:00:00Z', token: 'previous-life'});
     const lock = await acquireLock(path, {timeoutMs: 0});
     assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'previous-life');
     lock.releaseSync();
     assert.equal(existsSync(path), false);
+  });
+
+  it('never judges by pid a lock from another PID namespace (a container with the same host name): only its heartbeat counts', async () => {
+    for (const pid of [deadPid(), process.pid]) {
+      plant({pid, host: hostname(), pidns: 'pid:[1]', createdAt: '2025-01-01T00:00:00.000Z', token: 'other-container'});
+      await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
+      assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'other-container');
+      // its heartbeat stops: then it is stale
+      const old = new Date(Date.now() - 5000);
+      utimesSync(path, old, old);
+      const lock = await acquireLock(path, {timeoutMs: 1000, pollMs: 10, staleMs: 2000});
+      await lock.release();
+    }
   });
 
   it('breaks an unreadable lock file once it is old, not while it is fresh', async () => {
@@ -78,7 +91,7 @@ describe('download: lock files', () => {
 
   it('times out on a live owner with a message naming it and the file', async () => {
     // the parent process: alive, and not this one
-    plant({pid: process.ppid, host: hostname(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
+    plant({pid: process.ppid, host: hostname(), pidns: pidNamespace(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
     await assert.rejects(acquireLock(path, {timeoutMs: 120, pollMs: 10}), (e: unknown) => {
       assert.ok(e instanceof LockTimeoutError);
       assert.match(e.message, new RegExp(`process ${process.ppid} on .* still holds .*model\\.x\\.lock`));

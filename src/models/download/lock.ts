@@ -9,7 +9,7 @@
 
 import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
-import {readFileSync, unlinkSync} from 'node:fs';
+import {readFileSync, readlinkSync, unlinkSync} from 'node:fs';
 import {mkdir, open, readFile, stat, unlink, utimes} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
 import {FatalError} from '../../cli/exit-codes.js';
@@ -19,6 +19,8 @@ import {lcnetHome} from '../store.js';
 export interface LockOwner {
   pid: number;
   host: string;
+  /** the PID namespace (Linux): a pid can only be checked from inside the same one */
+  pidns?: string;
   createdAt: string;
   token: string;
 }
@@ -32,6 +34,8 @@ export interface LockOptions {
   onWait?: (owner: LockOwner | null) => void;
   /** heartbeat interval while held, ms (default HEARTBEAT_MS) */
   heartbeatMs?: number;
+  /** a lock whose heartbeat is older than this is stale (default HEARTBEAT_STALE_MS) */
+  staleMs?: number;
 }
 
 export interface HeldLock {
@@ -58,6 +62,34 @@ const heldHere = new Set<string>();
 /** `$LCNET_HOME/locks/<name>.lock` */
 export function lockPath(name: string, home = lcnetHome()): string {
   return join(home, 'locks', `${name}.lock`);
+}
+
+/** This process's PID namespace, e.g. 'pid:[4026531836]'; '' where there is none to read. */
+export function pidNamespace(): string {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return '';
+  }
+}
+
+/** Who we are, for a lock file. */
+function ownerHere(): LockOwner {
+  return {pid: process.pid, host: hostname(), pidns: pidNamespace(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+}
+
+/**
+ * Whether the owner's process can be looked up from here: same host name and same PID
+ * namespace. Containers of one pod, or the pods of a Kubernetes Indexed Job's retries, share a
+ * host name but not a PID namespace: there a pid says nothing, and only the heartbeat counts.
+ */
+export function ownerCheckable(owner: LockOwner): boolean {
+  return owner.host === hostname() && (owner.pidns ?? '') === pidNamespace();
+}
+
+/** Whether the owner is known to be alive: checkable, alive, and not a former owner with our pid. */
+export function ownerAlive(owner: LockOwner): boolean {
+  return ownerCheckable(owner) && pidAlive(owner.pid) && (owner.pid !== process.pid || heldHere.has(owner.token));
 }
 
 /** Whether a process with this pid exists (on this host). */
@@ -124,25 +156,25 @@ async function unlinkQuiet(path: string): Promise<void> {
 }
 
 /** Whether the lock file at `path` (owned by `owner`, null if unreadable) is stale. */
-async function isStale(path: string, owner: LockOwner | null): Promise<boolean> {
+async function isStale(path: string, owner: LockOwner | null, staleMs = HEARTBEAT_STALE_MS): Promise<boolean> {
   if (owner === null) {
     const age = await ageMs(path);
     return age !== null && age > UNREADABLE_STALE_MS;
   }
-  // a dead owner on this host; or our own pid with a lock this process did not take: a previous
-  // life of a container restarted with the same hostname and pid
-  if (owner.host === hostname() && (!pidAlive(owner.pid) || (owner.pid === process.pid && !heldHere.has(owner.token)))) return true;
+  // an owner we can look up and is gone (a pid of ours that is not our lock: a former process
+  // that had the same pid, as a container restarted in the same namespace)
+  if (ownerCheckable(owner) && !ownerAlive(owner)) return true;
   const age = await ageMs(path);
-  return age !== null && age > HEARTBEAT_STALE_MS;
+  return age !== null && age > staleMs;
 }
 
 /**
  * Removes the stale lock at `path` if it still is the one we judged stale (same token, or
  * still unreadable), holding `path.break` so no other process breaks it at the same time.
  */
-async function breakStale(path: string, stale: LockOwner | null): Promise<void> {
+async function breakStale(path: string, stale: LockOwner | null, staleMs: number): Promise<void> {
   const breaker = `${path}.break`;
-  const me: LockOwner = {pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  const me = ownerHere();
   if (!(await tryCreate(breaker, me))) {
     const age = await ageMs(breaker);
     if (age !== null && age > BREAK_STALE_MS) await unlinkQuiet(breaker);
@@ -151,7 +183,7 @@ async function breakStale(path: string, stale: LockOwner | null): Promise<void> 
   try {
     const now = await readOwner(path);
     const same = stale === null ? now === null : now?.token === stale.token;
-    if (same && (await isStale(path, now))) await unlinkQuiet(path);
+    if (same && (await isStale(path, now, staleMs))) await unlinkQuiet(path);
   } finally {
     await unlinkQuiet(breaker);
   }
@@ -160,7 +192,7 @@ async function breakStale(path: string, stale: LockOwner | null): Promise<void> 
 /** Takes the lock at `path`, waiting for a live owner to finish and breaking a dead owner's lock. */
 export async function acquireLock(path: string, opts: LockOptions): Promise<HeldLock> {
   await mkdir(dirname(path), {recursive: true});
-  const me: LockOwner = {pid: process.pid, host: hostname(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  const me = ownerHere();
   const deadline = Date.now() + opts.timeoutMs;
   let told = false;
   for (;;) {
@@ -192,8 +224,8 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
       };
     }
     const owner = await readOwner(path);
-    if (await isStale(path, owner)) {
-      await breakStale(path, owner);
+    if (await isStale(path, owner, opts.staleMs)) {
+      await breakStale(path, owner, opts.staleMs ?? HEARTBEAT_STALE_MS);
       continue;
     }
     if (!told) {

@@ -2,18 +2,21 @@
  * One writer per output file. `lcnet classify -o FILE` holds FILE.lock while it writes, so a
  * second run on the same output (another terminal, a retried pod or array task while the first
  * still runs) is refused instead of interleaving its records with the first one's. The lock is a
- * heartbeat lock file (src/models/download/lock.ts): a run killed with SIGKILL leaves it behind,
- * and the next run on this host sees that its owner is dead and takes it over at once. A lock from
- * another host (a shared volume) is taken over when its heartbeat has stopped for two minutes;
- * until then the new run waits for it.
+ * heartbeat lock file (src/models/download/lock.ts). A run killed with SIGKILL leaves it behind:
+ * the next run takes it over at once when it can see that the owner's process is gone (same host
+ * and PID namespace), and otherwise (another host, another container: a pid says nothing there)
+ * once the owner's heartbeat has stopped for a minute, which it waits for.
  */
 
 import {statSync} from 'node:fs';
-import {hostname} from 'node:os';
 import {FatalError} from '../../cli/exit-codes.js';
-import {acquireLock, HEARTBEAT_STALE_MS, LockTimeoutError, readOwnerSync, type HeldLock} from '../../models/download/lock.js';
+import {acquireLock, LockTimeoutError, ownerAlive, readOwnerSync, type HeldLock} from '../../models/download/lock.js';
 
 export class OutputBusyError extends FatalError {}
+
+/** How often a running classify refreshes its output lock, and when a silent one is stale. */
+export const OUTPUT_HEARTBEAT_MS = 5_000;
+export const OUTPUT_STALE_MS = 60_000;
 
 export function outputLockPath(output: string): string {
   return `${output}.lock`;
@@ -24,18 +27,20 @@ export async function lockOutput(output: string, opts: {signal?: AbortSignal; on
   const existing = statSync(output, {throwIfNoEntry: false});
   if (existing && !existing.isFile()) return null;
   const path = outputLockPath(output);
+  const lock = {heartbeatMs: OUTPUT_HEARTBEAT_MS, staleMs: OUTPUT_STALE_MS, signal: opts.signal};
   try {
-    return await acquireLock(path, {timeoutMs: 0, signal: opts.signal});
+    return await acquireLock(path, {...lock, timeoutMs: 0});
   } catch (e) {
     if (!(e instanceof LockTimeoutError)) throw e;
   }
   const owner = readOwnerSync(path);
-  if (owner && owner.host !== hostname()) {
-    opts.onWait?.(
-      `${output} is locked by process ${owner.pid} on host ${owner.host} (since ${owner.createdAt}); waiting until it ends, or until its heartbeat has stopped for ${HEARTBEAT_STALE_MS / 1000} s`,
+  if (owner && ownerAlive(owner)) {
+    throw new OutputBusyError(
+      `${output} is being written by lcnet process ${owner.pid} (since ${owner.createdAt}): two runs must not write one output (if no lcnet process is running, delete ${path})`,
     );
-    return acquireLock(path, {timeoutMs: HEARTBEAT_STALE_MS + 30_000, signal: opts.signal});
   }
-  const who = owner ? `lcnet process ${owner.pid} (since ${owner.createdAt})` : 'another lcnet process';
-  throw new OutputBusyError(`${output} is being written by ${who}: two runs must not write one output (if no lcnet process is running, delete ${path})`);
+  opts.onWait?.(
+    `${output} is locked by ${owner ? `process ${owner.pid} on ${owner.host} (since ${owner.createdAt})` : 'another process'}, which cannot be checked from here; waiting until it ends, or until its heartbeat has stopped for ${OUTPUT_STALE_MS / 1000} s`,
+  );
+  return acquireLock(path, {...lock, timeoutMs: OUTPUT_STALE_MS + 15_000});
 }
