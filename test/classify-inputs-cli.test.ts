@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {OutputRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -40,6 +40,33 @@ describe('classify inputs: path lists on stdin and --shard auto (through the CLI
       ],
     );
     assert.match(r.stderr, /skipped 1 directories in the path list/);
+  });
+
+  it('classify - gives a file named several times (in the list, or also as an argument) one record', async () => {
+    const list = ['imgs/a.jpg', './imgs/a.jpg', 'imgs/missing.jpg', 'imgs/b.png', 'imgs/missing.jpg', 'imgs/a.jpg'].join('\n');
+    const r = await runCli(['classify', '-', 'imgs/b.png', ...base], {cwd: dir, input: list});
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(
+      jsonl(r.stdout).map((x) => x.file),
+      ['imgs/a.jpg', 'imgs/missing.jpg', 'imgs/b.png'],
+    );
+  });
+
+  it('--resume through a symbolic link continues the file it points to, which keeps one record per file', async () => {
+    const out = join(dir, 'real.jsonl');
+    const first = await runCli(['classify', 'imgs/sub', ...base, '-o', out], {cwd: dir});
+    assert.equal(first.code, 0, first.stderr);
+    symlinkSync('real.jsonl', join(dir, 'link.jsonl'));
+    const touched = join(dir, 'imgs/sub/c.jpg');
+    utimesSync(touched, new Date(), new Date(Date.now() + 5000));
+    const resumed = await runCli(['classify', 'imgs/sub', ...base, '-o', 'link.jsonl', '--resume'], {cwd: dir});
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stderr, /1 files, 1 classified, 0 failed, 2 already done/);
+    assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink());
+    const files = jsonl(readFileSync(out, 'utf8')).map((x) => x.file);
+    assert.equal(files.length, 3);
+    assert.equal(new Set(files).size, 3);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.lock')), []);
   });
 
   it('classify - reads NUL-separated lists (find -print0), names with newlines included, and resumes them', async () => {

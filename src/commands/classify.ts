@@ -8,7 +8,7 @@ import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flag
 import {formatShard, inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {formatFromPath, identityKey, type OutputFormat} from '../pipeline/output/record.js';
 import {lockOutput} from '../pipeline/output/output-lock.js';
-import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
+import {openOutput, resolveOutputPath, type RecordWriter} from '../pipeline/output/writer.js';
 import type {HeldLock} from '../models/download/lock.js';
 import {parseExtensions, shardKey, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
@@ -63,6 +63,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     const format: OutputFormat = (flags.format as OutputFormat | undefined) ?? (flags.output ? formatFromPath(flags.output) : null) ?? 'jsonl';
     if (flags.json && !flags.output) this.error('--json prints the run summary on stdout, so records need --output', {exit: EXIT.USAGE});
     if (flags.resume && !flags.output) this.error('--resume needs --output', {exit: EXIT.USAGE});
+    const output = flags.output ? resolveOutputPath(flags.output) : null;
     if (paths.filter((p) => p === '-').length > 1) this.error('- (the path list on stdin) can be given once', {exit: EXIT.USAGE});
     let walk: WalkOptions;
     let shard: Shard = NO_SHARD;
@@ -86,7 +87,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     );
     // one writer per output: taken first, so a clash is told before any model download
     try {
-      if (flags.output) lock = (await lockOutput(flags.output, {signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)})) ?? undefined;
+      if (output) lock = (await lockOutput(output, {signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)})) ?? undefined;
     } catch (e) {
       interrupts.dispose();
       this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
@@ -97,7 +98,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 
     let opened;
     try {
-      opened = openOutput(flags.output ?? null, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
+      opened = openOutput(output, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
     } catch (e) {
       interrupts.dispose();
       await classifier.close();

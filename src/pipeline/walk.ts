@@ -154,7 +154,9 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     }),
   );
   const existing = kinds.filter((k) => k.dir || k.file);
+  // a path list can name a file any number of times, and name files the other arguments reach
   const overlap =
+    args.includes('-') ||
     existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
     existing.some((a, i) => existing.some((b, j) => i !== j && a.dir && contains(a.real, b.real)));
@@ -163,8 +165,9 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
 
   const once = async function* (entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>): AsyncGenerator<WalkEntry> {
     for await (const entry of entries) {
-      if (entry.kind === 'file' && seen) {
-        const key = opts.followSymlinks ? await realpath(entry.path).catch(() => resolve(entry.path)) : resolve(entry.path);
+      if (entry.kind !== 'bytes' && seen) {
+        const path = entry.kind === 'file' ? entry.path : resolve(entry.display);
+        const key = opts.followSymlinks ? await realpath(path).catch(() => resolve(path)) : resolve(path);
         if (seen.has(key)) continue;
         seen.add(key);
       }
