@@ -167,6 +167,8 @@ await c.close();
     assert.deepEqual(parts.flat().sort(), [...parts.flat()].sort());
     assert.equal(new Set(parts.flat()).size, 4);
 
+    await assert.rejects(collectAll(classifier.classify(join(dir, 'photos'), {shard: {index: 4, count: 4}})), /not one of count parts/);
+    await assert.rejects(collectAll(classifier.classify(join(dir, 'photos'), {shard: '5/4'})), /between 0 and N/);
     const skipped: string[] = [];
     for await (const r of classifier.classify(join(dir, 'photos'), {skip: (f) => f.file.endsWith('.png')})) skipped.push(r.file.slice(dir.length + 1));
     assert.deepEqual(skipped, ['photos/b.jpg', 'photos/broken.jpg']);

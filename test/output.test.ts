@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
-import {formatFromPath, type OutputRecord} from '../src/pipeline/output/record.js';
+import {formatFromPath, sameIdentity, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
 import {readExistingOutput} from '../src/pipeline/output/existing-output.js';
 import {tempDir} from './support/cli.js';
@@ -138,6 +138,30 @@ describe('output writers', () => {
       assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.compact-')), [], 'no temporary file left');
     });
   }
+
+  it('resumes outputs of lcnet 0.1 (no size and mtime): their files match by path, and a CSV is brought to the current columns first', () => {
+    const legacyJsonl = join(dir, 'old.jsonl');
+    writeFileSync(legacyJsonl, '{"file":"a.jpg","model":"m","predictions":[{"class_id":1,"label":"x","score":0.5}]}\n{"file":"b.jpg","model":"m","error":"empty file"}\n');
+    const j = openOutput(legacyJsonl, 'jsonl', 1, 'resume');
+    assert.ok(sameIdentity(j.done.get('a.jpg'), 123, '2026-11-29T10:00:00.000Z'));
+    assert.ok(!sameIdentity(j.done.get('c.jpg'), 123, '2026-11-29T10:00:00.000Z'));
+    j.writer.close();
+
+    const legacyCsv = join(dir, 'old.csv');
+    writeFileSync(legacyCsv, 'file,model,class_1,label_1,score_1,error\na.jpg,m,1,"x, y",0.5,\n"b\nc.jpg",m,,,,empty file\n');
+    const c = openOutput(legacyCsv, 'csv', 1, 'resume');
+    assert.ok(sameIdentity(c.done.get('a.jpg'), 77, '2026-11-29T10:00:00.000Z'));
+    assert.ok(!sameIdentity(c.done.get('b\nc.jpg'), 0, '2026-11-29T10:00:00.000Z'), 'an old error record is redone');
+    c.writer.write([{file: 'd.jpg', model: 'm', predictions: [{class_id: 2, label: 'z', score: 1}], size: 9, mtime: '2026-11-29T10:00:00.000Z'}]);
+    c.writer.close();
+    const rows = parseCsv(readFileSync(legacyCsv, 'utf8')).rows;
+    assert.deepEqual(rows, [
+      ['file', 'model', 'class_1', 'label_1', 'score_1', 'error', 'size', 'mtime'],
+      ['a.jpg', 'm', '1', 'x, y', '0.5', '', '', ''],
+      ['b\nc.jpg', 'm', '', '', '', 'empty file', '', ''],
+      ['d.jpg', 'm', '2', 'z', '1', '', '9', '2026-11-29T10:00:00.000Z'],
+    ]);
+  });
 
   it('JSON: an empty run is an empty array and a closed run resumes cleanly', () => {
     const path = join(dir, 'e.json');

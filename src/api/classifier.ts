@@ -152,6 +152,9 @@ function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: Cl
       if (started) throw new Error('a classification can be iterated once; call classify again');
       started = true;
       const shard = typeof opts.shard === 'string' ? parseShard(opts.shard) : (opts.shard ?? NO_SHARD);
+      if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+        throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
+      }
       const entries = selected(toEntries(inputs, opts), shard, opts.skip);
       for await (const records of engine.run(entries, summary, {topk: opts.topk, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
     },

@@ -6,7 +6,7 @@ import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {formatShard, inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
-import {formatFromPath, identityKey, type OutputFormat} from '../pipeline/output/record.js';
+import {formatFromPath, sameIdentity, type OutputFormat} from '../pipeline/output/record.js';
 import {lockOutput} from '../pipeline/output/output-lock.js';
 import {openOutput, resolveOutputPath, type RecordWriter} from '../pipeline/output/writer.js';
 import type {HeldLock} from '../models/download/lock.js';
@@ -118,7 +118,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
           if (!inShard(shardKey(e), shard)) continue;
           const size = e.kind === 'file' ? e.size : null;
           const mtime = e.kind === 'file' ? e.mtime : null;
-          if (recorded.get(e.display) !== identityKey(size, mtime)) n++;
+          if (!sameIdentity(recorded.get(e.display), size, mtime)) n++;
         }
         bar.setTotal(n);
       })();
@@ -134,7 +134,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       onProgress: (p) => bar.update(p.done, {failed: p.failed}),
       onListedDirectory: () => listedDirectories++,
       skip: (f) => {
-        const done = recorded.get(f.file) === identityKey(f.size, f.mtime);
+        const done = sameIdentity(recorded.get(f.file), f.size, f.mtime);
         if (done) skipped++;
         return done;
       },

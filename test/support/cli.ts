@@ -21,6 +21,8 @@ export interface CliOptions {
   /** called once the child is started, e.g. to signal it */
   onStart?: (child: ChildProcess) => void;
   input?: string;
+  /** leave stdin open for `onStart` to write (and end) */
+  openStdin?: boolean;
 }
 
 /** A fresh LCNET_HOME for every call unless one is given: no test sees another's models. */
@@ -42,7 +44,7 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
       resolve({code, signal, stdout, stderr});
     });
     if (opts.input !== undefined) child.stdin.end(opts.input);
-    else child.stdin.end();
+    else if (!opts.openStdin) child.stdin.end();
     opts.onStart?.(child);
   });
 }

@@ -75,9 +75,19 @@ export function csvHeaderLineTopk(line: string): number | null {
   return csvHeaderTopk(parseCsv(line.replace(/\r$/, '') + '\n').rows[0] ?? []);
 }
 
+/** The top-k of a header written by lcnet 0.1, which had no size and mtime columns; or null. */
+function legacyCsvHeaderTopk(line: string): number | null {
+  const topk = csvHeaderLineTopk(line.replace(/\r$/, '') + ',size,mtime');
+  return topk !== null && !/,size,mtime\r?$/.test(line) ? topk : null;
+}
+
 export type ScanItem =
-  /** CSV: the header line, with the top-k it was written with; JSON: the opening bracket (topk null) */
-  | {kind: 'start'; topk: number | null; end: number}
+  /**
+   * CSV: the header line, with the top-k it was written with; JSON: the opening bracket (topk
+   * null). `legacy`: a CSV header of lcnet 0.1, without the size and mtime columns; its records
+   * are given with those two fields empty, as the current format writes them.
+   */
+  | {kind: 'start'; topk: number | null; end: number; legacy: boolean}
   /** JSON Lines: an empty line */
   | {kind: 'blank'; end: number}
   | {
@@ -110,6 +120,7 @@ export function scanOutput(path: string, format: OutputFormat): Generator<ScanIt
 
 function* scanCsv(path: string): Generator<ScanItem> {
   let columns = 0;
+  let legacy = false;
   let pending = '';
   let pendingQuotes = 0;
   let pendingLine = 0;
@@ -121,10 +132,14 @@ function* scanCsv(path: string): Generator<ScanItem> {
       return;
     }
     if (columns === 0) {
-      const topk = csvHeaderLineTopk(line.text);
+      let topk = csvHeaderLineTopk(line.text);
+      if (topk === null) {
+        topk = legacyCsvHeaderTopk(line.text);
+        legacy = topk !== null;
+      }
       if (topk === null) throw new NotOurOutputError(`${path} does not look like lcnet CSV output (its first line is not the lcnet header)`);
-      columns = csvHeader(topk).length;
-      yield {kind: 'start', topk, end: line.end};
+      columns = csvHeader(topk).length - (legacy ? 2 : 0);
+      yield {kind: 'start', topk, end: line.end, legacy};
       continue;
     }
     // a quoted field may hold newlines: a record ends where the quotes balance
@@ -137,7 +152,8 @@ function* scanCsv(path: string): Generator<ScanItem> {
     pending = '';
     pendingQuotes = 0;
     if (!row || row.length !== columns || !row[0]) throw new NotOurOutputError(`${path}: line ${pendingLine} is not an lcnet CSV record`);
-    yield {kind: 'record', text, fields: row, line: pendingLine, end: line.end, complete: true};
+    if (legacy) yield {kind: 'record', text: text + ',,', fields: [...row, '', ''], line: pendingLine, end: line.end, complete: true};
+    else yield {kind: 'record', text, fields: row, line: pendingLine, end: line.end, complete: true};
   }
   if (pending) yield {kind: 'tail', line: pendingLine};
 }
@@ -172,7 +188,7 @@ function* scanJsonArray(path: string): Generator<ScanItem> {
       if (closed) throw new NotOurOutputError(`${path}: line ${lineNo} follows the end of the JSON array`);
       if (body !== '[') throw new NotOurOutputError(`${path} does not look like lcnet JSON output (it does not start with '[')`);
       opened = true;
-      yield {kind: 'start', topk: null, end: line.end};
+      yield {kind: 'start', topk: null, end: line.end, legacy: false};
       continue;
     }
     if (body === ']') {

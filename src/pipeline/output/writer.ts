@@ -59,7 +59,7 @@ export function openOutput(
     if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
       let existing = readExistingOutput(path, format, topk);
-      if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
+      if (existing.superseded > 0 || existing.legacy || (retryErrors && existing.failed.size > 0)) {
         compactOutput(path, format, topk, {dropErrors: retryErrors});
         existing = readExistingOutput(path, format, topk);
       }
