@@ -17,6 +17,8 @@ export default class Classify extends Command {
 
   static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone.
 
+While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3).
+
 The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
 
 --shard K/N runs part K of N, chosen by a hash of each file's path below its argument, so N processes on N machines cover every file exactly once; --shard auto takes K and N from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LCNET_SHARD_COUNT) or a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Merge the parts with lcnet merge.
