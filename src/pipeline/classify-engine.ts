@@ -102,10 +102,15 @@ interface Batch {
   startedAt: number;
   /** decoded, then through the network */
   done: Promise<BatchOutcome>;
+  /** `done` has settled */
+  settled: boolean;
 }
 
 /** Batch buffers beyond one per session: the batches being decoded ahead. */
 const DECODE_AHEAD = 2;
+
+/** Entries per batch at most, images and errors (a run of missing files must not pile up in one batch). */
+const MAX_BATCH_ITEMS = 256;
 
 /** A batch that has images goes to the network when the source gives nothing more for this long. */
 const IDLE_MS = 50;
@@ -118,11 +123,10 @@ export class ClassifyEngine {
   /** runs take turns: each waits for the previous one to end */
   private turn: Promise<void> = Promise.resolve();
   private closing: Promise<void> | null = null;
-  /** settles when `close` is called: runs waiting for input stop waiting */
-  private readonly closed: Promise<void>;
-  private markClosed!: () => void;
+  /** the inputs of the runs in progress: `close` stops them waiting */
+  private readonly feeds = new Set<InputFeed>();
   /** batches being decoded or inferred, in every run: `close` lets them finish first */
-  private readonly inflight = new Set<Promise<BatchOutcome>>();
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     readonly model: LoadedModel,
@@ -151,7 +155,6 @@ export class ClassifyEngine {
       options.sessions,
     );
     this.network.catch(() => undefined);
-    this.closed = new Promise((r) => (this.markClosed = r));
   }
 
   /** Resolves once the sessions are loaded; rejects when the runtime cannot load the model. */
@@ -188,8 +191,10 @@ export class ClassifyEngine {
     const started = performance.now();
     let lastRecordAt = started;
     const feed = new InputFeed(entries);
-    const signal = hooks.signal;
-    const stop = Promise.race([this.closed, new Promise<void>((r) => (signal?.aborted ? r() : signal?.addEventListener('abort', () => r(), {once: true})))]);
+    this.feeds.add(feed);
+    const stopFeed = () => feed.stop();
+    hooks.signal?.addEventListener('abort', stopFeed, {once: true});
+    if (hooks.signal?.aborted) feed.stop();
     let exhausted = false;
     const free: number[] = this.buffers.map((_, i) => i);
     const queue: Batch[] = [];
@@ -205,27 +210,38 @@ export class ClassifyEngine {
       const items: PendingItem[] = [];
       const startedAt = performance.now();
       let images = 0;
+      // the batch being formed counts as in flight: `close` waits for it too
+      let formed!: (done: Promise<unknown> | null) => void;
+      const forming = new Promise<unknown>((r) => (formed = r));
+      this.inflight.add(forming);
+      void forming.then(
+        () => this.inflight.delete(forming),
+        () => this.inflight.delete(forming),
+      );
       try {
-        while (images < batchSize && !aborted()) {
-          const got = await feed.take(items.length > 0 ? IDLE_MS : null, stop);
+        while (images < batchSize && items.length < MAX_BATCH_ITEMS && !aborted()) {
+          const got = await feed.take(items.length > 0 ? IDLE_MS : null);
           if (got.kind === 'end') exhausted = true;
           if (got.kind !== 'entry') break;
           const e = got.entry;
-          if (e.kind === 'missing') {
-            items.push({entry: e});
-            continue;
+          if (e.kind === 'missing') items.push({entry: e});
+          else {
+            const slot = images++;
+            items.push({entry: e, slot, result: this.preprocess.submit(e.kind === 'file' ? e.path : e.bytes, buffer, slot * tensorSize)});
           }
-          const slot = images++;
-          items.push({entry: e, slot, result: this.preprocess.submit(e.kind === 'file' ? e.path : e.bytes, buffer, slot * tensorSize)});
+          // a slow source: records that are ready go out now rather than after a full batch
+          if (got.waited && queue[0]?.settled) break;
         }
       } catch (e) {
         // the source failed: the images already handed out must be written before the buffer is reused
         await Promise.allSettled(items.map((it) => it.result));
         free.unshift(buffer);
+        formed(null);
         throw e;
       }
       if (items.length === 0) {
         free.unshift(buffer);
+        formed(null);
         return null;
       }
       const count = images;
@@ -237,9 +253,10 @@ export class ClassifyEngine {
           return {results, output: null, inferError: (e as Error).message};
         }
       });
-      this.inflight.add(done);
-      void done.then(() => this.inflight.delete(done));
-      return {buffer, items, startedAt, done};
+      formed(done);
+      const batch: Batch = {buffer, items, startedAt, done, settled: false};
+      void done.then(() => (batch.settled = true));
+      return batch;
     };
 
     const labels = m.labels;
@@ -302,6 +319,8 @@ export class ClassifyEngine {
       // their files have no record, and their buffers must be quiet before the next run
       await Promise.allSettled(queue.map((b) => b.done));
       feed.dispose();
+      this.feeds.delete(feed);
+      hooks.signal?.removeEventListener('abort', stopFeed);
     }
   }
 
@@ -310,7 +329,7 @@ export class ClassifyEngine {
    * are finished (its iteration still yields them), then the workers end. Safe to call twice.
    */
   close(): Promise<void> {
-    this.markClosed();
+    for (const feed of this.feeds) feed.stop();
     this.closing ??= Promise.allSettled([...this.inflight]).then(async () => {
       await Promise.all([this.preprocess.close(), this.network.then((n) => n.close(), () => undefined)]);
     });

@@ -2,77 +2,148 @@
  * The inputs of a classify run, taken one at a time without ever blocking the run: a source that
  * is slow to give its next input (a path list on a pipe, a program's async iterable) must not
  * hold back the records of inputs already taken, nor Ctrl-C, nor `close()`. `take` can therefore
- * give up waiting (after a timeout, or when the run is stopped) and leave the request pending for
- * the next call; an error of the source is thrown from `take`, never left unhandled.
+ * give up waiting (after a timeout, or when the feed is stopped) and leave the request pending
+ * for the next call; an error of the source is thrown from `take`, never left unhandled.
+ *
+ * One waiter at a time (the engine takes inputs in sequence), and no promise reactions left on
+ * promises that may never settle: a run of millions of inputs holds no memory per input.
  */
 
 import type {WalkEntry} from './walk.js';
 
 type Settled = {ok: true; result: IteratorResult<WalkEntry>} | {ok: false; error: unknown};
 
-export type Taken = {kind: 'entry'; entry: WalkEntry} | {kind: 'end'} | {kind: 'idle'} | {kind: 'stopped'};
+export type Taken =
+  | {kind: 'entry'; entry: WalkEntry; /** the source made the run wait for it */ waited: boolean}
+  | {kind: 'end'}
+  | {kind: 'idle'}
+  | {kind: 'stopped'};
+
+/** An input that came later than this after it was asked for counts as waited for. */
+const WAITED_MS = 5;
 
 export class InputFeed {
   private readonly iterator: AsyncIterator<WalkEntry> | Iterator<WalkEntry>;
-  /** the request in progress: it never rejects */
-  private pending: Promise<Settled> | null = null;
+  private requesting = false;
+  private requestedAt = 0;
+  /** a settled request nobody has taken yet */
+  private settled: Settled | null = null;
   private ended = false;
+  private stopped = false;
+  /** the one waiter: told when the request settles or the feed is stopped */
+  private wake: (() => void) | null = null;
 
   constructor(source: AsyncIterable<WalkEntry> | Iterable<WalkEntry>) {
     this.iterator = (Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : source[Symbol.iterator]()) as AsyncIterator<WalkEntry> | Iterator<WalkEntry>;
   }
 
-  private request(): Promise<Settled> {
-    this.pending ??= (async () => {
+  private request(): void {
+    if (this.requesting || this.settled || this.ended) return;
+    this.requesting = true;
+    this.requestedAt = performance.now();
+    void (async () => {
+      let s: Settled;
       try {
-        return {ok: true as const, result: await this.iterator.next()};
+        s = {ok: true, result: await this.iterator.next()};
       } catch (error) {
-        return {ok: false as const, error};
+        s = {ok: false, error};
       }
+      this.requesting = false;
+      this.settled = s;
+      this.notify();
     })();
-    return this.pending;
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  private consume(): Taken {
+    const s = this.settled!;
+    this.settled = null;
+    if (!s.ok) {
+      this.ended = true;
+      throw s.error;
+    }
+    if (s.result.done) {
+      this.ended = true;
+      return {kind: 'end'};
+    }
+    return {kind: 'entry', entry: s.result.value, waited: performance.now() - this.requestedAt > WAITED_MS};
   }
 
   /**
    * The next input; `idle` when none came within `timeoutMs` (null: wait as long as it takes),
-   * `stopped` when `stop` settled first. Either way the request stays pending for the next call.
+   * `stopped` once `stop` was called. Either way the request stays pending for the next call.
    */
-  async take(timeoutMs: number | null, stop: Promise<void>): Promise<Taken> {
-    if (this.ended) return {kind: 'end'};
-    let timer: NodeJS.Timeout | undefined;
-    const waits: Promise<Settled | 'idle' | 'stopped'>[] = [this.request(), stop.then(() => 'stopped' as const)];
-    if (timeoutMs !== null) waits.push(new Promise((resolve) => (timer = setTimeout(() => resolve('idle'), timeoutMs))));
-    const got = await Promise.race(waits);
-    clearTimeout(timer);
-    if (got === 'idle' || got === 'stopped') return {kind: got};
-    this.pending = null;
-    if (!got.ok) {
-      this.ended = true;
-      throw got.error;
+  take(timeoutMs: number | null): Promise<Taken> {
+    if (this.ended) return Promise.resolve({kind: 'end'});
+    this.request();
+    if (this.settled) {
+      try {
+        return Promise.resolve(this.consume());
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
-    if (got.result.done) {
-      this.ended = true;
-      return {kind: 'end'};
-    }
-    return {kind: 'entry', entry: got.result.value};
+    if (this.stopped) return Promise.resolve({kind: 'stopped'});
+    return new Promise((resolve, reject) => {
+      const timer = timeoutMs === null ? undefined : setTimeout(() => {
+        this.wake = null;
+        resolve({kind: 'idle'});
+      }, timeoutMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        if (!this.settled) return resolve({kind: 'stopped'});
+        try {
+          resolve(this.consume());
+        } catch (e) {
+          reject(e);
+        }
+      };
+    });
   }
 
-  /** Whether an input (or the end, or an error) is ready before `other` settles. */
-  async readyBefore(other: Promise<unknown>): Promise<boolean> {
-    if (this.ended) return true;
-    return Promise.race([this.request().then(() => true), other.then(() => false, () => false)]);
+  /** Whether an input (or the end, or an error) is ready before `other` settles, or the feed stops. */
+  readyBefore(other: Promise<unknown>): Promise<boolean> {
+    if (this.ended || this.stopped) return Promise.resolve(true);
+    this.request();
+    if (this.settled) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let decided = false;
+      this.wake = () => {
+        decided = true;
+        resolve(true);
+      };
+      const lose = () => {
+        if (decided) return;
+        this.wake = null;
+        resolve(false);
+      };
+      other.then(lose, lose);
+    });
+  }
+
+  /** Stops waiting for the source: a waiting `take` returns `stopped`, and so do later ones. */
+  stop(): void {
+    this.stopped = true;
+    this.notify();
   }
 
   /** Lets the source clean up (close directories, stop reading), without waiting for it. */
   dispose(): void {
+    this.stop();
     if (this.ended) return;
     this.ended = true;
     const finish = () => {
       const r = this.iterator.return?.();
       if (r instanceof Promise) r.catch(() => undefined);
     };
-    // a generator busy with a request takes `return` only after it; do not wait for that here
-    if (this.pending) void this.pending.then(finish);
-    else finish();
+    // a generator busy with a request takes `return` only after it: do not wait for that here
+    if (this.requesting) {
+      this.wake = finish;
+    } else finish();
   }
 }

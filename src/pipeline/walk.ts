@@ -99,7 +99,21 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
     return;
   }
   entries.sort(byName);
-  for (const e of entries) {
+  // the plain files' stats are asked for a few at a time, ahead of their turn: one stat waits on
+  // the thread pool for tens of microseconds, which would dominate a resume of millions of files
+  const ahead = new Map<number, Promise<WalkEntry>>();
+  const statFrom = (start: number) => {
+    for (let j = start, n = 0; j < entries.length && n < STAT_AHEAD; j++) {
+      const f = entries[j]!;
+      if (f.name.startsWith('.') || !f.isFile() || !accepts(f.name, opts)) continue;
+      n++;
+      if (!ahead.has(j)) {
+        const shownJ = display === '' ? f.name : join(display, f.name);
+        ahead.set(j, fileEntry(join(dir, f.name), shownJ, relative === '' ? f.name : posix.join(relative, f.name)));
+      }
+    }
+  };
+  for (const [i, e] of entries.entries()) {
     if (e.name.startsWith('.')) continue;
     const full = join(dir, e.name);
     const shown = display === '' ? e.name : join(display, e.name);
@@ -126,10 +140,16 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
       }
       yield* walkDirectory(full, shown, below, opts, visited);
     } else if (isFile && accepts(e.name, opts)) {
-      yield await fileEntry(full, shown, below);
+      if (!ahead.has(i)) statFrom(i);
+      const entry = ahead.get(i) ?? fileEntry(full, shown, below);
+      ahead.delete(i);
+      yield await entry;
     }
   }
 }
+
+/** How many stats of a directory's files, or of a path list's lines, are in flight at once. */
+const STAT_AHEAD = 32;
 
 function contains(parent: string, child: string): boolean {
   return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
@@ -225,8 +245,16 @@ export function globBase(pattern: string): string {
  * is reported through `onListedDirectory` and skipped; a missing file gets its error record.
  */
 async function* walkList(paths: AsyncIterable<string>, opts: WalkOptions): AsyncGenerator<WalkEntry> {
+  // stats run ahead of their turn, STAT_AHEAD at a time; entries still come in list order
+  const window: Promise<WalkEntry | null>[] = [];
   for await (const p of paths) {
-    const e = await listedFile(p, opts);
+    window.push(listedFile(p, opts));
+    if (window.length < STAT_AHEAD) continue;
+    const e = await window.shift()!;
+    if (e) yield e;
+  }
+  for (const pending of window) {
+    const e = await pending;
     if (e) yield e;
   }
 }
