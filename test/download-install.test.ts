@@ -17,7 +17,7 @@ import {describeFailure} from '../src/models/download/failure.js';
 import type {FetchProgress} from '../src/models/download/fetch-file.js';
 import {downloadModel, type Converter, type DownloadOptions} from '../src/models/download/install.js';
 import {DEFAULT_SETTINGS, type DownloadSettings} from '../src/models/download/settings.js';
-import {pidNamespace} from '../src/models/download/lock.js';
+import {bootId, pidNamespace} from '../src/models/download/lock.js';
 import {TarError} from '../src/models/download/tar.js';
 import {IMAGENET_LABELS_FILE} from '../src/models/paths.js';
 import {isInstalled, modelDir, readManifest, sha256Hex} from '../src/models/store.js';
@@ -286,7 +286,7 @@ describe('download: install flow', function () {
     await serve({[`/${TEXTLINE}_infer.tar`]: serveBytes(ARCHIVE)});
     const dead = Number((await run(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'])).stdout);
     mkdirSync(join(home, 'locks'), {recursive: true});
-    writeFileSync(join(home, 'locks', `model.${TEXTLINE}.lock`), JSON.stringify({pid: dead, host: hostname(), pidns: pidNamespace(), createdAt: new Date().toISOString(), token: 't'}));
+    writeFileSync(join(home, 'locks', `model.${TEXTLINE}.lock`), JSON.stringify({pid: dead, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: new Date().toISOString(), token: 't'}));
     const scratch = join(home, 'tmp', `${TEXTLINE}-${dead}-AbC123`);
     mkdirSync(scratch, {recursive: true});
     writeFileSync(join(scratch, '.archive.1234.part'), ARCHIVE.subarray(0, 100));

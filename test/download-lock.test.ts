@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/models/download/lock.js';
+import {acquireLock, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/models/download/lock.js';
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'});
@@ -52,14 +52,14 @@ describe('download: lock files', () => {
   it('breaks a lock left by a dead process on this host', async () => {
     const pid = deadPid();
     assert.equal(pidAlive(pid), false);
-    plant({pid, host: hostname(), pidns: pidNamespace(), createdAt: new Date(0).toISOString(), token: 'old'});
+    plant({pid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: new Date(0).toISOString(), token: 'old'});
     const lock = await acquireLock(path, {timeoutMs: 500});
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
     await lock.release();
   });
 
   it('breaks a lock with our own pid that we did not take: a container restarted with the same pid', async () => {
-    plant({pid: process.pid, host: hostname(), pidns: pidNamespace(), createdAt: '2020-01-01T00:00:00Z', token: 'previous-life'});
+    plant({pid: process.pid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: '2020-01-01T00:00:00Z', token: 'previous-life'});
     const lock = await acquireLock(path, {timeoutMs: 0});
     assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'previous-life');
     lock.releaseSync();
@@ -79,6 +79,26 @@ describe('download: lock files', () => {
     }
   });
 
+  it('never judges by pid a lock of another machine that has the same host name and PID namespace id', async () => {
+    plant({pid: deadPid(), host: hostname(), pidns: pidNamespace(), bootId: 'another-boot', createdAt: '2025-01-01T00:00:00.000Z', token: 'twin'});
+    await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
+  });
+
+  it('tells its holder when the lock is taken away', async () => {
+    let lost = false;
+    const lock = await acquireLock(path, {timeoutMs: 100, heartbeatMs: 20, onLost: () => (lost = true)});
+    writeFileSync(path, JSON.stringify({pid: 1, host: 'elsewhere', createdAt: '', token: 'usurper'}));
+    for (let i = 0; i < 100 && !lost; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(lost);
+    // and its heartbeat no longer refreshes a lock that is not its own
+    const old = new Date(Date.now() - 60000);
+    utimesSync(path, old, old);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(Date.now() - statSync(path).mtimeMs > 50000);
+    await lock.release();
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'usurper');
+  });
+
   it('breaks an unreadable lock file once it is old, not while it is fresh', async () => {
     plant({});
     writeFileSync(path, '');
@@ -91,7 +111,7 @@ describe('download: lock files', () => {
 
   it('times out on a live owner with a message naming it and the file', async () => {
     // the parent process: alive, and not this one
-    plant({pid: process.ppid, host: hostname(), pidns: pidNamespace(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
+    plant({pid: process.ppid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: '2025-01-01T00:00:00.000Z', token: 'someone-else'});
     await assert.rejects(acquireLock(path, {timeoutMs: 120, pollMs: 10}), (e: unknown) => {
       assert.ok(e instanceof LockTimeoutError);
       assert.match(e.message, new RegExp(`process ${process.ppid} on .* still holds .*model\\.x\\.lock`));

@@ -110,3 +110,43 @@ describe('resume after SIGKILL at random points', function () {
     assert.match(after.stderr, /0 files, 0 classified, 0 failed, \d+ already done/);
   });
 });
+
+describe('an output lock taken away from a running classify', function () {
+  this.timeout(60000);
+
+  it('stops writing and exits 3 when another process has taken the output over', async () => {
+    const dir = tempDir();
+    try {
+      const images = join(dir, 'images');
+      mkdirSync(images);
+      for (let i = 0; i < 4; i++) writeFileSync(join(images, `i${i}.png`), await rawImage(64, 48, i).png().toBuffer());
+      const out = join(dir, 'taken.jsonl');
+      const lock = `${out}.lock`;
+      let usurped = false;
+      const r = await runCli(['classify', '-', '-m', 'synthetic:PPLCNet_x0_25', '--threads', '1', '--workers', '1', '-o', out], {
+        openStdin: true,
+        onStart: (child) => {
+          child.stdin!.write(join(images, 'i0.png') + '\n');
+          const timer = setInterval(() => {
+            if (usurped || lineCount(out) < 1 || !existsSync(lock)) return;
+            usurped = true;
+            // another process breaks the lock and writes its own (as after a long stall)
+            writeFileSync(lock, JSON.stringify({pid: 1, host: 'another-host', createdAt: new Date().toISOString(), token: 'usurper'}));
+            const more = setInterval(() => {
+              if (child.exitCode !== null || child.killed) return clearInterval(more);
+              child.stdin!.write(join(images, 'i1.png') + '\n');
+            }, 200);
+            child.on('close', () => clearInterval(more));
+          }, 5);
+          child.on('close', () => clearInterval(timer));
+        },
+      });
+      assert.ok(usurped);
+      assert.equal(r.code, 3, r.stderr);
+      assert.match(r.stderr, /lost the lock on .*taken.jsonl: another run took the output over/);
+      assert.equal(JSON.parse(readFileSync(lock, 'utf8')).token, 'usurper', 'the new owner keeps its lock');
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});

@@ -3,8 +3,7 @@
  * measured window, per-batch latency (decode to records), and the peak resident memory.
  */
 
-import {runClassify, type LoadedModel, type PipelineOptions} from '../pipeline/classify-run.js';
-import type {RecordWriter} from '../pipeline/output/writer.js';
+import {runClassify, type LoadedModel, type PipelineOptions, type RecordSink} from '../pipeline/classify-run.js';
 import type {WalkEntry} from '../pipeline/walk.js';
 import {percentiles, RssSampler, type Percentiles} from './stats.js';
 
@@ -38,12 +37,10 @@ export async function measureEndToEnd(files: string[], model: LoadedModel, pipel
   const entries = async function* (): AsyncGenerator<WalkEntry> {
     for (let i = 0; !done(); i = (i + 1) % files.length) yield {kind: 'file', path: files[i]!, display: files[i]!};
   };
-  const sink: RecordWriter = {
-    format: 'jsonl',
+  const sink: RecordSink = {
     write(records) {
       for (const r of records) JSON.stringify(r);
     },
-    close() {},
   };
   const rss = new RssSampler();
   let ended = 0;

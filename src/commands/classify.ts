@@ -80,6 +80,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     // its batches in flight, and the output is closed whatever happens
     let writer: RecordWriter | undefined;
     let lock: HeldLock | undefined;
+    // another process took the output's lock (this one stalled past the heartbeat): stop writing
+    const lockLost = new AbortController();
     const interrupts = handleInterrupts(
       () => {
         writer?.close();
@@ -89,7 +91,10 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     );
     // one writer per output: taken first, so a clash is told before any model download
     try {
-      if (output) lock = (await lockOutput(output, {signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)})) ?? undefined;
+      if (output) {
+        const onWait = (m: string) => process.stderr.write(`lcnet: ${m}\n`);
+        lock = (await lockOutput(output, {signal: interrupts.signal, onWait, onLost: () => lockLost.abort()})) ?? undefined;
+      }
     } catch (e) {
       interrupts.dispose();
       this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
@@ -132,7 +137,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       followSymlinks: flags['follow-symlinks'],
       shard,
       topk: flags.topk,
-      signal: interrupts.signal,
+      signal: AbortSignal.any([interrupts.signal, lockLost.signal]),
       onProgress: (p) => bar.update(p.done, {failed: p.failed}),
       onListedDirectory: () => listedDirectories++,
       skip: (f) => {
@@ -142,7 +147,10 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       },
     });
     try {
-      for await (const record of run) opened.writer.write([record]);
+      for await (const record of run) {
+        if (lockLost.signal.aborted) break;
+        opened.writer.write([record]);
+      }
     } catch (e) {
       bar.stop();
       interrupts.dispose();
@@ -150,6 +158,12 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
     }
     bar.stop();
+    if (lockLost.signal.aborted) {
+      opened.writer.abandon();
+      interrupts.dispose();
+      await classifier.close();
+      this.error(`lost the lock on ${output}: another run took the output over, so this one stopped writing (its records so far are in the file; resume it from one process only)`, {exit: EXIT.FATAL});
+    }
     interrupts.dispose();
     await classifier.close();
 

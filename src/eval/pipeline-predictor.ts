@@ -3,9 +3,8 @@
  * batching and network as `lcnet classify`, so evaluation measures exactly what users get.
  */
 
-import {runClassify, type LoadedModel, type PipelineOptions, type Progress} from '../pipeline/classify-run.js';
+import {runClassify, type LoadedModel, type PipelineOptions, type Progress, type RecordSink} from '../pipeline/classify-run.js';
 import type {OutputRecord} from '../pipeline/output/record.js';
-import type {RecordWriter} from '../pipeline/output/writer.js';
 import type {WalkEntry} from '../pipeline/walk.js';
 import type {Predictor} from './run.js';
 
@@ -22,8 +21,7 @@ export function pipelinePredictor(opts: PipelinePredictorOptions): Predictor {
     const entries = async function* (): AsyncGenerator<WalkEntry> {
       for (let i = 0; i < files.length; i++) yield {kind: 'file', path: files[i]!, display: String(i)};
     };
-    const sink: RecordWriter = {
-      format: 'jsonl',
+    const sink: RecordSink = {
       write(records: OutputRecord[]) {
         for (const r of records) {
           const index = Number(r.file);
@@ -31,7 +29,6 @@ export function pipelinePredictor(opts: PipelinePredictorOptions): Predictor {
           else onResult(index, {topk: r.predictions.map((p) => ({classId: p.class_id, score: p.score}))});
         }
       },
-      close() {},
     };
     await runClassify(entries(), opts.model, opts.pipeline, sink, {signal: opts.signal, onProgress: opts.onProgress});
   };

@@ -7,6 +7,9 @@
 
 import {ClassifyEngine, emptySummary, type LoadedModel, type PipelineOptions, type RunHooks, type RunSummary} from './classify-engine.js';
 import type {RecordWriter} from './output/writer.js';
+
+/** Where a run's records go: a file writer, or a program's own collector. */
+export type RecordSink = Pick<RecordWriter, 'write'>;
 import type {WalkEntry} from './walk.js';
 
 export type {BatchDone, LoadedModel, PipelineOptions, Progress, RunSummary, StageTimes} from './classify-engine.js';
@@ -15,7 +18,7 @@ export async function runClassify(
   entries: AsyncIterable<WalkEntry>,
   model: LoadedModel,
   opts: PipelineOptions,
-  writer: RecordWriter,
+  writer: RecordSink,
   hooks: RunHooks = {},
 ): Promise<RunSummary> {
   const engine = new ClassifyEngine(model, opts);

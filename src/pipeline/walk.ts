@@ -245,17 +245,46 @@ export function globBase(pattern: string): string {
  * is reported through `onListedDirectory` and skipped; a missing file gets its error record.
  */
 async function* walkList(paths: AsyncIterable<string>, opts: WalkOptions): AsyncGenerator<WalkEntry> {
-  // stats run ahead of their turn, STAT_AHEAD at a time; entries still come in list order
-  const window: Promise<WalkEntry | null>[] = [];
-  for await (const p of paths) {
-    window.push(listedFile(p, opts));
-    if (window.length < STAT_AHEAD) continue;
-    const e = await window.shift()!;
-    if (e) yield e;
-  }
-  for (const pending of window) {
-    const e = await pending;
-    if (e) yield e;
+  // the list is read, and its stats started, up to STAT_AHEAD lines ahead of the entry given out;
+  // each entry goes out as soon as its stat is back, whether or not the list has more to read
+  const ahead: Promise<WalkEntry | null>[] = [];
+  let listEnded = false;
+  let failure: unknown = null;
+  let wakeReader: (() => void) | null = null;
+  let wakeWalker: (() => void) | null = null;
+  const wake = (which: 'reader' | 'walker') => {
+    const w = which === 'reader' ? wakeReader : wakeWalker;
+    if (which === 'reader') wakeReader = null;
+    else wakeWalker = null;
+    w?.();
+  };
+  void (async () => {
+    try {
+      for await (const p of paths) {
+        ahead.push(listedFile(p, opts));
+        wake('walker');
+        while (ahead.length >= STAT_AHEAD) await new Promise<void>((r) => (wakeReader = r));
+      }
+    } catch (e) {
+      failure = e ?? new Error('the path list failed');
+    } finally {
+      listEnded = true;
+      wake('walker');
+    }
+  })();
+  for (;;) {
+    const next = ahead.shift();
+    if (next) {
+      wake('reader');
+      const e = await next;
+      if (e) yield e;
+      continue;
+    }
+    if (listEnded) {
+      if (failure) throw failure;
+      return;
+    }
+    await new Promise<void>((r) => (wakeWalker = r));
   }
 }
 

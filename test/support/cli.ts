@@ -39,6 +39,8 @@ export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
+    // an open stdin would keep 'close' from coming once the child has exited
+    child.on('exit', () => child.stdin.destroy());
     child.on('close', (code, signal) => {
       if (!opts.env?.LCNET_HOME) rmSync(home, {recursive: true, force: true});
       resolve({code, signal, stdout, stderr});

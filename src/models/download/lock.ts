@@ -10,8 +10,9 @@
 import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
 import {readFileSync, readlinkSync, unlinkSync} from 'node:fs';
-import {mkdir, open, readFile, stat, unlink, utimes} from 'node:fs/promises';
+import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
+import {Worker} from 'node:worker_threads';
 import {FatalError} from '../../cli/exit-codes.js';
 import {sleep} from './backoff.js';
 import {lcnetHome} from '../store.js';
@@ -21,6 +22,8 @@ export interface LockOwner {
   host: string;
   /** the PID namespace (Linux): a pid can only be checked from inside the same one */
   pidns?: string;
+  /** the kernel's boot id (Linux): PID namespace ids repeat across machines and reboots */
+  bootId?: string;
   createdAt: string;
   token: string;
 }
@@ -36,6 +39,8 @@ export interface LockOptions {
   heartbeatMs?: number;
   /** a lock whose heartbeat is older than this is stale (default HEARTBEAT_STALE_MS) */
   staleMs?: number;
+  /** called if the lock is taken away while held (its file gone or owned by another process) */
+  onLost?: () => void;
 }
 
 export interface HeldLock {
@@ -73,9 +78,18 @@ export function pidNamespace(): string {
   }
 }
 
+/** This boot of the kernel; '' where there is none to read. */
+export function bootId(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 /** Who we are, for a lock file. */
 function ownerHere(): LockOwner {
-  return {pid: process.pid, host: hostname(), pidns: pidNamespace(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  return {pid: process.pid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
 }
 
 /**
@@ -84,7 +98,7 @@ function ownerHere(): LockOwner {
  * host name but not a PID namespace: there a pid says nothing, and only the heartbeat counts.
  */
 export function ownerCheckable(owner: LockOwner): boolean {
-  return owner.host === hostname() && (owner.pidns ?? '') === pidNamespace();
+  return owner.host === hostname() && (owner.pidns ?? '') === pidNamespace() && (owner.bootId ?? '') === bootId();
 }
 
 /** Whether the owner is known to be alive: checkable, alive, and not a former owner with our pid. */
@@ -198,21 +212,17 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
   for (;;) {
     if (await tryCreate(path, me)) {
       heldHere.add(me.token);
-      const heartbeat = setInterval(() => {
-        const now = new Date();
-        utimes(path, now, now).catch(() => undefined);
-      }, opts.heartbeatMs ?? HEARTBEAT_MS);
-      heartbeat.unref();
+      const heartbeat = startHeartbeat(path, me.token, opts.heartbeatMs ?? HEARTBEAT_MS, () => opts.onLost?.());
       return {
         path,
         release: async () => {
-          clearInterval(heartbeat);
+          heartbeat.stop();
           heldHere.delete(me.token);
           const now = await readOwner(path);
           if (now?.token === me.token) await unlinkQuiet(path);
         },
         releaseSync: () => {
-          clearInterval(heartbeat);
+          heartbeat.stop();
           heldHere.delete(me.token);
           if (readOwnerSync(path)?.token !== me.token) return;
           try {
@@ -242,6 +252,37 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
     await sleep(Math.min(Math.max(0, deadline - Date.now()), poll * (0.75 + 0.5 * Math.random())), opts.signal);
   }
 }
+
+/**
+ * The heartbeat of a held lock, in a worker thread: the main thread may be busy for a long time
+ * (reading back an output of millions of records), and a silent heartbeat would let another
+ * process take the lock. Each beat first checks that the file is still ours; if not, `onLost`.
+ */
+function startHeartbeat(path: string, token: string, everyMs: number, onLost: () => void): {stop(): void} {
+  const worker = new Worker(HEARTBEAT_WORKER, {eval: true, workerData: {path, token, everyMs}});
+  worker.unref();
+  worker.on('message', (m) => {
+    if (m === 'lost') onLost();
+  });
+  worker.on('error', () => undefined);
+  return {stop: () => void worker.terminate()};
+}
+
+const HEARTBEAT_WORKER = `
+const {parentPort, workerData: {path, token, everyMs}} = require('node:worker_threads');
+const fs = require('node:fs');
+const timer = setInterval(() => {
+  let owner = null;
+  try { owner = JSON.parse(fs.readFileSync(path, 'utf8')); } catch {}
+  if (!owner || owner.token !== token) {
+    clearInterval(timer);
+    parentPort.postMessage('lost');
+    return;
+  }
+  const now = new Date();
+  try { fs.utimesSync(path, now, now); } catch {}
+}, everyMs);
+`;
 
 /** Runs `fn` while holding the lock at `path`. */
 export async function withLock<T>(path: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {

@@ -9,7 +9,8 @@
  */
 
 import {statSync} from 'node:fs';
-import {FatalError} from '../../cli/exit-codes.js';
+import {dirname, resolve} from 'node:path';
+import {FatalError, UsageError} from '../../cli/exit-codes.js';
 import {acquireLock, LockTimeoutError, ownerAlive, readOwnerSync, type HeldLock} from '../../models/download/lock.js';
 
 export class OutputBusyError extends FatalError {}
@@ -23,11 +24,16 @@ export function outputLockPath(output: string): string {
 }
 
 /** Locks `output`; null for an output that is not a regular file (a pipe, /dev/stdout): nothing to guard. */
-export async function lockOutput(output: string, opts: {signal?: AbortSignal; onWait?: (message: string) => void} = {}): Promise<HeldLock | null> {
+export async function lockOutput(
+  output: string,
+  opts: {signal?: AbortSignal; onWait?: (message: string) => void; onLost?: () => void} = {},
+): Promise<HeldLock | null> {
   const existing = statSync(output, {throwIfNoEntry: false});
   if (existing && !existing.isFile()) return null;
+  const folder = dirname(resolve(output));
+  if (!statSync(folder, {throwIfNoEntry: false})?.isDirectory()) throw new UsageError(`cannot write ${output}: folder ${folder} does not exist`);
   const path = outputLockPath(output);
-  const lock = {heartbeatMs: OUTPUT_HEARTBEAT_MS, staleMs: OUTPUT_STALE_MS, signal: opts.signal};
+  const lock = {heartbeatMs: OUTPUT_HEARTBEAT_MS, staleMs: OUTPUT_STALE_MS, signal: opts.signal, onLost: opts.onLost};
   try {
     return await acquireLock(path, {...lock, timeoutMs: 0});
   } catch (e) {
@@ -42,5 +48,13 @@ export async function lockOutput(output: string, opts: {signal?: AbortSignal; on
   opts.onWait?.(
     `${output} is locked by ${owner ? `process ${owner.pid} on ${owner.host} (since ${owner.createdAt})` : 'another process'}, which cannot be checked from here; waiting until it ends, or until its heartbeat has stopped for ${OUTPUT_STALE_MS / 1000} s`,
   );
-  return acquireLock(path, {...lock, timeoutMs: OUTPUT_STALE_MS + 15_000});
+  try {
+    return await acquireLock(path, {...lock, timeoutMs: OUTPUT_STALE_MS + 15_000});
+  } catch (e) {
+    if (!(e instanceof LockTimeoutError)) throw e;
+    const now = readOwnerSync(path);
+    throw new OutputBusyError(
+      `${output} is still locked by ${now ? `process ${now.pid} on ${now.host}` : 'another process'}, whose heartbeat goes on: another run is writing it (if none is, delete ${path})`,
+    );
+  }
 }

@@ -21,6 +21,8 @@ export interface RecordWriter {
   write(records: OutputRecord[]): void;
   /** finishes the document (closes a JSON array); safe to call more than once */
   close(): void;
+  /** stops writing at once, leaving the file as it is (another process owns it now) */
+  abandon(): void;
 }
 
 export interface OpenedOutput {
@@ -103,6 +105,11 @@ export function openOutput(
       append(text);
     },
     close: finish,
+    abandon() {
+      if (closed) return;
+      closed = true;
+      if (fd !== 1) closeSync(fd);
+    },
   };
   return {writer, done};
 }
