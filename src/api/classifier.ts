@@ -169,6 +169,8 @@ function walkOptions(opts: ClassifyOptions): WalkOptions {
     followSymlinks: opts.followSymlinks ?? false,
     stdin: opts.stdin,
     onListedDirectory: opts.onListedDirectory,
+    // a walk's stat is only needed to decide what to skip; records take the decoder's
+    statFiles: opts.skip !== undefined,
   };
 }
 

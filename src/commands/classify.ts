@@ -121,7 +121,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       // the total, counted by a second walk alongside (a path list on stdin can be read once only)
       void (async () => {
         let n = 0;
-        for await (const e of walkInputs(paths, walk)) {
+        for await (const e of walkInputs(paths, {...walk, statFiles: recorded.size > 0})) {
           if (!inShard(shardKey(e), shard)) continue;
           const size = e.kind === 'file' ? e.size : null;
           const mtime = e.kind === 'file' ? e.mtime : null;
@@ -140,11 +140,15 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       signal: AbortSignal.any([interrupts.signal, lockLost.signal]),
       onProgress: (p) => bar.update(p.done, {failed: p.failed}),
       onListedDirectory: () => listedDirectories++,
-      skip: (f) => {
-        const done = sameIdentity(recorded.get(f.file), f.size, f.mtime);
-        if (done) skipped++;
-        return done;
-      },
+      // what is recorded already is skipped (the walk then stats each file to compare)
+      skip:
+        recorded.size === 0
+          ? undefined
+          : (f) => {
+              const done = sameIdentity(recorded.get(f.file), f.size, f.mtime);
+              if (done) skipped++;
+              return done;
+            },
     });
     try {
       for await (const record of run) {

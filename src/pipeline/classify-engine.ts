@@ -261,8 +261,11 @@ export class ClassifyEngine {
 
     const labels = m.labels;
     const label = (id: number) => labels[id] ?? `class_${id}`;
-    const identity = (e: WalkEntry) =>
-      e.kind === 'file' ? {size: e.size ?? null, mtime: e.mtime ?? null} : {size: e.kind === 'bytes' ? e.bytes.byteLength : null, mtime: null};
+    // the file as the decoder read it; else as the walk saw it
+    const identity = (e: WalkEntry, r?: JobResult) =>
+      e.kind === 'file'
+        ? {size: r?.size ?? e.size ?? null, mtime: r?.mtime ?? e.mtime ?? null}
+        : {size: e.kind === 'bytes' ? e.bytes.byteLength : null, mtime: null};
 
     try {
       for (let first = true; ; first = false) {
@@ -287,9 +290,9 @@ export class ClassifyEngine {
         const t = performance.now();
         const records: OutputRecord[] = batch.items.map((it, i): OutputRecord => {
           const e = it.entry;
-          const failed = (error: string): OutputRecord => ({file: e.display, model: modelName, error, ...identity(e)});
-          if (e.kind === 'missing') return failed(e.error);
           const r = results[i];
+          const failed = (error: string): OutputRecord => ({file: e.display, model: modelName, error, ...identity(e, r)});
+          if (e.kind === 'missing') return failed(e.error);
           if (!r || !r.ok) return failed(r && !r.ok ? r.error : 'not processed');
           stages.readMs += r.readMs;
           stages.preprocessMs += r.preprocessMs;
@@ -297,7 +300,7 @@ export class ClassifyEngine {
           const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
           if (!m.outputIsProbability) softmaxInPlace(row);
           const predictions: ClassScore[] = topK(row, topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
-          return {file: e.display, model: modelName, predictions, ...identity(e)};
+          return {file: e.display, model: modelName, predictions, ...identity(e, r)};
         });
         stages.postprocessMs += performance.now() - t;
         for (const r of records) {

@@ -29,5 +29,11 @@ export interface JobRequest {
 }
 
 export type JobResult =
-  | {id: number; ok: true; width: number; height: number; readMs: number; preprocessMs: number}
-  | {id: number; ok: false; error: string};
+  | ({id: number; ok: true; width: number; height: number; readMs: number; preprocessMs: number} & ReadIdentity)
+  | ({id: number; ok: false; error: string} & Partial<ReadIdentity>);
+
+/** The size and modification time of a file as it was read (what its record carries). */
+export interface ReadIdentity {
+  size?: number;
+  mtime?: string;
+}

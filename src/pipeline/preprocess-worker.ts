@@ -4,14 +4,14 @@
  * worker to overlap file reads, libvips decoding (on libuv threads) and the JS resampling.
  */
 
-import {readFileSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import {describeDecodeError, megapixelsOf} from './decode.js';
 import {createPreprocessor} from './preprocess.js';
 import {PixelBudget} from './pixel-budget.js';
-import type {JobRequest, JobResult, WorkerConfig} from './preprocess-protocol.js';
+import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
 
 const config = workerData as WorkerConfig;
 sharp.cache(false);
@@ -21,13 +21,20 @@ const views = config.buffers.map((b) => new Float32Array(b));
 const limit = pLimit(config.concurrency);
 const budget = new PixelBudget(config.budget, config.budgetMp);
 
-/** The image's bytes, or why its file cannot be read. */
-function readSource(source: string | Uint8Array): Uint8Array | string {
-  if (typeof source !== 'string') return source;
+/** The image's bytes with the file's size and mtime as read, or why its file cannot be read. */
+function readSource(source: string | Uint8Array): {bytes: Uint8Array; identity: ReadIdentity} | string {
+  if (typeof source !== 'string') return {bytes: source, identity: {}};
   try {
     // a synchronous read costs a few syscalls on this worker thread, where an asynchronous one
     // would take four trips through the libuv pool that the decoders need
-    return readFileSync(source);
+    const fd = openSync(source, 'r');
+    try {
+      const st = fstatSync(fd);
+      if (st.isDirectory()) return 'cannot read file: is a directory';
+      return {bytes: readFileSync(fd), identity: {size: st.size, mtime: new Date(st.mtimeMs).toISOString()}};
+    } finally {
+      closeSync(fd);
+    }
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
@@ -37,15 +44,16 @@ function readSource(source: string | Uint8Array): Uint8Array | string {
 
 async function handle(job: JobRequest): Promise<JobResult> {
   const t0 = performance.now();
-  const bytes = readSource(job.source);
-  if (typeof bytes === 'string') return {id: job.id, ok: false, error: bytes};
+  const read = readSource(job.source);
+  if (typeof read === 'string') return {id: job.id, ok: false, error: read};
+  const {bytes, identity} = read;
   const t1 = performance.now();
   const held = await budget.acquire(await megapixelsOf(bytes));
   try {
     const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
-    return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1};
+    return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...identity};
   } catch (e) {
-    return {id: job.id, ok: false, error: describeDecodeError(e, bytes)};
+    return {id: job.id, ok: false, error: describeDecodeError(e, bytes), ...identity};
   } finally {
     budget.release(held);
   }

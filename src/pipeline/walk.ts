@@ -28,6 +28,11 @@ export interface WalkOptions {
   stdin?: AsyncIterable<Buffer | string>;
   /** called once per path-list line naming a directory (lists name files; directories are not walked) */
   onListedDirectory?: (display: string) => void;
+  /**
+   * stat the files of directories and globs as they are walked (their size and mtime, for a
+   * resume to compare) [default: true]; without it the decoder's own stat fills the records in
+   */
+  statFiles?: boolean;
 }
 
 /** An image to classify: a file on disk, or bytes handed over by a program (the library API). */
@@ -140,6 +145,10 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
       }
       yield* walkDirectory(full, shown, below, opts, visited);
     } else if (isFile && accepts(e.name, opts)) {
+      if (opts.statFiles === false) {
+        yield {kind: 'file', path: full, display: shown, relative: below};
+        continue;
+      }
       if (!ahead.has(i)) statFrom(i);
       const entry = ahead.get(i) ?? fileEntry(full, shown, below);
       ahead.delete(i);
@@ -219,7 +228,10 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern'};
       yield* once(
         (async function* () {
-          for (const m of files) yield await fileEntry(resolve(m), m, base && m.startsWith(base + '/') ? m.slice(base.length + 1) : m);
+          for (const m of files) {
+            const relative = base && m.startsWith(base + '/') ? m.slice(base.length + 1) : m;
+            yield opts.statFiles === false ? {kind: 'file', path: resolve(m), display: m, relative} : await fileEntry(resolve(m), m, relative);
+          }
         })(),
       );
     } else {

@@ -1,18 +1,19 @@
 /**
- * Inter-process lock files: created with O_EXCL and holding the owner's pid, host, start time
- * and a random token. The owner refreshes the file's modification time every few seconds (a
- * heartbeat). A lock is stale when its owner is a dead process on this host, or when its
- * heartbeat stopped long ago, whatever the host (a container that is gone, a shared cache); a
- * stale lock is broken under a short-lived second lock, so two waiters never both break it and
- * delete a fresh lock. Waiters poll until the lock is free or their timeout passes.
+ * Inter-process lock files: created with O_EXCL and holding the owner's pid, host, PID namespace,
+ * boot id, start time and a random token. The owner refreshes the file's modification time every
+ * few seconds (a heartbeat), after checking the file is still its own; if it is not, the holder is
+ * told. A lock is stale when its owner is a dead process that can be looked up from here (same
+ * host, PID namespace and boot), or when its heartbeat stopped long ago, whatever the host (a
+ * container that is gone, a shared cache); a stale lock is broken under a short-lived second
+ * lock, so two waiters never both break it and delete a fresh lock. Waiters poll until the lock
+ * is free or their timeout passes.
  */
 
 import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
-import {readFileSync, readlinkSync, unlinkSync} from 'node:fs';
+import {readFileSync, readlinkSync, unlinkSync, utimesSync} from 'node:fs';
 import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises';
 import {dirname, join} from 'node:path';
-import {Worker} from 'node:worker_threads';
 import {FatalError} from '../../cli/exit-codes.js';
 import {sleep} from './backoff.js';
 import {lcnetHome} from '../store.js';
@@ -253,36 +254,57 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
   }
 }
 
-/**
- * The heartbeat of a held lock, in a worker thread: the main thread may be busy for a long time
- * (reading back an output of millions of records), and a silent heartbeat would let another
- * process take the lock. Each beat first checks that the file is still ours; if not, `onLost`.
- */
-function startHeartbeat(path: string, token: string, everyMs: number, onLost: () => void): {stop(): void} {
-  const worker = new Worker(HEARTBEAT_WORKER, {eval: true, workerData: {path, token, everyMs}});
-  worker.unref();
-  worker.on('message', (m) => {
-    if (m === 'lost') onLost();
-  });
-  worker.on('error', () => undefined);
-  return {stop: () => void worker.terminate()};
+interface Heartbeat {
+  path: string;
+  token: string;
+  everyMs: number;
+  last: number;
+  onLost: () => void;
+  lost: boolean;
 }
 
-const HEARTBEAT_WORKER = `
-const {parentPort, workerData: {path, token, everyMs}} = require('node:worker_threads');
-const fs = require('node:fs');
-const timer = setInterval(() => {
-  let owner = null;
-  try { owner = JSON.parse(fs.readFileSync(path, 'utf8')); } catch {}
-  if (!owner || owner.token !== token) {
-    clearInterval(timer);
-    parentPort.postMessage('lost');
+/** The heartbeats of the locks this process holds. */
+const beating = new Set<Heartbeat>();
+
+/** One beat: if the file is still ours, refresh its time; if not, tell the holder (once). */
+function beat(h: Heartbeat): void {
+  if (h.lost) return;
+  h.last = Date.now();
+  if (readOwnerSync(h.path)?.token !== h.token) {
+    h.lost = true;
+    h.onLost();
     return;
   }
   const now = new Date();
-  try { fs.utimesSync(path, now, now); } catch {}
-}, everyMs);
-`;
+  try {
+    utimesSync(h.path, now, now);
+  } catch {
+    // the next beat looks again
+  }
+}
+
+/**
+ * Beats every held lock that is due. Code that keeps the main thread busy for long (reading back
+ * an output of millions of records) calls this as it goes, so that a timer that cannot fire does
+ * not let the lock look abandoned.
+ */
+export function beatHeldLocks(): void {
+  const now = Date.now();
+  for (const h of beating) if (now - h.last >= h.everyMs) beat(h);
+}
+
+function startHeartbeat(path: string, token: string, everyMs: number, onLost: () => void): {stop(): void} {
+  const h: Heartbeat = {path, token, everyMs, last: Date.now(), onLost, lost: false};
+  beating.add(h);
+  const timer = setInterval(() => beat(h), everyMs);
+  timer.unref();
+  return {
+    stop: () => {
+      clearInterval(timer);
+      beating.delete(h);
+    },
+  };
+}
 
 /** Runs `fn` while holding the lock at `path`. */
 export async function withLock<T>(path: string, opts: LockOptions, fn: () => Promise<T>): Promise<T> {

@@ -12,6 +12,7 @@
 
 import {closeSync, openSync, readSync} from 'node:fs';
 import {parseCsv} from './csv.js';
+import {beatHeldLocks} from '../../models/download/lock.js';
 import type {OutputFormat} from './record.js';
 
 export class NotOurOutputError extends Error {}
@@ -39,6 +40,8 @@ export function* readLines(path: string): Generator<Line> {
     for (;;) {
       const n = readSync(fd, chunk, 0, CHUNK, position);
       if (n === 0) break;
+      // reading back a large output keeps this thread busy for seconds: keep held locks alive
+      beatHeldLocks();
       position += n;
       const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
       const base = carryStart;
