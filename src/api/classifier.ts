@@ -13,8 +13,9 @@ import {ClassifyEngine, emptySummary, type PipelineOptions, type Progress, type 
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {OutputRecord} from '../pipeline/output/record.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
-import {inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
-import {listedFile, parseExtensions, shardKey, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
+import {selectEntries, type InputFile} from '../pipeline/select.js';
+import {NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {listedFile, parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
 import {defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
 import {loadModel, type ModelChoice} from './load-model.js';
 import type {ModelManifest} from '../models/manifest.js';
@@ -46,12 +47,7 @@ export type ClassifyInput = string | Uint8Array | NamedBytes;
 
 export type ClassifyInputs = ClassifyInput | Iterable<ClassifyInput> | AsyncIterable<ClassifyInput>;
 
-/** What `skip` is shown of each input before it is decoded. */
-export interface InputFile {
-  file: string;
-  size: number | null;
-  mtime: string | null;
-}
+export type {InputFile} from '../pipeline/select.js';
 
 export interface ClassifyOptions {
   /** classes per record [default: the classifier's topk] */
@@ -155,7 +151,7 @@ function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: Cl
       if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
         throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
       }
-      const entries = selected(toEntries(inputs, opts), shard, opts.skip);
+      const entries = selectEntries(toEntries(inputs, opts), shard, opts.skip);
       for await (const records of engine.run(entries, summary, {topk: opts.topk, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
     },
   };
@@ -217,13 +213,3 @@ async function* toEntries(inputs: ClassifyInputs, opts: ClassifyOptions): AsyncG
   if (args.length) yield* walkInputs(args, walk);
 }
 
-async function* selected(entries: AsyncIterable<WalkEntry>, shard: Shard, skip: ClassifyOptions['skip']): AsyncGenerator<WalkEntry> {
-  for await (const e of entries) {
-    if (!inShard(shardKey(e), shard)) continue;
-    if (skip) {
-      const size = e.kind === 'file' ? (e.size ?? null) : e.kind === 'bytes' ? e.bytes.byteLength : null;
-      if (skip({file: e.display, size, mtime: e.kind === 'file' ? (e.mtime ?? null) : null})) continue;
-    }
-    yield e;
-  }
-}

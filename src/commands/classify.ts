@@ -5,12 +5,13 @@ import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
-import {formatShard, inShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {selectEntries, type InputFile} from '../pipeline/select.js';
+import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {formatFromPath, sameIdentity, type OutputFormat} from '../pipeline/output/record.js';
 import {lockOutput} from '../pipeline/output/output-lock.js';
 import {openOutput, resolveOutputPath, type RecordWriter} from '../pipeline/output/writer.js';
 import type {HeldLock} from '../models/download/lock.js';
-import {parseExtensions, shardKey, walkInputs, type WalkOptions} from '../pipeline/walk.js';
+import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
   static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
@@ -113,6 +114,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     }
     writer = opened.writer;
     const recorded = opened.done;
+    const isDone = recorded.size === 0 ? undefined : (f: InputFile) => sameIdentity(recorded.get(f.file), f.size, f.mtime);
     let skipped = 0;
     let listedDirectories = 0;
 
@@ -121,12 +123,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       // the total, counted by a second walk alongside (a path list on stdin can be read once only)
       void (async () => {
         let n = 0;
-        for await (const e of walkInputs(paths, {...walk, statFiles: recorded.size > 0})) {
-          if (!inShard(shardKey(e), shard)) continue;
-          const size = e.kind === 'file' ? e.size : null;
-          const mtime = e.kind === 'file' ? e.mtime : null;
-          if (!sameIdentity(recorded.get(e.display), size, mtime)) n++;
-        }
+        for await (const e of selectEntries(walkInputs(paths, {...walk, statFiles: isDone !== undefined}), shard, isDone)) if (e) n++;
         bar.setTotal(n);
       })();
     }
@@ -142,13 +139,12 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       onListedDirectory: () => listedDirectories++,
       // what is recorded already is skipped (the walk then stats each file to compare)
       skip:
-        recorded.size === 0
-          ? undefined
-          : (f) => {
-              const done = sameIdentity(recorded.get(f.file), f.size, f.mtime);
-              if (done) skipped++;
-              return done;
-            },
+        isDone &&
+        ((f) => {
+          if (!isDone(f)) return false;
+          skipped++;
+          return true;
+        }),
     });
     try {
       for await (const record of run) {

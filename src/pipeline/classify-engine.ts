@@ -205,19 +205,11 @@ export class ClassifyEngine {
      * Takes entries until `batchSize` images are in the batch (entries with an error ride along),
      * or until the source pauses, ends or the run is stopped.
      */
-    const nextBatch = async (): Promise<Batch | null> => {
+    const formBatch = async (): Promise<Batch | null> => {
       const buffer = free.shift()!;
       const items: PendingItem[] = [];
       const startedAt = performance.now();
       let images = 0;
-      // the batch being formed counts as in flight: `close` waits for it too
-      let formed!: (done: Promise<unknown> | null) => void;
-      const forming = new Promise<unknown>((r) => (formed = r));
-      this.inflight.add(forming);
-      void forming.then(
-        () => this.inflight.delete(forming),
-        () => this.inflight.delete(forming),
-      );
       try {
         while (images < batchSize && items.length < MAX_BATCH_ITEMS && !aborted()) {
           const got = await feed.take(items.length > 0 ? IDLE_MS : null);
@@ -236,12 +228,10 @@ export class ClassifyEngine {
         // the source failed: the images already handed out must be written before the buffer is reused
         await Promise.allSettled(items.map((it) => it.result));
         free.unshift(buffer);
-        formed(null);
         throw e;
       }
       if (items.length === 0) {
         free.unshift(buffer);
-        formed(null);
         return null;
       }
       const count = images;
@@ -253,9 +243,17 @@ export class ClassifyEngine {
           return {results, output: null, inferError: (e as Error).message};
         }
       });
-      formed(done);
       const batch: Batch = {buffer, items, startedAt, done, settled: false};
       void done.then(() => (batch.settled = true));
+      return batch;
+    };
+    /** A batch from its first input to its output counts as in flight: `close` waits for it. */
+    const nextBatch = (): Promise<Batch | null> => {
+      const batch = formBatch();
+      const inflight = batch.then((b) => b?.done);
+      this.inflight.add(inflight);
+      const forget = () => this.inflight.delete(inflight);
+      inflight.then(forget, forget);
       return batch;
     };
 

@@ -106,6 +106,12 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
   entries.sort(byName);
   // the plain files' stats are asked for a few at a time, ahead of their turn: one stat waits on
   // the thread pool for tens of microseconds, which would dominate a resume of millions of files
+  // an entry's path on disk, as shown in records, and below the walked argument
+  const names = (name: string) => ({
+    full: join(dir, name),
+    shown: display === '' ? name : join(display, name),
+    below: relative === '' ? name : posix.join(relative, name),
+  });
   const ahead = new Map<number, Promise<WalkEntry>>();
   const statFrom = (start: number) => {
     for (let j = start, n = 0; j < entries.length && n < STAT_AHEAD; j++) {
@@ -113,16 +119,14 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
       if (f.name.startsWith('.') || !f.isFile() || !accepts(f.name, opts)) continue;
       n++;
       if (!ahead.has(j)) {
-        const shownJ = display === '' ? f.name : join(display, f.name);
-        ahead.set(j, fileEntry(join(dir, f.name), shownJ, relative === '' ? f.name : posix.join(relative, f.name)));
+        const {full, shown, below} = names(f.name);
+        ahead.set(j, fileEntry(full, shown, below));
       }
     }
   };
   for (const [i, e] of entries.entries()) {
     if (e.name.startsWith('.')) continue;
-    const full = join(dir, e.name);
-    const shown = display === '' ? e.name : join(display, e.name);
-    const below = relative === '' ? e.name : posix.join(relative, e.name);
+    const {full, shown, below} = names(e.name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
     if (e.isSymbolicLink()) {
