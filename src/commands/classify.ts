@@ -9,7 +9,8 @@ import {selectEntries, type InputFile} from '../pipeline/select.js';
 import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {formatFromPath, sameIdentity, type OutputFormat} from '../pipeline/output/record.js';
 import {lockOutput} from '../pipeline/output/output-lock.js';
-import {openOutput, resolveOutputPath, type RecordWriter} from '../pipeline/output/writer.js';
+import {resolveOutputPath} from '../pipeline/output/atomic-file.js';
+import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
 import type {HeldLock} from '../models/download/lock.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 

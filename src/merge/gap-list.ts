@@ -8,7 +8,7 @@
  */
 
 import {closeSync, openSync, readSync, writeSync} from 'node:fs';
-import {AtomicFile} from './atomic-file.js';
+import {AtomicFile} from '../pipeline/output/atomic-file.js';
 
 const FLUSH = 64 * 1024;
 
@@ -21,7 +21,7 @@ export class GapList {
   private closed = false;
 
   constructor(path: string) {
-    this.file = new AtomicFile(path);
+    this.file = new AtomicFile(path, 'merge');
     this.fd = openSync(this.file.temp, 'w+');
   }
 

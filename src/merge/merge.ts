@@ -15,7 +15,7 @@ import {FatalError} from '../cli/exit-codes.js';
 import {readPathList} from '../pipeline/path-list.js';
 import {isError, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
-import {AtomicFile} from './atomic-file.js';
+import {AtomicFile} from '../pipeline/output/atomic-file.js';
 import {FileTable, FLAG, NO_RECORD} from './file-table.js';
 import {GapList} from './gap-list.js';
 import {checkDestinations, readableFile, resolveInputs} from './paths.js';
@@ -60,7 +60,7 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
 
   const chosen = await chooseRecords(readers, table, pace, opts.warn);
   const topk = opts.topk ?? Math.max(1, ...readers.map((r) => r.topk));
-  const output = opts.output !== null ? new AtomicFile(opts.output) : null;
+  const output = opts.output !== null ? new AtomicFile(opts.output, 'merge') : null;
   const gapList = opts.gaps !== undefined ? new GapList(opts.gaps) : null;
   let writer: RecordWriter | null = null;
   try {

@@ -10,7 +10,8 @@
  * the next resume compacts before it starts.
  */
 
-import {closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
+import {closeSync, openSync, writeSync} from 'node:fs';
+import {AtomicFile} from './atomic-file.js';
 import {csvLine} from './csv.js';
 import {ANY_IDENTITY, identityKey, type OutputFormat} from './record.js';
 import {csvHeader, NotOurOutputError, scanOutput} from './scan.js';
@@ -133,8 +134,8 @@ export function compactOutput(path: string, format: OutputFormat, topk: number, 
   const last = new Map<string, number>();
   let ordinal = 0;
   readExistingOutput(path, format, topk, (r) => last.set(r.file, ordinal++));
-  const temp = `${path}.compact-${process.pid}`;
-  const fd = openSync(temp, 'w');
+  const file = new AtomicFile(path, 'compact');
+  const fd = openSync(file.temp, 'w');
   try {
     let first = true;
     const put = (text: string) => writeFullySync(fd, text);
@@ -149,14 +150,13 @@ export function compactOutput(path: string, format: OutputFormat, topk: number, 
       first = false;
     });
     if (format === 'json') put(first ? ']\n' : '\n]\n');
-    fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
-    rmSync(temp, {force: true});
+    file.discard();
     throw e;
   }
   closeSync(fd);
-  renameSync(temp, path);
+  file.commit();
 }
 
 function writeFullySync(fd: number, text: string): void {

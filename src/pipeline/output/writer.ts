@@ -9,8 +9,7 @@
  * its old record removed when the writer is closed.
  */
 
-import {closeSync, openSync, realpathSync, statSync, truncateSync, writeSync} from 'node:fs';
-import {basename, dirname, join, resolve} from 'node:path';
+import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
 import {csvLine} from './csv.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
 import {csvHeader} from './scan.js';
@@ -112,23 +111,6 @@ export function openOutput(
     },
   };
   return {writer, done};
-}
-
-/**
- * The file an output path really names: symbolic links followed (the output and its folder), so
- * that a resume through a link rewrites the target, not the link, and two names for one file
- * share one lock.
- */
-export function resolveOutputPath(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    try {
-      return join(realpathSync(dirname(resolve(path))), basename(path));
-    } catch {
-      return resolve(path);
-    }
-  }
 }
 
 function fileSize(path: string): number {

@@ -1,6 +1,7 @@
 /**
  * A file written beside its destination and renamed over it once complete, so that readers see
- * the old file or the new one, never half of one; an interrupted merge leaves no partial output.
+ * the old file or the new one, never half of one: an interrupted merge leaves no partial output,
+ * an interrupted rewrite of a resumed output leaves the old one.
  *
  * A destination that exists and is not a regular file (/dev/null, /dev/stdout, a named pipe)
  * cannot be renamed over: the file is then written in the temporary folder and copied into the
@@ -9,7 +10,24 @@
 
 import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats} from 'node:fs';
 import {tmpdir} from 'node:os';
-import {basename, join} from 'node:path';
+import {basename, dirname, join, resolve} from 'node:path';
+
+/**
+ * The file an output path really names: symbolic links followed (the output and its folder), so
+ * that a resume through a link rewrites the target, not the link, and two names for one file
+ * share one lock.
+ */
+export function resolveOutputPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    try {
+      return join(realpathSync(dirname(resolve(path))), basename(path));
+    } catch {
+      return resolve(path);
+    }
+  }
+}
 
 export class AtomicFile {
   /** where it is written until `commit` */
@@ -18,11 +36,15 @@ export class AtomicFile {
   private readonly special: boolean;
   private readonly target: string;
 
-  constructor(readonly path: string) {
+  /** `purpose` names the temporary file: `<target>.<purpose>-<pid>` */
+  constructor(
+    readonly path: string,
+    purpose: string,
+  ) {
     const existing = statOrNull(path);
     this.special = existing !== null && !existing.isFile();
-    this.target = existing ? realpathSync(path) : path;
-    this.temp = this.special ? join(tmpdir(), `lcnet-merge-${process.pid}-${basename(path)}`) : `${this.target}.merge-${process.pid}`;
+    this.target = resolveOutputPath(path);
+    this.temp = this.special ? join(tmpdir(), `lcnet-${purpose}-${process.pid}-${basename(path)}`) : `${this.target}.${purpose}-${process.pid}`;
   }
 
   /** Puts the written temporary file in place: flushed to disk and renamed, or copied. */
