@@ -8,9 +8,10 @@
  * destination once complete. A symbolic link is followed: its target is replaced.
  */
 
-import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, writeSync, type Stats} from 'node:fs';
+import {closeSync, fsyncSync, openSync, readSync, realpathSync, renameSync, rmSync, statSync, type Stats} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {basename, dirname, join, resolve} from 'node:path';
+import {writeFully} from './write-fully.js';
 
 /**
  * The file an output path really names: symbolic links followed (the output and its folder), so
@@ -83,7 +84,7 @@ function copyInto(from: string, to: string): void {
   try {
     const buf = Buffer.alloc(1024 * 1024);
     for (let n = readSync(input, buf); n > 0; n = readSync(input, buf)) {
-      for (let at = 0; at < n; ) at += writeSync(output, buf, at, n - at);
+      writeFully(output, buf, n);
     }
   } finally {
     closeSync(input);

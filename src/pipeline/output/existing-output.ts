@@ -10,7 +10,8 @@
  * the next resume compacts before it starts.
  */
 
-import {closeSync, openSync, writeSync} from 'node:fs';
+import {closeSync, openSync} from 'node:fs';
+import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
 import {csvLine} from './csv.js';
 import {ANY_IDENTITY, identityKey, type OutputFormat} from './record.js';
@@ -138,7 +139,7 @@ export function compactOutput(path: string, format: OutputFormat, topk: number, 
   const fd = openSync(file.temp, 'w');
   try {
     let first = true;
-    const put = (text: string) => writeFullySync(fd, text);
+    const put = (text: string) => writeFully(fd, text);
     if (format === 'csv') put(csvLine(csvHeader(topk)));
     if (format === 'json') put('[\n');
     ordinal = 0;
@@ -157,10 +158,4 @@ export function compactOutput(path: string, format: OutputFormat, topk: number, 
   }
   closeSync(fd);
   file.commit();
-}
-
-function writeFullySync(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  let written = 0;
-  while (written < buf.length) written += writeSync(fd, buf, written, buf.length - written);
 }

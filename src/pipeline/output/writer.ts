@@ -9,7 +9,8 @@
  * its old record removed when the writer is closed.
  */
 
-import {closeSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
+import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
+import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
 import {csvHeader} from './scan.js';
@@ -73,7 +74,7 @@ export function openOutput(
       fd = openSync(path, 'w');
     }
   }
-  const append = (text: string) => writeFully(fd, Buffer.from(text));
+  const append = (text: string) => writeFully(fd, text);
   let closed = false;
   let rewritten = false;
   const finish = () => {
@@ -118,20 +119,5 @@ function fileSize(path: string): number {
     return statSync(path).size;
   } catch {
     return 0;
-  }
-}
-
-const pause = new Int32Array(new SharedArrayBuffer(4));
-
-/** Writes all of `buf`, waiting when a non-blocking stdout pipe is full. */
-function writeFully(fd: number, buf: Buffer): void {
-  let written = 0;
-  while (written < buf.length) {
-    try {
-      written += writeSync(fd, buf, written, buf.length - written);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
-      Atomics.wait(pause, 0, 0, 2);
-    }
   }
 }
