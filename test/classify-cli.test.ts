@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {createServer} from 'node:http';
 import type {AddressInfo} from 'node:net';
-import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
@@ -202,13 +202,16 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'error']]);
     // the damaged file is repaired: its size and mtime change, so a plain resume redoes it
     copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG'), join(folder, 'b.jpg'));
+    // a modification time of our choosing, with a sub-millisecond part above one half: the record
+    // carries it truncated to the millisecond, whatever the copied file's own timestamp was
+    utimesSync(join(folder, 'b.jpg'), 1_700_000_000, 1_700_000_000.1237);
     const repaired = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume']);
     assert.equal(repaired.code, 0, repaired.stderr);
     assert.match(repaired.stderr, /1 files, 1 classified, 0 failed, 1 already done/);
     assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'ok']]);
     const [, size, mtime] = parseCsv(readFileSync(out, 'utf8')).rows[2]!.slice(-3);
     assert.equal(Number(size), statSync(join(folder, 'b.jpg')).size);
-    assert.equal(mtime, statSync(join(folder, 'b.jpg')).mtime.toISOString());
+    assert.equal(mtime, '2023-11-14T22:13:20.123Z');
     const usage = await runCli(['classify', folder, '-m', MODEL, '--retry-errors']);
     assert.equal(usage.code, 2);
   });

@@ -9,6 +9,7 @@ import {parentPort, workerData} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import sharp from 'sharp';
 import {describeDecodeError, megapixelsOf} from './decode.js';
+import {recordedMtime} from './file-identity.js';
 import {createPreprocessor} from './preprocess.js';
 import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
@@ -31,7 +32,7 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; identity: 
     try {
       const st = fstatSync(fd);
       if (st.isDirectory()) return 'cannot read file: is a directory';
-      return {bytes: readFileSync(fd), identity: {size: st.size, mtime: new Date(st.mtimeMs).toISOString()}};
+      return {bytes: readFileSync(fd), identity: {size: st.size, mtime: recordedMtime(st.mtimeMs)}};
     } finally {
       closeSync(fd);
     }

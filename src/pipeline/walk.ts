@@ -15,6 +15,7 @@ import fg from 'fast-glob';
 import {type Dirent} from 'node:fs';
 import {opendir, realpath, stat} from 'node:fs/promises';
 import {join, posix, resolve, sep} from 'node:path';
+import {recordedMtime} from './file-identity.js';
 import {readPathList} from './path-list.js';
 
 export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
@@ -45,7 +46,7 @@ export type WalkEntry =
       /** the path below the argument it was found under, with '/' separators (what --shard hashes) */
       relative?: string;
       size?: number;
-      /** ISO 8601, millisecond precision */
+      /** ISO 8601, truncated to the millisecond (recordedMtime) */
       mtime?: string;
     }
   | {kind: 'bytes'; bytes: Uint8Array; display: string; relative?: string}
@@ -63,7 +64,7 @@ export async function fileEntry(path: string, display: string, relative: string)
   try {
     const s = await stat(path);
     if (s.isDirectory()) return {kind: 'missing', display, relative, error: 'is a directory'};
-    return {kind: 'file', path, display, relative, size: s.size, mtime: new Date(s.mtimeMs).toISOString()};
+    return {kind: 'file', path, display, relative, size: s.size, mtime: recordedMtime(s.mtimeMs)};
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : `cannot stat: ${code ?? (e as Error).message}`;
