@@ -50,7 +50,7 @@ const DEFAULT_INPUT_SIZE: [number, number] = [224, 224];
 /** ONNX metadata key naming the Paddle format a model was converted from */
 export const META_CONVERTED_FROM = 'lcnet.converted_from';
 
-export async function convertPaddleDir(dir: string): Promise<ConvertedModel> {
+export async function convertPaddleDir(dir: string, options: ConvertOptions = {}): Promise<ConvertedModel> {
   const exists = (file: string) => access(join(dir, file)).then(() => true, () => false);
   let format: PaddleFormat;
   if (await exists(PROGRAM_FILES.paddle3)) format = 'paddle3';
@@ -63,12 +63,22 @@ export async function convertPaddleDir(dir: string): Promise<ConvertedModel> {
     params: await readFile(join(dir, PARAMS_FILE)),
     yml: (await exists(CONFIG_FILE)) ? await readFile(join(dir, CONFIG_FILE), 'utf8') : null,
     name: basename(dir),
-  });
+  }, options);
 }
 
-export function convertPaddleModel(files: PaddleFiles): ConvertedModel {
-  const program: NetProgram =
+export interface ConvertOptions {
+  /**
+   * [height, width] of the ONNX input in place of the program's declared one, for fully
+   * convolutional programs exported with a nominal size (PaddleOCR's classifier declares 32x100
+   * and is fed 48x192)
+   */
+  inputSize?: [number, number];
+}
+
+export function convertPaddleModel(files: PaddleFiles, options: ConvertOptions = {}): ConvertedModel {
+  const parsed: NetProgram =
     files.format === 'paddle3' ? pirToNet(parsePirProgram(new TextDecoder().decode(files.program))) : programDescToNet(parseProgramDesc(files.program));
+  const program: NetProgram = options.inputSize ? {...parsed, inputShape: [-1, 3, ...options.inputSize]} : parsed;
   const weights = readParameters(files.params, program.parameters);
   const config: InferenceConfig = files.yml === null ? {preprocess: null, labels: null} : parseInferenceYml(files.yml);
   const inputSize = chooseInputSize(program.inputShape, config.preprocess);

@@ -6,21 +6,24 @@
 
 import {PaddleConvertError, UnsupportedOpsError, type NetOp, type NetProgram} from './net.js';
 import {Attrs, batchNormOp, convOp, dropoutOp, flattenOp, hardSigmoidOp, hardSwishOp, poolOp, scaleOp, softmaxOp} from './op-semantics.js';
+import {SHAPE_TRANSLATORS} from './ops-shape.js';
 import {VAR_TYPE, type DescOp, type ProgramDesc} from './program-desc.js';
 
-interface Context {
+export interface Context {
   op: DescOp;
   attrs: Attrs;
   /** the value currently held by the single argument of an input slot */
   input(slot: string): string;
   /** the value of an optional input slot, null when empty */
   optional(slot: string): string | null;
+  /** the values of every argument of an input slot (none when the slot is absent) */
+  inputs(slot: string): string[];
   /** defines (a fresh value for) the single argument of an output slot */
   output(slot: string): string;
   emit(op: NetOp): void;
 }
 
-type Translator = (c: Context) => void;
+export type Translator = (c: Context) => void;
 
 function elementwise(kind: 'add' | 'mul'): Translator {
   return (c) => c.emit({op: kind, x: c.input('X'), y: c.input('Y'), axis: c.attrs.number('axis', -1), out: c.output('Out')});
@@ -64,8 +67,6 @@ const TRANSLATORS: Record<string, Translator> = {
   elementwise_add: elementwise('add'),
   elementwise_mul: elementwise('mul'),
   pool2d: (c) => c.emit(poolOp(c.attrs, c.input('X'), c.attrs.numbers('ksize'), c.output('Out'))),
-  reshape2: reshape,
-  reshape: reshape,
   flatten_contiguous_range: (c) => c.emit(flattenOp(c.attrs, c.input('X'), c.output('Out'))),
   flatten2: flatten2d,
   flatten: flatten2d,
@@ -86,14 +87,8 @@ const TRANSLATORS: Record<string, Translator> = {
     if (c.optional('ScaleTensor') !== null) throw new PaddleConvertError('scale: a ScaleTensor input is not supported');
     c.emit(scaleOp(c.attrs, c.input('X'), c.attrs.number('scale', 1), c.output('Out')));
   },
+  ...SHAPE_TRANSLATORS,
 };
-
-function reshape(c: Context): void {
-  if (c.optional('Shape') !== null || (c.op.inputs.get('ShapeTensor') ?? []).length > 0) {
-    throw new PaddleConvertError(`${c.op.type}: a shape given by a tensor is not supported`);
-  }
-  c.emit({op: 'reshape', x: c.input('X'), shape: c.attrs.numbers('shape'), out: c.output('Out')});
-}
 
 function flatten2d(c: Context): void {
   c.emit({op: 'flatten2d', x: c.input('X'), axis: c.attrs.number('axis', 1), out: c.output('Out')});
@@ -155,6 +150,7 @@ export function programDescToNet(desc: ProgramDesc): NetProgram {
         const args = op.inputs.get(slot) ?? [];
         return args.length === 0 ? null : read(single(op.inputs, slot, 'input'));
       },
+      inputs: (slot) => (op.inputs.get(slot) ?? []).map(read),
       output: (slot) => define(single(op.outputs, slot, 'output')),
       emit: (o) => ops.push(o),
     });

@@ -37,7 +37,16 @@ export type NetOp =
   | {op: 'matmul'; x: string; y: string; transposeX: boolean; transposeY: boolean; alpha: number; out: string}
   /** biasAfterScale ? x * scale + bias : (x + bias) * scale */
   | {op: 'scale'; x: string; scale: number; bias: number; biasAfterScale: boolean; out: string}
-  | {op: 'softmax'; x: string; axis: number; out: string};
+  | {op: 'softmax'; x: string; axis: number; out: string}
+  | {op: 'sigmoid'; x: string; out: string}
+  /** the dimensions of x as a 1-D integer tensor */
+  | {op: 'shape'; x: string; out: string}
+  /** x[starts:ends] along `axes` (Paddle clamps out-of-range bounds), then drops the `decrease` axes */
+  | {op: 'slice'; x: string; axes: number[]; starts: number[]; ends: number[]; decrease: number[]; out: string}
+  /** a tensor of `shape` filled with `value` (Paddle fill_constant); integer tensors are int64 in ONNX */
+  | {op: 'constant'; dtype: 'float32' | 'int64'; shape: number[]; value: number; out: string}
+  /** Paddle reshape whose target shape is computed: the 1-D integer `parts` concatenated */
+  | {op: 'reshapeTo'; x: string; parts: string[]; out: string};
 
 export type PoolType = 'avg' | 'max';
 

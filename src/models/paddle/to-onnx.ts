@@ -19,7 +19,7 @@ export interface LowerOptions {
 
 export interface LoweredModel {
   graph: OnnxGraph;
-  /** the output is produced by a softmax */
+  /** the output is produced by a softmax or a sigmoid: already probabilities */
   outputIsProbability: boolean;
 }
 
@@ -209,6 +209,36 @@ export function netToOnnx(program: NetProgram, weights: ReadonlyMap<string, Floa
       case 'softmax':
         graph.node('Softmax', [resolve(op.x)], {axis: attr.int(op.axis)}, [define(op, rank(op.x))]);
         break;
+      case 'sigmoid':
+        graph.node('Sigmoid', [resolve(op.x)], {}, [define(op, rank(op.x))]);
+        break;
+      case 'shape':
+        graph.node('Shape', [resolve(op.x)], {}, [define(op, 1)]);
+        break;
+      case 'slice': {
+        const r = rank(op.x);
+        const sliced = graph.node('Slice', [resolve(op.x), int64s(op.starts), int64s(op.ends), int64s(op.axes)]);
+        // Paddle 2 has no 0-D tensors: decreasing every axis leaves a [1] tensor
+        const decrease = r - op.decrease.length >= 1 ? op.decrease : [];
+        if (decrease.length === 0) graph.node('Identity', [sliced], {}, [define(op, r)]);
+        else graph.node('Squeeze', [sliced, int64s(decrease)], {}, [define(op, r - decrease.length)]);
+        break;
+      }
+      case 'constant': {
+        const count = op.shape.reduce((a, b) => a * b, 1);
+        if (op.shape.some((d) => d < 0)) throw new PaddleConvertError(`fill_constant: shape [${op.shape.join(', ')}] must be known`);
+        const data = op.dtype === 'int64' ? new BigInt64Array(count).fill(BigInt(Math.trunc(op.value))) : new Float32Array(count).fill(op.value);
+        graph.node('Identity', [graph.initializer(graph.fresh('fill'), op.shape, data)], {}, [define(op, op.shape.length)]);
+        break;
+      }
+      case 'reshapeTo': {
+        for (const part of op.parts) if (rank(part) !== 1) throw new PaddleConvertError(`reshape: shape tensor ${part} must be 1-D`);
+        const target = op.parts.length === 1 ? resolve(op.parts[0]!) : graph.node('Concat', op.parts.map(resolve), {axis: attr.int(0)});
+        const length = op.parts.length === 1 ? declared(op.parts[0]!)?.[0] ?? -1 : op.parts.length;
+        if (length < 0) throw new PaddleConvertError(`reshape: the length of shape tensor ${op.parts[0]} must be known`);
+        graph.node('Reshape', [resolve(op.x), target], {}, [define(op, length)]);
+        break;
+      }
     }
   }
 
@@ -216,7 +246,8 @@ export function netToOnnx(program: NetProgram, weights: ReadonlyMap<string, Floa
   if (outputRank !== 2) throw new PaddleConvertError(`the fetched output has rank ${outputRank}; expected [batch, classes]`);
   if (resolve(program.output) !== OUTPUT_NAME) graph.node('Identity', [resolve(program.output)], {}, [OUTPUT_NAME]);
   graph.outputs.push({name: OUTPUT_NAME, elemType: 'float32', shape: ['batch', opts.classCount]});
-  return {graph, outputIsProbability: producers.get(program.output) === 'softmax'};
+    const last = producers.get(program.output);
+  return {graph, outputIsProbability: last === 'softmax' || last === 'sigmoid'};
 }
 
 function paddingAttrs(p: Padding): Record<string, AttrValue> {
