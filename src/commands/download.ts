@@ -5,25 +5,31 @@ import {defaultCataloguePath, loadCatalogue, type Catalogue} from '../models/dow
 import {describeFailure} from '../models/download/failure.js';
 import {downloadModel, type DownloadResult} from '../models/download/install.js';
 import {listModels, type ListedModel} from '../models/download/listing.js';
+import {groupByTask, HEAD_DESCRIPTION} from '../models/catalogue-groups.js';
 import {terminalProgress} from '../models/download/progress-bar.js';
 import {nameFromPath} from '../models/download/sources.js';
 import {parseCount, parseSeconds, settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
 import {lcnetHome} from '../models/store.js';
 
 function table(models: ListedModel[]): string {
+  const metric = (m: ListedModel) => (m.metric && m.metric.name !== 'top-1' ? `${m.metric.name} ${m.metric.value}` : m.top1 === null ? '-' : `top-1 ${m.top1.toFixed(2)}`);
   const rows = models.map((m) => [
     m.default ? `${m.name} (default)` : m.name,
     m.format ?? 'onnx',
-    m.task,
     `${m.inputSize[1]}x${m.inputSize[0]}`,
-    m.top1 === null ? '-' : m.top1.toFixed(2),
+    metric(m),
     m.paramsM === null ? '-' : `${m.paramsM}M`,
     m.flopsM === null ? '-' : `${m.flopsM}M`,
     m.installed ? (m.inCatalogue ? 'yes' : 'yes (own)') : '',
   ]);
-  const head = ['NAME', 'FORMAT', 'TASK', 'INPUT', 'TOP-1', 'PARAMS', 'FLOPS', 'INSTALLED'];
+  const head = ['NAME', 'FORMAT', 'INPUT', 'METRIC', 'PARAMS', 'FLOPS', 'INSTALLED'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [head, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const line = (r: string[]) => '  ' + r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const rowOf = new Map(models.map((m, i) => [m, rows[i]!]));
+  const out = [line(head)];
+  // grouped by task, in the order the catalogue first names each task
+  for (const g of groupByTask(models)) out.push('', `${g.task} (${HEAD_DESCRIPTION[g.head]})`, ...g.models.map((m) => line(rowOf.get(m)!)));
+  return out.join('\n');
 }
 
 function summary(r: DownloadResult): string {

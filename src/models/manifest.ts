@@ -3,6 +3,8 @@
  * from, how to preprocess its input and how to name its outputs.
  */
 
+import type {PostprocessSpec} from '../pipeline/postprocess/spec.js';
+
 export interface PreprocessSpec {
   /**
    * `short`: resize the short side to `size`, the long side to round(long * size / short)
@@ -35,6 +37,8 @@ export interface ModelManifest {
   outputIsProbability: boolean;
   preprocess: PreprocessSpec;
   labels: string[];
+  /** how outputs become a record (PULC yes/no and attribute heads); top-k when absent */
+  postprocess?: PostprocessSpec;
   onnxSha256: string;
   /** built with generated weights: predictions are meaningless */
   synthetic: boolean;

@@ -7,8 +7,9 @@
 import {readFileSync} from 'node:fs';
 import type {PreprocessSpec} from '../manifest.js';
 import {CATALOGUE_FILE} from '../paths.js';
+import {checkCatalogueExtras, type CatalogueExtras} from '../pulc-catalogue.js';
 
-export interface CatalogueEntry {
+export interface CatalogueEntry extends CatalogueExtras {
   name: string;
   /** paddle2: PaddleClas ProgramDesc (.pdmodel); paddle3: PaddleX PIR JSON (.json) + inference.yml */
   format: 'paddle2' | 'paddle3';
@@ -18,8 +19,11 @@ export interface CatalogueEntry {
   /** network input [height, width] */
   inputSize: [number, number];
   preprocess: PreprocessSpec;
-  /** where class names come from: lcnet's ImageNet list or the archive's inference.yml */
-  labels: 'imagenet1k' | 'inference.yml';
+  /**
+   * where class names come from: lcnet's ImageNet list, the archive's inference.yml, or a list
+   * shipped with lcnet (`models/labels/<labels>.txt`, e.g. `pulc/person_exists`)
+   */
+  labels: string;
   accuracy: {top1: number | null; top5: number | null; dataset: string | null; source: string | null};
   paramsM: number | null;
   flopsM: number | null;
@@ -85,13 +89,16 @@ function checkEntry(e: unknown, i: number, path: string): CatalogueEntry {
   if (typeof o.task !== 'string' || o.task === '') fail(path, at, 'task must be a string');
   if (!Array.isArray(o.inputSize) || o.inputSize.length !== 2 || !o.inputSize.every(isPositiveInt)) fail(path, at, 'inputSize must be [height, width]');
   checkPreprocess(o.preprocess, path, at);
-  if (o.labels !== 'imagenet1k' && o.labels !== 'inference.yml') fail(path, at, "labels must be 'imagenet1k' or 'inference.yml'");
+  if (typeof o.labels !== 'string' || !/^[a-z0-9][a-z0-9_./-]*$/i.test(o.labels) || o.labels.includes('..')) {
+    fail(path, at, "labels must be 'imagenet1k', 'inference.yml' or the name of a list in models/labels");
+  }
   const a = o.accuracy as Record<string, unknown> | undefined;
   if (!a || !isNumberOrNull(a.top1) || !isNumberOrNull(a.top5) || !isStringOrNull(a.dataset) || !isStringOrNull(a.source)) {
     fail(path, at, 'accuracy must be {top1, top5, dataset, source} (values may be null)');
   }
   if (!isNumberOrNull(o.paramsM) || !isNumberOrNull(o.flopsM)) fail(path, at, 'paramsM and flopsM must be numbers or null');
   if (o.note !== undefined && typeof o.note !== 'string') fail(path, at, 'note must be a string');
+  checkCatalogueExtras(o, (what) => fail(path, at, what));
   return o as unknown as CatalogueEntry;
 }
 
@@ -102,9 +109,10 @@ export function parseCatalogue(json: unknown, path: string): Catalogue {
   const models = o.models.map((e, i) => checkEntry(e, i, path));
   const seen = new Set<string>();
   for (const m of models) {
-    const key = m.name.toLowerCase();
-    if (seen.has(key)) fail(path, m.name, 'listed twice (names are compared case-insensitively)');
-    seen.add(key);
+    for (const key of [m.name, ...(m.aliases ?? [])].map((n) => n.toLowerCase())) {
+      if (seen.has(key)) fail(path, m.name, `${key} is listed twice (names and aliases are compared case-insensitively)`);
+      seen.add(key);
+    }
   }
   if (typeof o.default !== 'string' || !models.some((m) => m.name === o.default)) fail(path, 'default', 'must name a listed model');
   return {default: o.default, models, path};
@@ -127,9 +135,14 @@ export function loadCatalogue(path: string = defaultCataloguePath()): Catalogue 
   return cat;
 }
 
-/** The entry called `name`: an exact match, else the only case-insensitive match. */
+/** The entry called `name`: an exact match, else the only case-insensitive match, else one with that alias. */
 export function findEntry(cat: Catalogue, name: string): CatalogueEntry | undefined {
-  return cat.models.find((m) => m.name === name) ?? cat.models.find((m) => m.name.toLowerCase() === name.toLowerCase());
+  const lower = name.toLowerCase();
+  return (
+    cat.models.find((m) => m.name === name) ??
+    cat.models.find((m) => m.name.toLowerCase() === lower) ??
+    cat.models.find((m) => (m.aliases ?? []).some((a) => a.toLowerCase() === lower))
+  );
 }
 
 /** Catalogue names that look like `name` (same letters and digits ignoring case and separators). */

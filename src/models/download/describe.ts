@@ -14,6 +14,7 @@ import {imagenetLabels, readLabels} from '../labels.js';
 import {imagenetPreprocess, preprocessOutputSize, type ModelManifest, type ModelSourceKind, type PreprocessSpec} from '../manifest.js';
 import {lcnetVersion} from '../paths.js';
 import type {CatalogueEntry} from './catalogue.js';
+import {shippedLabelsFile} from '../pulc-catalogue.js';
 
 export interface ModelFacts {
   name: string;
@@ -56,6 +57,7 @@ export async function describeModel(f: ModelFacts): Promise<Described> {
   let imagenet = false;
   if (f.labelsFile) labels = await userLabels(f.labelsFile);
   else if (f.labels) labels = f.labels;
+  else if (f.entry && f.entry.labels !== 'imagenet1k' && shippedLabelsFile(f.entry.labels)) labels = await readLabels(shippedLabelsFile(f.entry.labels)!);
   else if (f.entry?.labels === 'imagenet1k' || f.classCount === 1000) {
     labels = await imagenetLabels();
     imagenet = true;
@@ -103,6 +105,7 @@ export async function describeModel(f: ModelFacts): Promise<Described> {
       outputIsProbability: f.outputIsProbability,
       preprocess,
       labels,
+      ...(f.entry?.postprocess ? {postprocess: f.entry.postprocess} : {}),
       synthetic: false,
       createdAt: new Date().toISOString(),
       lcnetVersion: lcnetVersion(),

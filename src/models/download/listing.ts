@@ -2,6 +2,8 @@
 
 import {listInstalled, lcnetHome, modelDir} from '../store.js';
 import type {Catalogue, CatalogueEntry} from './catalogue.js';
+import type {HeadKind} from '../../pipeline/postprocess/spec.js';
+import type {PublishedMetric} from '../pulc-catalogue.js';
 
 export interface ListedModel {
   name: string;
@@ -19,6 +21,11 @@ export interface ListedModel {
   /** folder of the installed model */
   dir: string | null;
   note?: string;
+  /** how its outputs are read (top-k unless said) */
+  head?: HeadKind;
+  aliases?: string[];
+  /** the published metric, for models whose figure is not a top-1 */
+  metric?: PublishedMetric;
 }
 
 /** Catalogue entries (in catalogue order) then other installed models (by name). */
@@ -40,6 +47,9 @@ export async function listModels(cat: Catalogue, home = lcnetHome()): Promise<Li
     installed: byName.has(e.name),
     dir: byName.has(e.name) ? modelDir(e.name, home) : null,
     ...(e.note ? {note: e.note} : {}),
+    ...(e.postprocess ? {head: e.postprocess.kind} : {}),
+    ...(e.aliases ? {aliases: e.aliases} : {}),
+    ...(e.metric ? {metric: e.metric} : {}),
   }));
   const listed = new Set(cat.models.map((e) => e.name));
   for (const m of installed) {
@@ -58,6 +68,7 @@ export async function listModels(cat: Catalogue, home = lcnetHome()): Promise<Li
       inCatalogue: false,
       installed: true,
       dir: modelDir(m.name, home),
+      ...(m.postprocess ? {head: m.postprocess.kind} : {}),
     });
   }
   return out;
