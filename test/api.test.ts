@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {createClassifier, isError, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
+import {createClassifier, isError, isPrediction, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
 import {ROOT} from './support/shared-data.js';
@@ -32,7 +32,7 @@ async function collectAll(records: AsyncIterable<OutputRecord>): Promise<OutputR
   return out;
 }
 
-const summaryOf = (records: OutputRecord[]) => records.map((r) => (isError(r) ? `${r.file}: ERROR` : `${r.file}: ${r.predictions.map((p) => p.class_id).join(',')}`));
+const summaryOf = (records: OutputRecord[]) => records.map((r) => (isPrediction(r) ? `${r.file}: ${r.predictions.map((p) => p.class_id).join(',')}` : `${r.file}: ERROR`));
 
 describe('library API: createClassifier', function () {
   this.timeout(120000);
@@ -156,7 +156,7 @@ await c.close();
     const two: OutputRecord[] = [];
     for await (const r of classifier.classify(source(), {topk: 1})) two.push(r);
     assert.equal(two.length, 4);
-    assert.ok(two.every((r) => !isError(r) && r.predictions.length === 1));
+    assert.ok(two.every((r) => isPrediction(r) && r.predictions.length === 1));
 
     const parts: string[][] = [];
     for (const shard of ['0/3', '1/3', {index: 2, count: 3}]) {

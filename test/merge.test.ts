@@ -60,7 +60,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     const kept = byFile(merged());
     const top1 = (file: string) => {
       const r = kept.get(file)!;
-      return 'error' in r ? r.error : r.predictions[0]!.class_id;
+      return 'error' in r ? r.error : 'predictions' in r ? r.predictions[0]!.class_id : null;
     };
     assert.equal(top1('ok-then-error.jpg'), 1);
     assert.equal(top1('error-then-ok.jpg'), 5);
@@ -151,7 +151,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     const json = join(dir, 'all.json');
     await merge(inputs, {output: json, format: 'json', topk: 1});
     const records = JSON.parse(readFileSync(json, 'utf8')) as OutputRecord[];
-    assert.deepEqual(records.map((r) => ('predictions' in r ? r.predictions.length : r.error)), [1, 1, 'bad, "really"\nbad']);
+    assert.deepEqual(records.map((r) => ('predictions' in r ? r.predictions.length : 'error' in r ? r.error : null)), [1, 1, 'bad, "really"\nbad']);
   });
 
   it('warns about truncated inputs and about records from more than one model', async () => {

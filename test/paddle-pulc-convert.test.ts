@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {imagenetConfig} from '../src/models/architecture.js';
-import {buildLCNet} from '../src/models/builder.js';
 import {convertPaddleDir, convertPaddleModel} from '../src/models/paddle/convert.js';
 import {UnsupportedOpsError} from '../src/models/paddle/net.js';
-import {writeParameters, type StoredTensor} from '../src/models/paddle/pdiparams.js';
-import {parseProgramDesc, VAR_TYPE} from '../src/models/paddle/program-desc.js';
+import {writeParameters} from '../src/models/paddle/pdiparams.js';
 import {SeededRandom} from '../src/models/seeded-weights.js';
 import {logitsModel, maxAbsDiff, runProbs} from './support/paddle-fixtures.js';
 import {TinyProgram} from './support/paddle-writers.js';
+import {seededPulcParameters} from './support/pulc-weights.js';
 import {requireShared} from './support/shared-data.js';
 
 const TOLERANCE = 1e-4;
@@ -56,34 +54,8 @@ describe('paddle conversion: PaddleOCR and PULC graphs', function () {
   ] as const) {
     it(`converts the real PULC ${name} graph with seeded weights and matches the PP-LCNet x1_0 builder`, async function () {
       const pdmodel = readFileSync(requireShared(this, `models/paddle/pulc-graphs/${name}/inference.pdmodel`));
-      const config = imagenetConfig(1.0, classes);
-      const built = buildLCNet({config, seed: 1000 + classes});
-      const program = parseProgramDesc(pdmodel);
-      // PULC exports name parameters by creation order (batch_norm2d_0.w_1, ...), the builder
-      // as PaddleClas' ImageNet export does: the official x0_75 program has the same operators
-      // in the same order, so its parameter at the same operator and slot names the builder's
-      const template = parseProgramDesc(readFileSync(requireShared(this, 'models/paddle/PPLCNet_x0_75_infer/inference.pdmodel')));
-      assert.deepEqual(program.ops.map((o) => o.type), template.ops.map((o) => o.type));
-      const isParam = (p: typeof program, name: string) => {
-        const v = p.vars.find((w) => w.name === name);
-        return v !== undefined && v.persistable && v.type !== VAR_TYPE.FEED_MINIBATCH && v.type !== VAR_TYPE.FETCH_LIST;
-      };
-      const builderName = new Map<string, string>();
-      program.ops.forEach((op, i) => {
-        for (const [slot, args] of op.inputs) {
-          args.forEach((name, k) => {
-            if (isParam(program, name)) builderName.set(name, template.ops[i]!.inputs.get(slot)![k]!);
-          });
-        }
-      });
-      const stored = new Map<string, StoredTensor>();
-      for (const v of program.vars) {
-        if (!isParam(program, v.name)) continue;
-        const data = built.weights.get(builderName.get(v.name) ?? '');
-        assert.ok(data, `no builder parameter for ${v.name}`);
-        assert.equal(data.length, v.dims.reduce((a, b) => a * b, 1), `${v.name} size`);
-        stored.set(v.name, {dims: v.dims, data});
-      }
+      requireShared(this, 'models/paddle/PPLCNet_x0_75_infer/inference.pdmodel');
+      const {program, built, stored} = seededPulcParameters(pdmodel, classes, 1000 + classes);
       assert.equal(stored.size, built.weights.size);
       const model = convertPaddleModel({format: 'paddle2', program: pdmodel, params: writeParameters(stored), yml: null, name});
       assert.deepEqual(model.inputSize, [224, 224]);

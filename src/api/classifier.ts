@@ -52,6 +52,8 @@ export type {InputFile} from '../pipeline/select.js';
 export interface ClassifyOptions {
   /** classes per record [default: the classifier's topk] */
   topk?: number;
+  /** the decision threshold of a yes/no or attribute model [default: the published one] */
+  threshold?: number;
   /**
    * true (default): strings are expanded like the CLI's arguments (directories walked, glob
    * patterns matched, '-' reads a path list from standard input); false: each string is one file
@@ -152,7 +154,7 @@ function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: Cl
         throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
       }
       const entries = selectEntries(toEntries(inputs, opts), shard, opts.skip);
-      for await (const records of engine.run(entries, summary, {topk: opts.topk, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
+      for await (const records of engine.run(entries, summary, {topk: opts.topk, threshold: opts.threshold, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
     },
   };
 }

@@ -1,4 +1,6 @@
 import {Args, Command, Flags} from '@oclif/core';
+import {csvLayoutOf, headOf} from '../pipeline/postprocess/head.js';
+import type {CsvLayout} from '../pipeline/postprocess/record-codec.js';
 import {createClassifier, type Classifier} from '../api/classifier.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
@@ -49,6 +51,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     output: Flags.string({char: 'o', summary: 'Write records to this file instead of stdout.'}),
     format: Flags.string({char: 'f', summary: 'Output format [default: from the --output extension, else jsonl].', options: ['jsonl', 'json', 'csv']}),
     topk: Flags.integer({char: 'k', summary: 'Classes per record.', default: 5, min: 1}),
+    threshold: Flags.string({summary: 'Yes/no and attribute models: decide at this probability (0..1) instead of the published threshold.'}),
     resume: Flags.boolean({summary: 'Continue an existing --output: skip files recorded with the same size and mtime, redo changed ones.', exclusive: ['overwrite']}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output.'}),
     'retry-errors': Flags.boolean({summary: 'With --resume: classify again the files whose record is an error (their old records are removed).', dependsOn: ['resume']}),
@@ -105,9 +108,22 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}),
     );
 
+    let threshold: number | undefined;
+    let layout: CsvLayout;
+    try {
+      threshold = flags.threshold === undefined ? undefined : Number(flags.threshold);
+      if (threshold !== undefined && (flags.threshold!.trim() === '' || Number.isNaN(threshold))) throw new Error(`--threshold must be a number, got '${flags.threshold}'`);
+      headOf(classifier.model.manifest, flags.topk, threshold);
+      layout = csvLayoutOf(classifier.model.manifest, flags.topk);
+    } catch (e) {
+      interrupts.dispose();
+      await classifier.close();
+      this.error((e as Error).message, {exit: EXIT.USAGE});
+    }
+
     let opened;
     try {
-      opened = openOutput(output, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
+      opened = openOutput(output, format, layout, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
     } catch (e) {
       interrupts.dispose();
       await classifier.close();
@@ -135,6 +151,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       followSymlinks: flags['follow-symlinks'],
       shard,
       topk: flags.topk,
+      threshold,
       signal: AbortSignal.any([interrupts.signal, lockLost.signal]),
       onProgress: (p) => bar.update(p.done, {failed: p.failed}),
       onListedDirectory: () => listedDirectories++,

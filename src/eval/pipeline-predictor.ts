@@ -26,7 +26,8 @@ export function pipelinePredictor(opts: PipelinePredictorOptions): Predictor {
         for (const r of records) {
           const index = Number(r.file);
           if ('error' in r) onResult(index, {error: r.error});
-          else onResult(index, {topk: r.predictions.map((p) => ({classId: p.class_id, score: p.score}))});
+          else if ('predictions' in r) onResult(index, {topk: r.predictions.map((p) => ({classId: p.class_id, score: p.score}))});
+          else onResult(index, {error: 'the model does not rank classes'});
         }
       },
     };

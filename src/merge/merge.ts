@@ -65,7 +65,9 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
   let writer: RecordWriter | null = null;
   try {
     const listing = opts.files !== undefined ? await matchList(listSource(opts.files, opts.stdin), table, pace, gapList) : null;
-    writer = openOutput(output ? output.temp : null, opts.format, topk, 'overwrite').writer;
+    // yes/no and attribute records have their own CSV columns
+    const layout = readers.find((r) => r.layout !== null)?.layout ?? topk;
+    writer = openOutput(output ? output.temp : null, opts.format, layout, 'overwrite').writer;
     const kept = await writeChosen(readers, chosen.counts, table, pace, writer, topk);
     writer.close();
     const files = countFiles(table, listing !== null);
@@ -114,7 +116,7 @@ async function chooseRecords(readers: OutputReader[], table: FileTable, pace: Pa
       const standing = standingOf(record);
       if (table.count[slot] === 0 || replaces(standing, table.standing(slot))) table.choose(slot, ordinal, standing);
       table.count[slot]!++;
-      if (!isError(record)) table.depth[slot] = Math.min(table.depth[slot]!, record.predictions.length);
+      if ('predictions' in record) table.depth[slot] = Math.min(table.depth[slot]!, record.predictions.length);
       models.add(record.model);
       n++;
       ordinal++;

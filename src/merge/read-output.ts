@@ -9,7 +9,8 @@
 import {closeSync, openSync, readSync} from 'node:fs';
 import {FatalError} from '../cli/exit-codes.js';
 import {formatFromPath, type ClassScore, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
-import {csvHeaderLineTopk, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
+import {csvHeaderLineTopk, headerLayout, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
+import {headBodyFromJson, headRecordFromRow, layoutOfRecord, type CsvLayout} from '../pipeline/postprocess/record-codec.js';
 
 export interface ReadRecord {
   record: OutputRecord;
@@ -25,7 +26,8 @@ export function detectFormat(path: string): OutputFormat {
   const text = head.trimStart();
   if (text === '' || text.startsWith('{')) return 'jsonl';
   if (text.startsWith('[')) return 'json';
-  if (csvHeaderLineTopk(head.split('\n')[0]!) !== null) return 'csv';
+  const first = head.split('\n')[0]!;
+  if (csvHeaderLineTopk(first) !== null || headerLayout(first) !== null) return 'csv';
   throw new FatalError(`${path}: line 1 is not lcnet output (neither JSON Lines, a JSON array nor CSV with the lcnet header)`);
 }
 
@@ -45,6 +47,8 @@ export class OutputReader {
   topk = 0;
   /** why the end of the file was left out (an interrupted write), or null */
   truncation: string | null = null;
+  /** the CSV layout of its yes/no or attribute records (from the header or the first such record), null for top-k */
+  layout: CsvLayout | null = null;
 
   constructor(
     readonly path: string,
@@ -58,19 +62,22 @@ export class OutputReader {
     let started = false;
     let closed = false;
     let csvTopk = 0;
+    let csvLayout: CsvLayout | null = null;
     try {
       for (const item of scanOutput(this.path, this.format)) {
         if (count >= limit) return;
         if (item.kind === 'start') {
           started = true;
           csvTopk = item.topk ?? 0;
+          csvLayout = item.layout ?? null;
+          if (csvLayout && csvLayout.kind !== 'topk') this.layout ??= csvLayout;
           this.topk = Math.max(this.topk, csvTopk);
         } else if (item.kind === 'close') {
           closed = true;
         } else if (item.kind === 'tail') {
           cutAt = item.line;
         } else if (item.kind === 'record') {
-          const record = item.fields ? fromCsv(item.fields, csvTopk) : fromJson(item.text);
+          const record = item.fields ? fromCsv(item.fields, csvLayout ?? {kind: 'topk', topk: csvTopk}) : fromJson(item.text);
           if (!record) {
             // only the last line can be unfinished, and then it is not a record yet
             if (!item.complete) {
@@ -80,6 +87,7 @@ export class OutputReader {
             throw new NotOurOutputError(`${this.path}: line ${item.line} is not an lcnet record`);
           }
           if ('predictions' in record) this.topk = Math.max(this.topk, record.predictions.length);
+          else if (!this.layout) this.layout = layoutOfRecord(record, 0);
           count++;
           yield {record, line: item.line};
         }
@@ -118,18 +126,24 @@ function fromJson(text: string): OutputRecord | null {
   if (!(mtime === undefined || mtime === null || typeof mtime === 'string')) return null;
   const identity = {size: (size as number | null | undefined) ?? null, mtime: mtime ?? null};
   if (typeof error === 'string') return {file, model, error, ...identity};
+  if (predictions === undefined) {
+    const body = headBodyFromJson(v);
+    return body ? {file, model, ...body, ...identity} : null;
+  }
   if (!Array.isArray(predictions) || !predictions.every(isClassScore)) return null;
   return {file, model, predictions: predictions.map((p) => ({class_id: p.class_id, label: p.label, score: p.score})), ...identity};
 }
 
 /** A CSV row (as many fields as its header) as the record it was written from, or null. */
-function fromCsv(row: string[], topk: number): OutputRecord | null {
+function fromCsv(row: string[], layout: CsvLayout): OutputRecord | null {
   const n = row.length;
   const [file, model] = row as [string, string];
   const [error, size, mtime] = row.slice(n - 3) as [string, string, string];
   if (size !== '' && !/^\d+$/.test(size)) return null;
   const identity = {size: size === '' ? null : Number(size), mtime: mtime === '' ? null : mtime};
   if (error !== '') return {file, model, error, ...identity};
+  if (layout.kind !== 'topk') return headRecordFromRow(row, layout, identity);
+  const topk = layout.topk;
   const predictions: ClassScore[] = [];
   for (let i = 0; i < topk; i++) {
     const [classId, label, score] = row.slice(2 + 3 * i, 5 + 3 * i) as [string, string, string];

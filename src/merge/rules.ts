@@ -9,6 +9,7 @@
 import {posix} from 'node:path';
 import {isError, type OutputRecord} from '../pipeline/output/record.js';
 import {fnv1a} from '../pipeline/shard.js';
+import {headOutcome} from '../pipeline/postprocess/record-codec.js';
 
 /** What the choice looks at, kept for the record chosen so far. */
 export interface Standing {
@@ -41,10 +42,11 @@ export function fileKey(file: string): string {
  */
 export function outcomeDigest(r: OutputRecord, depth: number): number {
   if (isError(r)) return fnv1a(`error\n${r.error}`);
+  if (!('predictions' in r)) return fnv1a(headOutcome(r));
   return fnv1a(`predictions\n${JSON.stringify(r.predictions.slice(0, depth))}`);
 }
 
 /** The record with at most `topk` predictions. */
 export function truncated(r: OutputRecord, topk: number): OutputRecord {
-  return isError(r) || r.predictions.length <= topk ? r : {...r, predictions: r.predictions.slice(0, topk)};
+  return !('predictions' in r) || r.predictions.length <= topk ? r : {...r, predictions: r.predictions.slice(0, topk)};
 }

@@ -9,6 +9,8 @@
  * the next ones are being decoded. Runs on one engine take turns.
  */
 
+import {headOf} from './postprocess/head.js';
+import {decodeRow} from './postprocess/spec.js';
 import {softmaxInPlace, topK} from './postprocess.js';
 import {InferencePool, type BatchOutput} from './infer-pool.js';
 import type {ModelManifest} from '../models/manifest.js';
@@ -77,6 +79,8 @@ export interface RunSummary {
 export interface RunHooks {
   /** records per file (default: the engine's topk) */
   topk?: number;
+  /** overrides the decision threshold of a yes/no or attribute model */
+  threshold?: number;
   onProgress?: (p: Progress) => void;
   onBatch?: (b: BatchDone) => void;
   /** stops taking inputs; the batches in flight are still finished and yielded */
@@ -186,6 +190,8 @@ export class ClassifyEngine {
     const topk = hooks.topk ?? this.options.topk;
     const tensorSize = this.tensorSize;
     const m = this.model.manifest;
+    // yes/no and attribute models (PULC) decode their own way
+    const head = headOf(m, topk, hooks.threshold);
     const modelName = this.model.name;
     const stages = summary.stages;
     const started = performance.now();
@@ -297,6 +303,7 @@ export class ClassifyEngine {
           if (!output) return failed(`inference failed: ${inferError ?? 'no output'}`);
           const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
           if (!m.outputIsProbability) softmaxInPlace(row);
+          if (head.kind !== 'topk') return {file: e.display, model: modelName, ...decodeRow(row, head, m.labels, topk), ...identity(e, r)} as OutputRecord;
           const predictions: ClassScore[] = topK(row, topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
           return {file: e.display, model: modelName, predictions, ...identity(e, r)};
         });

@@ -15,7 +15,8 @@ import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
 import {csvLine} from './csv.js';
 import {ANY_IDENTITY, identityKey, type OutputFormat} from './record.js';
-import {csvHeader, NotOurOutputError, scanOutput} from './scan.js';
+import {NotOurOutputError, scanOutput} from './scan.js';
+import {asLayout, layoutHeader, sameLayout, type LayoutLike} from '../postprocess/record-codec.js';
 
 export {csvHeader, csvHeaderTopk, NotOurOutputError} from './scan.js';
 
@@ -95,14 +96,18 @@ function storedIdentity(error: boolean, size: number | string | null | undefined
  * Reads back an existing output; `visit` sees every complete record in file order. Reading stops
  * at the first unfinished record (a resume redoes it). CSV must have been written with `topk`.
  */
-export function readExistingOutput(path: string, format: OutputFormat, topk: number, visit?: Visit): ExistingOutput {
+export function readExistingOutput(path: string, format: OutputFormat, topk: LayoutLike, visit?: Visit): ExistingOutput {
   const {done, failed, superseded, add} = tally(visit);
   let keepBytes = 0;
   let legacy = false;
   for (const item of scanOutput(path, format)) {
     if (item.kind === 'tail' || (item.kind === 'record' && !item.complete)) break;
     if (item.kind === 'start') {
-      if (item.topk !== null && item.topk !== topk) throw new NotOurOutputError(`${path} was written with --topk ${item.topk}; resume it with the same --topk`);
+      const wanted = asLayout(topk);
+      if (item.layout && !sameLayout(item.layout, wanted)) {
+        if (item.layout.kind === 'topk' && wanted.kind === 'topk') throw new NotOurOutputError(`${path} was written with --topk ${item.layout.topk}; resume it with the same --topk`);
+        throw new NotOurOutputError(`${path} was written with other CSV columns (${item.layout.kind} output) than this model writes (${wanted.kind}); resume it with the same model`);
+      }
       keepBytes = item.end;
       legacy = item.legacy;
     } else if (item.kind === 'blank') {
@@ -131,7 +136,7 @@ export function readExistingOutput(path: string, format: OutputFormat, topk: num
  * (`--resume --retry-errors` classifies those files again). The new file is written beside the
  * old one and renamed over it: an interruption leaves one or the other, never a mix.
  */
-export function compactOutput(path: string, format: OutputFormat, topk: number, opts: {dropErrors: boolean}): void {
+export function compactOutput(path: string, format: OutputFormat, topk: LayoutLike, opts: {dropErrors: boolean}): void {
   const last = new Map<string, number>();
   let ordinal = 0;
   readExistingOutput(path, format, topk, (r) => last.set(r.file, ordinal++));
@@ -140,7 +145,7 @@ export function compactOutput(path: string, format: OutputFormat, topk: number, 
   try {
     let first = true;
     const put = (text: string) => writeFully(fd, text);
-    if (format === 'csv') put(csvLine(csvHeader(topk)));
+    if (format === 'csv') put(csvLine(layoutHeader(topk)));
     if (format === 'json') put('[\n');
     ordinal = 0;
     readExistingOutput(path, format, topk, (r) => {

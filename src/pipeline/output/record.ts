@@ -5,6 +5,8 @@
  * library API without a file).
  */
 
+import type {AttributeRecord, DecisionRecord} from '../postprocess/record-codec.js';
+
 export interface ClassScore {
   class_id: number;
   label: string;
@@ -30,10 +32,16 @@ export interface ErrorRecord extends FileIdentity {
   error: string;
 }
 
-export type OutputRecord = PredictionRecord | ErrorRecord;
+/** yes/no (ThreshOutput) and attribute records: src/pipeline/postprocess/record-codec.ts */
+export type OutputRecord = PredictionRecord | DecisionRecord | AttributeRecord | ErrorRecord;
 
 export function isError(r: OutputRecord): r is ErrorRecord {
   return 'error' in r;
+}
+
+/** A record of ranked classes (top-k), as opposed to an error, a yes/no decision or attributes. */
+export function isPrediction(r: OutputRecord): r is PredictionRecord {
+  return 'predictions' in r;
 }
 
 /** One string for a size and modification time: equal strings mean an unchanged file. */

@@ -14,6 +14,7 @@ import {closeSync, openSync, readSync} from 'node:fs';
 import {parseCsv} from './csv.js';
 import {beatHeldLocks} from '../../models/download/lock.js';
 import type {OutputFormat} from './record.js';
+import {layoutFromHeader, layoutHeader, type CsvLayout} from '../postprocess/record-codec.js';
 
 export class NotOurOutputError extends Error {}
 
@@ -78,6 +79,11 @@ export function csvHeaderLineTopk(line: string): number | null {
   return csvHeaderTopk(parseCsv(line.replace(/\r$/, '') + '\n').rows[0] ?? []);
 }
 
+/** The layout of a yes/no or attribute CSV header line, or null. */
+export function headerLayout(line: string): CsvLayout | null {
+  return layoutFromHeader(parseCsv(line.replace(/\r$/, '') + '\n').rows[0] ?? []);
+}
+
 /** The top-k of a header written by lcnet 0.1, which had no size and mtime columns; or null. */
 function legacyCsvHeaderTopk(line: string): number | null {
   const topk = csvHeaderLineTopk(line.replace(/\r$/, '') + ',size,mtime');
@@ -90,7 +96,7 @@ export type ScanItem =
    * null). `legacy`: a CSV header of lcnet 0.1, without the size and mtime columns; its records
    * are given with those two fields empty, as the current format writes them.
    */
-  | {kind: 'start'; topk: number | null; end: number; legacy: boolean}
+  | {kind: 'start'; topk: number | null; end: number; legacy: boolean; layout?: CsvLayout}
   /** JSON Lines: an empty line */
   | {kind: 'blank'; end: number}
   | {
@@ -140,9 +146,11 @@ function* scanCsv(path: string): Generator<ScanItem> {
         topk = legacyCsvHeaderTopk(line.text);
         legacy = topk !== null;
       }
-      if (topk === null) throw new NotOurOutputError(`${path} does not look like lcnet CSV output (its first line is not the lcnet header)`);
-      columns = csvHeader(topk).length - (legacy ? 2 : 0);
-      yield {kind: 'start', topk, end: line.end, legacy};
+      // yes/no and attribute outputs have their own columns
+      const layout = topk !== null ? {kind: 'topk' as const, topk} : headerLayout(line.text);
+      if (layout === null) throw new NotOurOutputError(`${path} does not look like lcnet CSV output (its first line is not the lcnet header)`);
+      columns = layoutHeader(layout).length - (legacy ? 2 : 0);
+      yield {kind: 'start', topk, end: line.end, legacy, layout};
       continue;
     }
     // a quoted field may hold newlines: a record ends where the quotes balance

@@ -13,8 +13,8 @@ import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
 import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
-import {csvHeader} from './scan.js';
-import {isError, type OutputFormat, type OutputRecord} from './record.js';
+import {layoutHeader, layoutRow, type LayoutLike} from '../postprocess/record-codec.js';
+import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
   readonly format: OutputFormat;
@@ -31,24 +31,15 @@ export interface OpenedOutput {
   done: Map<string, string>;
 }
 
-function csvRow(r: OutputRecord, topk: number): (string | number)[] {
-  const row: (string | number)[] = [r.file, r.model];
-  for (let i = 0; i < topk; i++) {
-    const p = isError(r) ? undefined : r.predictions[i];
-    row.push(p?.class_id ?? '', p?.label ?? '', p?.score ?? '');
-  }
-  row.push(isError(r) ? r.error : '', r.size ?? '', r.mtime ?? '');
-  return row;
-}
-
 /**
  * Opens `path` (or stdout when null) for `format`. An existing non-empty file is an error unless
- * `mode` is `overwrite` or `resume`.
+ * `mode` is `overwrite` or `resume`. `topk` is the CSV layout: a top-k, or the layout of a
+ * yes/no or attribute model (src/pipeline/postprocess/record-codec.ts).
  */
 export function openOutput(
   path: string | null,
   format: OutputFormat,
-  topk: number,
+  topk: LayoutLike,
   mode: 'new' | 'overwrite' | 'resume',
   retryErrors = false,
 ): OpenedOutput {
@@ -85,7 +76,7 @@ export function openOutput(
     if (rewritten && path !== null) compactOutput(path, format, topk, {dropErrors: false});
   };
 
-  if (format === 'csv' && needsHeader) append(csvLine(csvHeader(topk)));
+  if (format === 'csv' && needsHeader) append(csvLine(layoutHeader(topk)));
   if (format === 'json' && needsHeader) append('[\n');
 
   const writer: RecordWriter = {
@@ -95,7 +86,7 @@ export function openOutput(
       let text = '';
       for (const r of records) {
         if (done.has(r.file)) rewritten = true;
-        if (format === 'csv') text += csvLine(csvRow(r, topk));
+        if (format === 'csv') text += csvLine(layoutRow(r, topk));
         else if (format === 'jsonl') text += JSON.stringify(r) + '\n';
         else {
           text += (jsonHasRecords ? ',\n' : '') + JSON.stringify(r);

@@ -1,0 +1,232 @@
+import assert from 'node:assert/strict';
+import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {decodePersonAttribute, decodeVehicleAttribute} from '../src/pipeline/postprocess/attributes.js';
+import {headRecordFromRow, layoutFromHeader, layoutHeader, layoutRow, type AttributeRecord, type DecisionRecord} from '../src/pipeline/postprocess/record-codec.js';
+import {parseCsv} from '../src/pipeline/output/csv.js';
+import {SeededRandom} from '../src/models/seeded-weights.js';
+import {runCli, tempDir} from './support/cli.js';
+import {rawImage} from './support/images.js';
+import {TinyProgram} from './support/paddle-writers.js';
+import {seededPulcParameters, X0_75_PROGRAM} from './support/pulc-weights.js';
+import {SHARED, skipWithoutShared} from './support/shared-data.js';
+
+const PERSON_EXISTS = join(SHARED, 'models', 'paddle', 'pulc-graphs', 'person_exists_infer');
+const PERSON_LABELS = readFileSync(new URL('../../models/labels/pulc/person_attribute.txt', import.meta.url), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => l.slice(l.indexOf(' ') + 1));
+
+async function writeImages(dir: string, n: number): Promise<string[]> {
+  mkdirSync(dir, {recursive: true});
+  const files: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const file = join(dir, `img_${i}.png`);
+    await rawImage(48 + 8 * i, 40 + 4 * i, i * 13).png().toFile(file);
+    files.push(file);
+  }
+  return files;
+}
+
+/** A small attribute network in Paddle 2 form: mean colour -> 26 sigmoid outputs, for a 256x192 input. */
+function writeAttributeModel(dir: string): void {
+  mkdirSync(dir, {recursive: true});
+  const rng = new SeededRandom(26);
+  const w = Float32Array.from({length: 3 * 26}, () => rng.normal() * 4);
+  const b = Float32Array.from({length: 26}, () => rng.normal());
+  const p = new TinyProgram([-1, 3, 256, 192]);
+  p.param('fc.w', [3, 26], w);
+  p.param('fc.b', [26], b);
+  p.op('pool2d', {X: ['x']}, {Out: ['pooled', [-1, 3, 1, 1]]}, [
+    ['pooling_type', ['string', 'avg']],
+    ['ksize', ['ints', [1, 1]]],
+    ['adaptive', ['bool', true]],
+  ]);
+  p.op('flatten_contiguous_range', {X: ['pooled']}, {Out: ['flat', [-1, 3]], XShape: ['fx', [0, -1, 3, 1, 1]]}, [
+    ['start_axis', ['int', 1]],
+    ['stop_axis', ['int', 3]],
+  ]);
+  p.op('matmul_v2', {X: ['flat'], Y: ['fc.w']}, {Out: ['logits', [-1, 26]]});
+  p.op('elementwise_add', {X: ['logits'], Y: ['fc.b']}, {Out: ['biased', [-1, 26]]}, [['axis', ['int', 1]]]);
+  p.op('sigmoid', {X: ['biased']}, {Out: ['probs', [-1, 26]]});
+  const {pdmodel, params} = p.build('probs');
+  writeFileSync(join(dir, 'inference.pdmodel'), pdmodel);
+  writeFileSync(join(dir, 'inference.pdiparams'), params);
+}
+
+const csvRows = (path: string) => parseCsv(readFileSync(path, 'utf8')).rows;
+const jsonl = <T>(text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as T);
+const byFile = <T extends {file: string}>(rs: T[]) => [...rs].sort((a, b) => a.file.localeCompare(b.file));
+
+describe('PULC heads: record codec', function () {
+  it('writes and reads back yes/no and attribute rows, the vehicle string cut into colour and type', function () {
+    const id = {size: 10, mtime: '2026-01-01T00:00:00.000Z'};
+    const decision: DecisionRecord = {file: 'a.jpg', model: 'person_exists', decision: {class_id: 0, label: 'nobody', score: 0.75}, threshold: 0.5, ...id};
+    const header = layoutHeader({kind: 'thresh'});
+    assert.deepEqual(header, ['file', 'model', 'class_id', 'label', 'score', 'threshold', 'error', 'size', 'mtime']);
+    assert.deepEqual(layoutFromHeader(header), {kind: 'thresh'});
+    const row = layoutRow(decision, {kind: 'thresh'}).map(String);
+    assert.deepEqual(headRecordFromRow(row, {kind: 'thresh'}, id), decision);
+
+    const labels = ['yellow', 'orange', 'green', 'gray', 'red', 'blue', 'white', 'golden', 'brown', 'black', 'sedan', 'suv', 'van', 'hatchback', 'mpv', 'pickup', 'bus', 'truck', 'estate'];
+    const res = new Float32Array(19).fill(0.125);
+    res[4] = 0.875;
+    const decoded = decodeVehicleAttribute(res, {kind: 'vehicle-attribute', colorThreshold: 0.5, typeThreshold: 0.5});
+    const probabilities = Object.fromEntries(labels.map((l, i) => [l, res[i]!]));
+    const vehicle: AttributeRecord = {file: 'v.jpg', model: 'vehicle_attribute', attributes: decoded.attributes, output: decoded.output, probabilities, ...id};
+    const layout = {kind: 'vehicle-attribute' as const, labels};
+    const vrow = layoutRow(vehicle, layout).map(String);
+    assert.deepEqual(vrow.slice(2, 5), ['Color: (red, prob: 0.875)', 'Type unknown', '0 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0']);
+    assert.deepEqual(layoutFromHeader(layoutHeader(layout)), layout);
+    assert.deepEqual(headRecordFromRow(vrow, layout, id), vehicle);
+    assert.throws(() => layoutRow(decision, layout), /only vehicle-attribute records/);
+  });
+});
+
+describe('PULC models through the CLI: download --from, classify, resume, merge', function () {
+  this.timeout(180000);
+  let work: string;
+  let env: Record<string, string>;
+  let images: string;
+  let files: string[];
+
+  before(async function () {
+    work = tempDir('lcnet-pulc-');
+    env = {LCNET_HOME: join(work, 'home')};
+    images = join(work, 'images');
+    files = await writeImages(images, 6);
+  });
+
+  after(function () {
+    if (work) rmSync(work, {recursive: true, force: true});
+  });
+
+  it('the real person_exists graph (seeded weights): yes/no records with score and threshold, --threshold, CSV, resume and merge', async function () {
+    skipWithoutShared(this, PERSON_EXISTS);
+    skipWithoutShared(this, X0_75_PROGRAM);
+    const dir = join(work, 'person_exists_infer');
+    mkdirSync(dir);
+    // the graph is used in place; only the seeded weights are written
+    symlinkSync(join(PERSON_EXISTS, 'inference.pdmodel'), join(dir, 'inference.pdmodel'));
+    const pdmodel = readFileSync(join(PERSON_EXISTS, 'inference.pdmodel'));
+    writeFileSync(join(dir, 'inference.pdiparams'), seededPulcParameters(pdmodel, 2, 7).params);
+    const d = await runCli(['download', 'person_exists', '--from', dir, '--json'], {env});
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(JSON.parse(d.stdout).task, 'person-exists');
+
+    const out = join(work, 'people.csv');
+    const c = await runCli(['classify', images, '-m', 'PULC_person_exists', '-o', out, '--no-progress'], {env});
+    assert.equal(c.code, 0, c.stderr);
+    const rows = csvRows(out);
+    assert.deepEqual(rows[0], ['file', 'model', 'class_id', 'label', 'score', 'threshold', 'error', 'size', 'mtime']);
+    assert.equal(rows.length, 1 + files.length);
+    for (const r of rows.slice(1)) {
+      assert.equal(r[1], 'person_exists');
+      assert.equal(r[3], ['nobody', 'someone'][Number(r[2])]);
+      assert.ok(Number(r[4]) >= 0.5, 'the score of the answer given is at least 1/2 at threshold 0.5');
+      assert.equal(r[5], '0.5');
+    }
+
+    // the same files at another threshold: p(someone) is the score of class 1, 1 - score of class 0
+    const j = await runCli(['classify', images, '-m', 'person_exists', '--threshold', '0.9794', '--no-progress'], {env});
+    assert.equal(j.code, 0, j.stderr);
+    const strict = byFile(jsonl<DecisionRecord>(j.stdout));
+    const loose = byFile(rows.slice(1).map((r) => ({file: r[0]!, p1: r[2] === '1' ? Number(r[4]) : 1 - Number(r[4])})));
+    strict.forEach((r, i) => {
+      assert.equal(r.threshold, 0.9794);
+      const p1 = loose[i]!.p1;
+      assert.equal(r.decision.class_id, p1 < 0.9794 ? 0 : 1, `${r.file}: p(someone) ${p1}`);
+    });
+    const bad = await runCli(['classify', images, '-m', 'person_exists', '--threshold', 'high'], {env});
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--threshold must be a number/);
+    const topk = await runCli(['classify', images, '-m', 'synthetic:PPLCNet_x0_25', '--threshold', '0.5'], {env});
+    assert.equal(topk.code, 2);
+    assert.match(topk.stderr, /--threshold applies to yes\/no and attribute models/);
+
+    // resume: half the files, then all; merge two shards back into one CSV
+    const resumed = join(work, 'resumed.csv');
+    assert.equal((await runCli(['classify', images, '-m', 'person_exists', '-o', resumed, '--shard', '1/2', '--no-progress'], {env})).code, 0);
+    const first = csvRows(resumed).length - 1;
+    assert.ok(first > 0 && first < files.length);
+    const r2 = await runCli(['classify', images, '-m', 'person_exists', '-o', resumed, '--resume', '--no-progress'], {env});
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stderr, new RegExp(`${first} already done`));
+    assert.deepEqual(byFile(csvRows(resumed).slice(1).map((r) => ({file: r[0]!, r}))).map((x) => x.r.slice(0, 6)), byFile(rows.slice(1).map((r) => ({file: r[0]!, r}))).map((x) => x.r.slice(0, 6)));
+    const shard2 = join(work, 'shard2.jsonl');
+    assert.equal((await runCli(['classify', images, '-m', 'person_exists', '-o', shard2, '--shard', '2/2', '--no-progress'], {env})).code, 0);
+    const half = join(work, 'shard1.csv');
+    assert.equal((await runCli(['classify', images, '-m', 'person_exists', '-o', half, '--shard', '1/2', '--no-progress'], {env})).code, 0);
+    const merged = join(work, 'merged.csv');
+    const m = await runCli(['merge', half, shard2, '-o', merged], {env});
+    assert.equal(m.code, 0, m.stderr);
+    assert.deepEqual(csvRows(merged)[0], rows[0]);
+    assert.deepEqual(byFile(csvRows(merged).slice(1).map((r) => ({file: r[0]!, r}))).map((x) => x.r.slice(0, 6)), byFile(rows.slice(1).map((r) => ({file: r[0]!, r}))).map((x) => x.r.slice(0, 6)));
+
+    // an output written for another head is not resumed with this one
+    const other = await runCli(['classify', images, '-m', 'synthetic:PPLCNet_x0_25', '-o', out, '--resume', '--no-progress'], {env});
+    assert.notEqual(other.code, 0);
+    assert.match(other.stderr, /other CSV columns \(thresh output\)/);
+  });
+
+  it('a person_attribute model: PaddleClas attributes, output and raw probabilities in JSONL, JSON and CSV, with resume and merge', async function () {
+    const dir = join(work, 'person_attribute_infer');
+    writeAttributeModel(dir);
+    const d = await runCli(['download', 'person_attribute', '--from', dir, '--json'], {env});
+    assert.equal(d.code, 0, d.stderr);
+    assert.equal(JSON.parse(d.stdout).classes, 26);
+
+    const j = await runCli(['classify', images, '-m', 'person_attribute', '--no-progress'], {env});
+    assert.equal(j.code, 0, j.stderr);
+    const records = byFile(jsonl<AttributeRecord>(j.stdout));
+    assert.equal(records.length, files.length);
+    const spec = {kind: 'person-attribute' as const, threshold: 0.5, glassesThreshold: 0.3, holdThreshold: 0.6};
+    let differentAnswers = new Set<string>();
+    for (const r of records) {
+      assert.deepEqual(Object.keys(r.probabilities), PERSON_LABELS);
+      const probs = PERSON_LABELS.map((l) => r.probabilities[l]!);
+      assert.ok(probs.every((p) => p > 0 && p < 1));
+      // decoded from the probabilities themselves: no second sigmoid anywhere
+      const again = decodePersonAttribute(probs, spec);
+      assert.deepEqual(r.attributes, again.attributes);
+      assert.deepEqual(r.output, again.output);
+      differentAnswers.add(JSON.stringify(r.output));
+    }
+    assert.ok(differentAnswers.size > 1, 'the images get different attributes');
+
+    const json = join(work, 'attrs.json');
+    assert.equal((await runCli(['classify', images, '-m', 'person_attribute', '-o', json, '--no-progress'], {env})).code, 0);
+    assert.deepEqual(byFile(JSON.parse(readFileSync(json, 'utf8')) as AttributeRecord[]), records);
+
+    const csv = join(work, 'attrs.csv');
+    assert.equal((await runCli(['classify', images, '-m', 'person_attribute', '-o', csv, '--shard', '1/2', '--no-progress'], {env})).code, 0);
+    const part = csvRows(csv).length - 1;
+    const r2 = await runCli(['classify', images, '-m', 'person_attribute', '-o', csv, '--resume', '--no-progress'], {env});
+    assert.equal(r2.code, 0, r2.stderr);
+    assert.match(r2.stderr, new RegExp(`${part} already done`));
+    const rows = csvRows(csv);
+    assert.deepEqual(rows[0]!.slice(0, 13), ['file', 'model', 'gender', 'age', 'direction', 'glasses', 'hat', 'hold_objects', 'bag', 'upper', 'lower', 'boots', 'output']);
+    assert.deepEqual(rows[0]!.slice(13, 39), PERSON_LABELS.map((l) => `p:${l}`));
+    assert.equal(rows.length, 1 + files.length);
+    const fromCsv = byFile(rows.slice(1).map((r) => ({file: r[0]!, attributes: r.slice(2, 12), output: r[12]!.split(' ').map(Number)})));
+    assert.deepEqual(fromCsv, records.map((r) => ({file: r.file, attributes: r.attributes, output: r.output})));
+
+    // merge a CSV shard and a JSON Lines shard into JSON Lines: the records come back whole
+    const s1 = join(work, 'a1.csv');
+    const s2 = join(work, 'a2.jsonl');
+    assert.equal((await runCli(['classify', images, '-m', 'person_attribute', '-o', s1, '--shard', '1/2', '--no-progress'], {env})).code, 0);
+    assert.equal((await runCli(['classify', images, '-m', 'person_attribute', '-o', s2, '--shard', '2/2', '--no-progress'], {env})).code, 0);
+    const merged = join(work, 'attrs-merged.jsonl');
+    const m = await runCli(['merge', s1, s2, '-o', merged], {env});
+    assert.equal(m.code, 0, m.stderr);
+    const back = byFile(jsonl<AttributeRecord>(readFileSync(merged, 'utf8')));
+    assert.deepEqual(
+      back.map((r) => ({...r, size: null, mtime: null})),
+      records.map((r) => ({...r, size: null, mtime: null})),
+    );
+    const mergedCsv = join(work, 'attrs-merged.csv');
+    assert.equal((await runCli(['merge', s2, s1, '-o', mergedCsv], {env})).code, 0);
+    assert.deepEqual(csvRows(mergedCsv)[0], rows[0]);
+    assert.equal(csvRows(mergedCsv).length, rows.length);
+  });
+});
