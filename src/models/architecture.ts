@@ -5,6 +5,8 @@
  * counter and the tests all read it from here.
  */
 
+import {expandLayersV2} from './architecture-v2.js';
+
 export type Stride = [number, number];
 
 export interface LCNetConfig {
@@ -23,6 +25,10 @@ export interface LCNetConfig {
    * it scales the features by 1 - p (0.2 in every official model); only present with the last conv
    */
   dropout: number;
+  /** 2: PP-LCNetV2 (architecture-v2.ts), whose stage depths are `depths` */
+  version?: 1 | 2;
+  /** PP-LCNetV2 blocks per stage (small [2,2,4,2], base [2,2,6,2], large [2,2,8,2]) */
+  depths?: [number, number, number, number];
 }
 
 /** PaddleClas NET_CONFIG: [kernel, in, out, stride, SE] per block, channels before scaling. */
@@ -119,7 +125,7 @@ export interface BatchNormLayer {
   channels: number;
 }
 
-export type Activation = 'hardswish' | 'relu' | 'hardsigmoid';
+export type Activation = 'hardswish' | 'relu' | 'hardsigmoid' | 'sigmoid';
 
 export interface ActivationLayer {
   kind: 'act';
@@ -131,6 +137,12 @@ export interface SELayer {
   kind: 'se';
   channels: number;
   layers: (ConvLayer | ActivationLayer)[];
+}
+
+/** x + f(x): the layers inside compute f (PP-LCNetV2 shortcut blocks) */
+export interface ResidualLayer {
+  kind: 'residual';
+  layers: Layer[];
 }
 
 export interface PoolLayer {
@@ -164,6 +176,7 @@ export type Layer =
   | BatchNormLayer
   | ActivationLayer
   | SELayer
+  | ResidualLayer
   | PoolLayer
   | FlattenLayer
   | LinearLayer
@@ -182,6 +195,7 @@ export interface Parameter {
 
 /** Expands a configuration into the ordered layer list, naming layers as PaddleClas creates them. */
 export function expandLayers(cfg: LCNetConfig): Layer[] {
+  if (cfg.version === 2) return expandLayersV2(cfg);
   if (!(cfg.scale > 0)) throw new Error(`scale must be positive, got ${cfg.scale}`);
   if (!Number.isInteger(cfg.classCount) || cfg.classCount < 1) throw new Error(`class count must be a positive integer, got ${cfg.classCount}`);
   let convIndex = 0;
@@ -261,6 +275,7 @@ export function listParameters(layers: Layer[]): Parameter[] {
         );
         break;
       case 'se':
+      case 'residual':
         l.layers.forEach(visit);
         break;
       case 'linear':

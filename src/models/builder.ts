@@ -54,7 +54,7 @@ export function buildLCNet(opts: BuildOptions): BuiltModel {
     if (w.length !== size) throw new Error(`weight ${p.name} has ${w.length} values, expected ${size} [${p.shape.join(', ')}]`);
   }
   const shapeOf = new Map(params.map((p) => [p.name, p.shape]));
-  const graph = new OnnxGraph(opts.name ?? `PPLCNet_x${config.scale}`);
+  const graph = new OnnxGraph(opts.name ?? (config.version === 2 ? `PPLCNetV2_x${config.scale}` : `PPLCNet_x${config.scale}`));
   const param = (name: string) => graph.initializers.some((i) => i.name === name) ? name : graph.initializer(name, shapeOf.get(name)!, weights.get(name)!);
 
   const [h, w] = config.inputSize;
@@ -79,6 +79,8 @@ export function buildLCNet(opts: BuildOptions): BuiltModel {
         return graph.node('Relu', [x]);
       case 'hardsigmoid':
         return graph.node('HardSigmoid', [x], {alpha: attr.float(SE_HARDSIGMOID.alpha), beta: attr.float(SE_HARDSIGMOID.beta)});
+      case 'sigmoid':
+        return graph.node('Sigmoid', [x]);
     }
   };
   const emit = (x: string, l: Layer): string => {
@@ -97,6 +99,11 @@ export function buildLCNet(opts: BuildOptions): BuiltModel {
         let s = graph.node('GlobalAveragePool', [x]);
         for (const inner of l.layers) s = inner.kind === 'conv' ? emitConv(s, inner) : emitAct(s, inner);
         return graph.node('Mul', [x, s]);
+      }
+      case 'residual': {
+        let y = x;
+        for (const inner of l.layers) y = emit(y, inner);
+        return graph.node('Add', [x, y]);
       }
       case 'globalpool':
         return graph.node('GlobalAveragePool', [x]);

@@ -11,6 +11,7 @@ import {readFile} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import {buildLCNet, META_CONFIG, META_SYNTHETIC, MODEL_INPUT, MODEL_OUTPUT} from './builder.js';
 import {imagenetConfig, textlineConfig, type LCNetConfig} from './architecture.js';
+import {v2Config} from './architecture-v2.js';
 import {findEntry, loadCatalogue, similarNames} from './download/catalogue.js';
 import {imagenetLabels, readLabels} from './labels.js';
 import {lcnetVersion} from './paths.js';
@@ -58,11 +59,12 @@ async function syntheticModel(spec: string): Promise<ResolvedModel> {
   const [base, seedText] = body.split('@');
   const seed = seedText === undefined ? 0 : Number(seedText);
   if (!Number.isInteger(seed) || seed < 0) throw new ModelNotFoundError(`invalid seed in '${spec}': use synthetic:NAME@N with a whole number N`);
-  const scale = scaleFromName(base ?? '');
+  const v2 = /^PP-?LCNetV2_(small|base|large)$/i.exec(base ?? '');
+  const scale = v2 ? 1 : scaleFromName(base ?? '');
   if (scale === null) throw new ModelNotFoundError(`'${spec}': name a PP-LCNet width, e.g. synthetic:PPLCNet_x1_0`);
   const textline = /textline/i.test(base!);
-  if (/doc_ori|_ML|V2/i.test(base!)) throw new ModelNotFoundError(`'${spec}': no synthetic variant of this model (only ImageNet and text-line PP-LCNet)`);
-  const config: LCNetConfig = textline ? textlineConfig(scale) : imagenetConfig(scale);
+  if (!v2 && /doc_ori|_ML|V2/i.test(base!)) throw new ModelNotFoundError(`'${spec}': no synthetic variant of this model (only ImageNet and text-line PP-LCNet)`);
+  const config: LCNetConfig = v2 ? v2Config(v2[1]!.toLowerCase() as 'small' | 'base' | 'large') : textline ? textlineConfig(scale) : imagenetConfig(scale);
   const built = buildLCNet({config, seed, name: base});
   const labels = textline ? ['0_degree', '180_degree'] : await imagenetLabels();
   const preprocess: PreprocessSpec = textline

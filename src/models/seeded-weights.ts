@@ -101,8 +101,12 @@ function pushThrough(f: (z: number) => number, m: number, s: number): [number, n
   return [mean, Math.max(0, e2 / w - mean * mean)];
 }
 
+function sigmoid(v: number): number {
+  return 1 / (1 + Math.exp(-v));
+}
+
 function activate(x: Moments, fn: ActivationLayer['fn']): Moments {
-  const f = fn === 'hardswish' ? hardswish : fn === 'relu' ? relu : hardsigmoid;
+  const f = fn === 'hardswish' ? hardswish : fn === 'relu' ? relu : fn === 'sigmoid' ? sigmoid : hardsigmoid;
   const out: Moments = {mean: new Float64Array(x.mean.length), variance: new Float64Array(x.mean.length)};
   for (let c = 0; c < x.mean.length; c++) [out.mean[c], out.variance[c]] = pushThrough(f, x.mean[c]!, Math.sqrt(x.variance[c]!));
   return out;
@@ -191,42 +195,52 @@ export function seededWeights(layers: Layer[], seed: number): WeightMap {
     weights.set(`${l.name}.b_0`, b);
   };
 
-  let x: Moments = {mean: new Float64Array(3), variance: new Float64Array(3).fill(1)};
-  for (const l of layers) {
-    switch (l.kind) {
-      case 'conv':
-        x = conv(l, x);
-        break;
-      case 'bn':
-        x = batchNorm(l.name, x);
-        break;
-      case 'act':
-        x = activate(x, l.fn);
-        break;
-      case 'se': {
-        // the gate is computed from the channel means, and scales each channel
-        let g: Moments = {mean: x.mean.slice(), variance: new Float64Array(x.mean.length)};
-        for (const inner of l.layers) g = inner.kind === 'conv' ? conv(inner, g) : activate(g, inner.fn);
-        const out: Moments = {mean: new Float64Array(x.mean.length), variance: new Float64Array(x.mean.length)};
-        for (let c = 0; c < x.mean.length; c++) {
-          out.mean[c] = x.mean[c]! * g.mean[c]!;
-          out.variance[c] = x.variance[c]! * g.mean[c]! * g.mean[c]!;
+  const run = (start: Moments, list: Layer[]): Moments => {
+    let x = start;
+    for (const l of list) {
+      switch (l.kind) {
+        case 'conv':
+          x = conv(l, x);
+          break;
+        case 'bn':
+          x = batchNorm(l.name, x);
+          break;
+        case 'act':
+          x = activate(x, l.fn);
+          break;
+        case 'se': {
+          // the gate is computed from the channel means, and scales each channel
+          let g: Moments = {mean: x.mean.slice(), variance: new Float64Array(x.mean.length)};
+          for (const inner of l.layers) g = inner.kind === 'conv' ? conv(inner, g) : activate(g, inner.fn);
+          const out: Moments = {mean: new Float64Array(x.mean.length), variance: new Float64Array(x.mean.length)};
+          for (let c = 0; c < x.mean.length; c++) {
+            out.mean[c] = x.mean[c]! * g.mean[c]!;
+            out.variance[c] = x.variance[c]! * g.mean[c]! * g.mean[c]!;
+          }
+          x = out;
+          break;
         }
-        x = out;
-        break;
+        case 'dropout':
+          for (let c = 0; c < x.mean.length; c++) {
+            x.mean[c] = x.mean[c]! * (1 - l.p);
+            x.variance[c] = x.variance[c]! * (1 - l.p) ** 2;
+          }
+          break;
+        case 'linear':
+          linear(l, x);
+          break;
+        case 'residual': {
+          // a shortcut adds the block's output to its input (taken as independent)
+          const y = run({mean: x.mean.slice(), variance: x.variance.slice()}, l.layers);
+          x = {mean: x.mean.map((m, c) => m + y.mean[c]!), variance: x.variance.map((v, c) => v + y.variance[c]!)};
+          break;
+        }
+        default:
+          break;
       }
-      case 'dropout':
-        for (let c = 0; c < x.mean.length; c++) {
-          x.mean[c] = x.mean[c]! * (1 - l.p);
-          x.variance[c] = x.variance[c]! * (1 - l.p) ** 2;
-        }
-        break;
-      case 'linear':
-        linear(l, x);
-        break;
-      default:
-        break;
     }
-  }
+    return x;
+  };
+  run({mean: new Float64Array(3), variance: new Float64Array(3).fill(1)}, layers);
   return weights;
 }

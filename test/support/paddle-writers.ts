@@ -32,6 +32,7 @@ interface Emitter<R> {
   act(x: Value<R>, fn: ActivationLayer['fn']): Value<R>;
   globalPool(x: Value<R>): Value<R>;
   multiply(x: Value<R>, y: Value<R>): Value<R>;
+  add(x: Value<R>, y: Value<R>): Value<R>;
   dropout(x: Value<R>, mode: DropoutMode, p: number): Value<R>;
   flatten(x: Value<R>): Value<R>;
   linear(x: Value<R>, l: LinearLayer): Value<R>;
@@ -59,6 +60,11 @@ function walkNetwork<R>(config: LCNetConfig, e: Emitter<R>, opts: WriterOptions)
         let s = e.globalPool(v);
         for (const inner of l.layers) s = emit(s, inner);
         return e.multiply(v, s);
+      }
+      case 'residual': {
+        let y = v;
+        for (const inner of l.layers) y = emit(y, inner);
+        return e.add(v, y);
       }
       case 'globalpool':
         return e.globalPool(v);
@@ -198,6 +204,7 @@ export function writePaddle3(config: LCNetConfig, weights: WeightMap, opts: Writ
         return {ref: op('1.pool2d', attrs, [x.ref, intArray([1, 1])], [shape])[0]!, shape};
       },
       multiply: (x, y) => ({ref: op('1.multiply', [], [x.ref, y.ref], [x.shape])[0]!, shape: x.shape}),
+      add: (x, y) => ({ref: op('1.add', [], [x.ref, y.ref], [x.shape])[0]!, shape: x.shape}),
       dropout: (x, mode, p) => {
         const attrs: [string, Json][] = [['p', pirAttr.f32(p)], ['is_test', pirAttr.bool(true)], ['mode', pirAttr.str(mode)], ['seed', pirAttr.i32(0)], ['fix_seed', pirAttr.bool(false)]];
         const ids = op('1.dropout', attrs, [x.ref, 0], [x.shape, [-1]]);
@@ -371,6 +378,8 @@ export function writePaddle2(config: LCNetConfig, weights: WeightMap, opts: Writ
             return unary('relu', x);
           case 'hardsigmoid':
             return unary('hard_sigmoid', x, [['slope', ['float', SE_HARDSIGMOID.alpha]], ['offset', ['float', SE_HARDSIGMOID.beta]]]);
+          case 'sigmoid':
+            return unary('sigmoid', x);
         }
       },
       globalPool: (x) =>
@@ -392,6 +401,7 @@ export function writePaddle2(config: LCNetConfig, weights: WeightMap, opts: Writ
           [x.shape[0]!, x.shape[1]!, 1, 1],
         ),
       multiply: (x, y) => elementwise('elementwise_mul', x, y.ref, -1),
+      add: (x, y) => elementwise('elementwise_add', x, y.ref, -1),
       dropout: (x, mode, p) => {
         const out = temp('dropout', x.shape);
         const mask = temp('dropout_mask', x.shape);

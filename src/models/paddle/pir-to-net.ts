@@ -30,6 +30,7 @@ const TRANSLATORS: Record<string, Translator> = {
     c.emit(batchNormOp(c.attrs, 'data_format', {x: c.input(0), mean: c.input(1), variance: c.input(2), scale: c.input(3), bias: c.input(4)}, c.output(0))),
   hardswish: (c) => c.emit(hardSwishOp(c.attrs, c.input(0), c.output(0))),
   relu: (c) => c.emit({op: 'relu', x: c.input(0), out: c.output(0)}),
+  sigmoid: (c) => c.emit({op: 'sigmoid', x: c.input(0), out: c.output(0)}),
   hardsigmoid: (c) => c.emit(hardSigmoidOp(c.attrs, c.input(0), c.output(0))),
   add: (c) => c.emit({op: 'add', x: c.input(0), y: c.input(1), axis: -1, out: c.output(0)}),
   multiply: (c) => c.emit({op: 'mul', x: c.input(0), y: c.input(1), axis: -1, out: c.output(0)}),
