@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {decodePersonAttribute, decodeVehicleAttribute} from '../src/pipeline/postprocess/attributes.js';
 import {headRecordFromRow, layoutFromHeader, layoutHeader, layoutRow, type AttributeRecord, type DecisionRecord} from '../src/pipeline/postprocess/record-codec.js';
@@ -228,5 +228,46 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     assert.equal((await runCli(['merge', s2, s1, '-o', mergedCsv], {env})).code, 0);
     assert.deepEqual(csvRows(mergedCsv)[0], rows[0]);
     assert.equal(csvRows(mergedCsv).length, rows.length);
+  });
+
+  it('eval: a model outside ImageNet on folders named by its labels; a yes/no model by its decision; an attribute model is refused', async function () {
+    const dataset = join(work, 'eval');
+    mkdirSync(join(dataset, '0_degree'), {recursive: true});
+    mkdirSync(join(dataset, '180_degree'), {recursive: true});
+    for (const [i, f] of files.entries()) writeFileSync(join(dataset, i % 2 ? '180_degree' : '0_degree', `e${i}.png`), readFileSync(f));
+    const e = await runCli(['eval', '--imagenet-val', dataset, '-m', 'synthetic:PPLCNet_x0_25_textline', '--json', '--no-progress'], {env});
+    assert.equal(e.code, 0, e.stderr);
+    type Report = {dataset: {images: number; notes: string[]}; metrics: {n: number; correctTop1: number; top5K: number; classesPresent: number; worstClasses: {name: string}[]}};
+    const report = JSON.parse(e.stdout) as Report;
+    assert.equal(report.dataset.images, files.length);
+    assert.equal(report.metrics.n, files.length);
+    assert.equal(report.metrics.classesPresent, 2);
+    assert.equal(report.metrics.top5K, 2);
+    assert.deepEqual(report.metrics.worstClasses.map((c) => c.name).sort(), ['0_degree', '180_degree']);
+
+    // the yes/no model: its answer at the published threshold is its top-1 (folders by index here)
+    if (existsSync(join(env.LCNET_HOME!, 'models', 'person_exists'))) {
+      console.log('      eval of the yes/no model by its decision');
+      const byIndex = join(work, 'eval-yesno');
+      mkdirSync(join(byIndex, '0'), {recursive: true});
+      mkdirSync(join(byIndex, 'someone'), {recursive: true});
+      for (const [i, f] of files.entries()) writeFileSync(join(byIndex, i % 2 ? 'someone' : '0', `y${i}.png`), readFileSync(f));
+      const y = await runCli(['eval', '--imagenet-val', byIndex, '-m', 'person_exists', '--json', '--no-progress'], {env});
+      assert.equal(y.code, 0, y.stderr);
+      const yr = JSON.parse(y.stdout) as Report;
+      assert.equal(yr.metrics.n, files.length);
+      const answers = readFileSync(join(work, 'people.csv'), 'utf8');
+      // as many right as the classify run's decisions say
+      const rows = parseCsv(answers).rows.slice(1);
+      const right = rows.filter((r) => Number(/img_(\d+)/.exec(r[0]!)![1]) % 2 === Number(r[2])).length;
+      assert.equal(yr.metrics.correctTop1, right);
+    }
+
+    const refused = await runCli(['eval', '--imagenet-val', dataset, '-m', 'person_attribute', '--no-progress'], {env});
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /does not support attribute models/);
+    const noReal = await runCli(['eval', '--imagenet-val', dataset, '-m', 'synthetic:PPLCNet_x0_25_textline', '--real', join(dataset, 'real.json'), '--no-progress'], {env});
+    assert.equal(noReal.code, 2);
+    assert.match(noReal.stderr, /--layout, --labels and --real do not apply/);
   });
 });

@@ -1,4 +1,5 @@
 import {writeFileSync} from 'node:fs';
+import {isAttributeKind} from '../pipeline/postprocess/spec.js';
 import {Command, Flags} from '@oclif/core';
 import {EXIT, UsageError} from '../cli/exit-codes.js';
 import {filesProgress} from '../cli/files-progress.js';
@@ -48,10 +49,13 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     let stopBar = () => {};
     const interrupts = handleInterrupts(() => stopBar(), 'interrupted: stopping the evaluation');
     const model = await loadModelForCommand(this, {...flags, labels: undefined}, interrupts);
-    if (model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000) {
+    const head = model.manifest.postprocess?.kind ?? 'topk';
+    if (isAttributeKind(head)) {
       interrupts.dispose();
-      this.error(`model '${model.name}' has ${model.manifest.labels.length} classes; ImageNet evaluation needs a 1000-class model`, {exit: EXIT.USAGE});
+      this.error(`model '${model.name}' predicts attributes (${head}), not one class per image: lcnet eval does not support attribute models (it measures top-1/top-5 accuracy)`, {exit: EXIT.USAGE});
     }
+    // a model outside ImageNet-1k (PULC yes/no, orientation, ...) is evaluated on folders named by its labels
+    const classes = model.manifest.labels.length !== 0 && model.manifest.labels.length !== 1000 ? model.manifest.labels : undefined;
     const entry = model.manifest.synthetic ? undefined : findEntry(catalogue, model.manifest.name);
     const bar = filesProgress(flags.progress, 'eval', ' | top-1 {top1}%', {top1: '-'});
     stopBar = () => bar.stop();
@@ -65,6 +69,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
           realFile: flags.real,
           onError: flags['on-error'] as OnError,
           documented: entry ? {top1: entry.accuracy.top1, top5: entry.accuracy.top5} : undefined,
+          ...(classes ? {classes} : {}),
           perImage: flags['per-image'],
           onProgress: (done, total, top1) => {
             bar.setTotal(total);

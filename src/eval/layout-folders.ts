@@ -16,7 +16,7 @@ export const INDEX_FOLDER = /^\d+$/;
 /** Class of a folder name, `unknown` for a class-like name outside the label space, null otherwise. */
 type FolderClassifier = (name: string) => number | 'unknown' | null;
 
-async function loadClassFolders(layout: 'imagefolder' | 'imagenetv2', root: string, classify: FolderClassifier, numClasses: number): Promise<EvalDataset> {
+export async function loadClassFolders(layout: 'imagefolder' | 'imagenetv2', root: string, classify: FolderClassifier, numClasses: number): Promise<EvalDataset> {
   const items: DatasetItem[] = [];
   const unlabeledImages = await listImages(root, false);
   const unknownFolders: string[] = [];

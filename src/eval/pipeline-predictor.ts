@@ -27,6 +27,8 @@ export function pipelinePredictor(opts: PipelinePredictorOptions): Predictor {
           const index = Number(r.file);
           if ('error' in r) onResult(index, {error: r.error});
           else if ('predictions' in r) onResult(index, {topk: r.predictions.map((p) => ({classId: p.class_id, score: p.score}))});
+          // a yes/no model's answer at its threshold, then the other class
+          else if ('decision' in r) onResult(index, {topk: [{classId: r.decision.class_id, score: r.decision.score}, {classId: 1 - r.decision.class_id, score: 1 - r.decision.score}]});
           else onResult(index, {error: 'the model does not rank classes'});
         }
       },

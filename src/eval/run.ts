@@ -6,6 +6,8 @@
  * that rejects, or reports an index twice or out of range, aborts the evaluation with that error.
  */
 
+import {UsageError} from '../cli/exit-codes.js';
+import {loadLabelFolders} from './layout-labels.js';
 import type {LayoutName} from './dataset.js';
 import {loadDataset} from './detect.js';
 import {computeMetrics, type DocumentedAccuracy, type LabeledPrediction, type OnError, type Prediction} from './metrics.js';
@@ -25,6 +27,8 @@ export interface EvalOptions {
   labelsFile?: string;
   /** ImageNet-ReaL `real.json` */
   realFile?: string;
+  /** the class names of a model outside ImageNet: the images are in folders named by them (layout-labels.ts) */
+  classes?: readonly string[];
   onError?: OnError;
   /** the model's published accuracy, percent */
   documented?: DocumentedAccuracy;
@@ -38,9 +42,13 @@ export const NO_RESULT = 'no result from the predictor';
 
 export async function runEval(opts: EvalOptions, predict: Predictor): Promise<EvalReport> {
   const synsets = await loadSynsets();
-  const numClasses = synsets.wnids.length;
+  const classes = opts.classes;
+  if (classes && (opts.realFile !== undefined || opts.labelsFile !== undefined || opts.layout !== undefined)) {
+    throw new UsageError('a model outside ImageNet-1k is evaluated on class folders named by its labels: --layout, --labels and --real do not apply');
+  }
+  const numClasses = classes ? classes.length : synsets.wnids.length;
   const onError = opts.onError ?? 'wrong';
-  const dataset = await loadDataset({dir: opts.dir, layout: opts.layout, labelsFile: opts.labelsFile}, synsets);
+  const dataset = classes ? await loadLabelFolders(opts.dir, classes) : await loadDataset({dir: opts.dir, layout: opts.layout, labelsFile: opts.labelsFile}, synsets);
   const real = opts.realFile === undefined ? null : await loadRealLabels(opts.realFile, numClasses);
 
   const items = dataset.items;
@@ -64,7 +72,7 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
   );
 
   const labeled: LabeledPrediction[] = items.map((it, i) => ({relPath: it.relPath, label: it.label, prediction: results[i] ?? {error: NO_RESULT}}));
-  const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: synsets.names});
+  const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: classes ?? synsets.names});
   const report: EvalReport = {schema: REPORT_SCHEMA, dataset: summariseDataset(dataset), metrics};
   if (opts.perImage) {
     report.perImage = labeled.map((l) => ({
