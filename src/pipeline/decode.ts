@@ -11,7 +11,7 @@
 import sharp, {type Sharp} from 'sharp';
 import {decodeBmp} from './bmp.js';
 import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
-import {jpegTurbo} from './jpeg-turbo.js';
+import {jpegTurbo, type JpegDecoderName} from './jpeg-turbo.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
@@ -22,6 +22,8 @@ const PIXEL_LIMIT = 'image exceeds the pixel limit (--max-pixels)';
 
 export interface DecodeOptions {
   maxPixels: number;
+  /** 'sharp' sends JPEGs to libvips even where libjpeg-turbo loads (to compare the two) */
+  jpegDecoder?: JpegDecoderName;
 }
 
 function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Sharp {
@@ -73,7 +75,7 @@ const newPixels: PixelAllocator = (bytes) => new Uint8Array(bytes);
  * lcnet cannot parse: libvips' verdict on it is the record's).
  */
 export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions, allocate: PixelAllocator = newPixels): RgbImage | null {
-  if (sniffFormat(bytes) !== 'jpeg') return null;
+  if (opts.jpegDecoder === 'sharp' || sniffFormat(bytes) !== 'jpeg') return null;
   const turbo = jpegTurbo();
   const layout = turbo ? jpegLayout(bytes) : null;
   if (!turbo || !layout) return null;
