@@ -4,10 +4,20 @@
  * (`DIR/someone/`, `DIR/nobody/`) or by class index (`DIR/0/`, `DIR/1/`).
  */
 
+import {UsageError} from '../cli/exit-codes.js';
 import type {EvalDataset} from './dataset.js';
 import {INDEX_FOLDER, loadClassFolders} from './layout-folders.js';
 
-export function loadLabelFolders(root: string, labels: readonly string[]): Promise<EvalDataset> {
+export async function loadLabelFolders(root: string, labels: readonly string[]): Promise<EvalDataset> {
+  const dataset = await readLabelFolders(root, labels);
+  if (dataset.items.length === 0) {
+    const named = labels.length <= 6 ? labels.join(', ') : `${labels.slice(0, 6).join(', ')}, ...`;
+    throw new UsageError(`${root} has no images in class folders named by the model's labels (${named}) or by class index; a model outside ImageNet-1k is evaluated on such folders`);
+  }
+  return dataset;
+}
+
+function readLabelFolders(root: string, labels: readonly string[]): Promise<EvalDataset> {
   const byName = new Map(labels.map((l, i) => [l.toLowerCase(), i]));
   return loadClassFolders(
     'imagefolder',
