@@ -169,6 +169,31 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     assert.match(other.stderr, /other CSV columns \(thresh output\)/);
   });
 
+  it('the real text_image_orientation graph (seeded weights): top-k records with the PULC labels', async function () {
+    const graph = join(SHARED, 'models', 'paddle', 'pulc-graphs', 'text_image_orientation_infer');
+    skipWithoutShared(this, graph);
+    skipWithoutShared(this, X0_75_PROGRAM);
+    const dir = join(work, 'text_image_orientation_infer');
+    mkdirSync(dir);
+    symlinkSync(join(graph, 'inference.pdmodel'), join(dir, 'inference.pdmodel'));
+    writeFileSync(join(dir, 'inference.pdiparams'), seededPulcParameters(readFileSync(join(graph, 'inference.pdmodel')), 4, 9).params);
+    const d = await runCli(['download', 'PULC_text_image_orientation', '--from', dir, '--json'], {env});
+    assert.equal(d.code, 0, d.stderr);
+    const installed = JSON.parse(d.stdout) as {name: string; task: string; classes: number};
+    assert.deepEqual([installed.name, installed.task, installed.classes], ['text_image_orientation', 'text-image-orientation', 4]);
+    const out = join(work, 'rotation.csv');
+    const c = await runCli(['classify', images, '-m', 'text_image_orientation', '-k', '2', '-o', out, '--no-progress'], {env});
+    assert.equal(c.code, 0, c.stderr);
+    const rows = csvRows(out);
+    assert.deepEqual(rows[0], ['file', 'model', 'class_1', 'label_1', 'score_1', 'class_2', 'label_2', 'score_2', 'error', 'size', 'mtime']);
+    assert.equal(rows.length, 1 + files.length);
+    for (const r of rows.slice(1)) {
+      assert.equal(r[3], ['0', '90', '180', '270'][Number(r[2])]);
+      assert.equal(r[6], ['0', '90', '180', '270'][Number(r[5])]);
+      assert.ok(Number(r[4]) >= Number(r[7]));
+    }
+  });
+
   it('a person_attribute model: PaddleClas attributes, output and raw probabilities in JSONL, JSON and CSV, with resume and merge', async function () {
     const dir = join(work, 'person_attribute_infer');
     writeAttributeModel(dir);
