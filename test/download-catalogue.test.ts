@@ -7,7 +7,7 @@ import {nameFromPath} from '../src/models/download/sources.js';
 describe('download: catalogue, settings and naming', () => {
   it('loads and validates the shipped catalogue', () => {
     const cat = loadCatalogue();
-    assert.equal(cat.models.length, 37);
+    assert.equal(cat.models.length, 40);
     assert.equal(defaultModelName(cat), 'PPLCNet_x1_0');
     for (const m of cat.models) {
       assert.ok(m.urls[0]!.endsWith(`/${m.name}_infer.tar`), m.name);

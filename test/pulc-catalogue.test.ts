@@ -26,12 +26,14 @@ const PULC = [
 ];
 
 describe('catalogue: PULC and PP-LCNetV2', function () {
-  it('lists every PULC model and PPLCNetV2_base (+ssld), findable by the PaddleClas names', function () {
+  it('lists every PULC model, PPLCNetV2_base (+ssld) and the PaddleX PP-LCNetV2 archives, findable by the PaddleClas names', function () {
     const cat = loadCatalogue();
     for (const name of [...PULC, 'PPLCNetV2_base', 'PPLCNetV2_base_ssld']) assert.equal(findEntry(cat, name)?.name, name);
     assert.equal(findEntry(cat, 'PULC_person_exists')?.name, 'person_exists');
     assert.equal(findEntry(cat, 'pulc_Vehicle_Attribute')?.name, 'vehicle_attribute');
-    assert.equal(findEntry(cat, 'PP-LCNetV2_base')?.name, 'PPLCNetV2_base');
+    // the PaddleX spelling finds PaddleX's archive of the same network
+    assert.equal(findEntry(cat, 'pp-lcnetv2_base')?.name, 'PP-LCNetV2_base');
+    for (const v of ['small', 'base', 'large']) assert.equal(findEntry(cat, `PP-LCNetV2_${v}`)?.format, 'paddle3');
   });
 
   it('every entry resolves: URL form, preprocessing to its input size, post-processing, labels count = outputs', async function () {
