@@ -295,4 +295,16 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     assert.equal(noReal.code, 2);
     assert.match(noReal.stderr, /--layout, --labels and --real do not apply/);
   });
+
+  it('bench: PP-LCNetV2 from the architecture definition, and an installed PULC model on images', async function () {
+    const v2 = await runCli(['bench', '--model', 'synthetic:PPLCNetV2_base', '--iterations', '1', '--warmup', '0', '--threads', '1', '--batch-size', '1', '--json'], {env});
+    assert.equal(v2.code, 0, v2.stderr);
+    const report = JSON.parse(v2.stdout) as {model: {name: string; inputSize: number[]}; configs: {images: number}[]};
+    assert.deepEqual([report.model.name, report.model.inputSize], ['synthetic:PPLCNetV2_base', [224, 224]]);
+    assert.equal(report.configs.length, 1);
+    const attr = await runCli(['bench', '--model', 'person_attribute', '--images', images, '--limit', '6', '--iterations', '2', '--warmup', '0', '--threads', '1', '--batch-size', '2', '--json'], {env});
+    assert.equal(attr.code, 0, attr.stderr);
+    const r = JSON.parse(attr.stdout) as {model: {name: string; inputSize: number[]}; images: number | null};
+    assert.deepEqual([r.model.name, r.model.inputSize], ['person_attribute', [256, 192]]);
+  });
 });
