@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {convertPaddleDir} from '../src/models/paddle/convert.js';
 import {decodePersonAttribute, decodeVehicleAttribute} from '../src/pipeline/postprocess/attributes.js';
 import {headRecordFromRow, layoutFromHeader, layoutHeader, layoutRow, type AttributeRecord, type DecisionRecord} from '../src/pipeline/postprocess/record-codec.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
@@ -253,6 +254,24 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     assert.equal((await runCli(['merge', s2, s1, '-o', mergedCsv], {env})).code, 0);
     assert.deepEqual(csvRows(mergedCsv)[0], rows[0]);
     assert.equal(csvRows(mergedCsv).length, rows.length);
+  });
+
+  it('an attribute model installed from an .onnx file (catalogue name): no softmax over its sigmoid outputs', async function () {
+    const dir = join(work, 'attr-onnx');
+    writeAttributeModel(dir);
+    const converted = await convertPaddleDir(dir);
+    const onnx = join(work, 'person_attribute.onnx');
+    writeFileSync(onnx, converted.onnx);
+    const home = {LCNET_HOME: join(work, 'home-onnx')};
+    const d = await runCli(['download', 'person_attribute', '--from', onnx], {env: home});
+    assert.equal(d.code, 0, d.stderr);
+    const c = await runCli(['classify', files[0]!, '-m', 'person_attribute', '--no-progress'], {env: home});
+    assert.equal(c.code, 0, c.stderr);
+    const [record] = jsonl<AttributeRecord>(c.stdout);
+    const sum = Object.values(record!.probabilities).reduce((a, b) => a + b, 0);
+    assert.ok(sum > 1.5, `26 independent probabilities, not a distribution (sum ${sum})`);
+    const j = await runCli(['classify', files[0]!, '-m', 'person_attribute', '--no-progress'], {env});
+    assert.deepEqual(jsonl<AttributeRecord>(j.stdout)[0]!.probabilities, record!.probabilities);
   });
 
   it('eval: a model outside ImageNet on folders named by its labels; a yes/no model by its decision; an attribute model is refused', async function () {

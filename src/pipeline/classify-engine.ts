@@ -10,7 +10,7 @@
  */
 
 import {headOf} from './postprocess/head.js';
-import {decodeRow} from './postprocess/spec.js';
+import {decodeRow, isAttributeKind} from './postprocess/spec.js';
 import {softmaxInPlace, topK} from './postprocess.js';
 import {InferencePool, type BatchOutput} from './infer-pool.js';
 import type {ModelManifest} from '../models/manifest.js';
@@ -302,7 +302,8 @@ export class ClassifyEngine {
           stages.preprocessMs += r.preprocessMs;
           if (!output) return failed(`inference failed: ${inferError ?? 'no output'}`);
           const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
-          if (!m.outputIsProbability) softmaxInPlace(row);
+          // attribute outputs are independent probabilities (a sigmoid each): never a softmax
+          if (!m.outputIsProbability && !isAttributeKind(head.kind)) softmaxInPlace(row);
           if (head.kind !== 'topk') return {file: e.display, model: modelName, ...decodeRow(row, head, m.labels, topk), ...identity(e, r)} as OutputRecord;
           const predictions: ClassScore[] = topK(row, topk).map((c) => ({class_id: c.classId, label: label(c.classId), score: roundScore(c.score)}));
           return {file: e.display, model: modelName, predictions, ...identity(e, r)};
