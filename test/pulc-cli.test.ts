@@ -96,6 +96,10 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     env = {LCNET_HOME: join(work, 'home')};
     images = join(work, 'images');
     files = await writeImages(images, 6);
+    // the attribute model, used by several tests below
+    writeAttributeModel(join(work, 'person_attribute_infer'));
+    const d = await runCli(['download', 'person_attribute', '--from', join(work, 'person_attribute_infer')], {env});
+    assert.equal(d.code, 0, d.stderr);
   });
 
   after(function () {
@@ -196,9 +200,7 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
   });
 
   it('a person_attribute model: PaddleClas attributes, output and raw probabilities in JSONL, JSON and CSV, with resume and merge', async function () {
-    const dir = join(work, 'person_attribute_infer');
-    writeAttributeModel(dir);
-    const d = await runCli(['download', 'person_attribute', '--from', dir, '--json'], {env});
+    const d = await runCli(['download', 'person_attribute', '--from', join(work, 'person_attribute_infer'), '--json'], {env});
     assert.equal(d.code, 0, d.stderr);
     assert.equal(JSON.parse(d.stdout).classes, 26);
 
