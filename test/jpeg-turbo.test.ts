@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {decodeJpegNow, decodeRgb, decodeWithLibvips, describeDecodeError} from '../src/pipeline/decode.js';
 import {jpegDecoder} from '../src/pipeline/jpeg-turbo.js';
 import {createPreprocessor} from '../src/pipeline/preprocess.js';
 import {imagenetPreprocess} from '../src/models/manifest.js';
-import {rawImage} from './support/images.js';
-import {skipWithoutShared, SHARED} from './support/shared-data.js';
+import {runCli, tempDir} from './support/cli.js';
+import {rawImage, writeBadInputs} from './support/images.js';
+import {skipWithoutShared, SHARED, VAL_SAMPLE_DIR} from './support/shared-data.js';
 
 const opts = {maxPixels: 268402689};
 
@@ -172,6 +173,26 @@ describe('JPEG decoding with libjpeg-turbo', function () {
         await reference.run(bytes, b, 5);
         assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `input ${i}, ${JSON.stringify(spec.resize)} ${spec.channels}`);
       }
+    }
+  });
+
+  it('gives the same records through the CLI as the sharp path, bad inputs included', async function () {
+    skipWithoutShared(this, VAL_SAMPLE_DIR);
+    const dir = tempDir();
+    try {
+      await writeBadInputs(dir);
+      const jpeg = readFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000007.JPEG'));
+      writeFileSync(join(dir, 'cut.jpg'), jpeg.subarray(0, jpeg.length - 5000));
+      writeFileSync(join(dir, 'upright.jpg'), await rawImage(300, 240, 3).jpeg().withMetadata({orientation: 6}).toBuffer());
+      const args = ['classify', VAL_SAMPLE_DIR, dir, '-m', 'synthetic:PPLCNet_x0_25', '--topk', '3'];
+      const turbo = await runCli(args);
+      const sharp = await runCli(args, {env: {LCNET_JPEG_DECODER: 'sharp'}});
+      assert.equal(turbo.code, 1, turbo.stderr);
+      assert.equal(sharp.code, 1, sharp.stderr);
+      assert.equal(turbo.stdout.split('\n').length, 100 + 7 + 1);
+      assert.equal(turbo.stdout, sharp.stdout);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
     }
   });
 
