@@ -70,7 +70,27 @@ pair "$work/val900" "$runs" 900
 pair "$work/val9900" "$long_runs" 9900
 
 echo "== 2. lcnet bench on the 900 files"
+"${lcnet[@]}" bench -m PPLCNet_x1_0 --images "$work/val900" --threads 2 --batch-size 8 --duration 8 --json -o "$work/bench.json" 2>/dev/null >/dev/null
 "${lcnet[@]}" bench -m PPLCNet_x1_0 --images "$work/val900" --threads 2 --batch-size 8 --duration 8 2>/dev/null
+
+if [ "$long_runs" -gt 0 ]; then
+  echo "== 2b. overhead: CPU per image of a steady run ((9,900-file CPU - 900-file CPU) / 9,000) against the sum of the stages"
+  node -e '
+    const fs = require("node:fs");
+    const med = (f, col) => { const v = fs.readFileSync(f, "utf8").trim().split("\n").map((l) => Number(l.split(" ")[col])).sort((a, b) => a - b); return v[Math.floor((v.length - 1) / 2)]; };
+    const steady = (med(process.argv[2], 1) - med(process.argv[1], 1)) * 1000 / 9000;
+    const s = JSON.parse(fs.readFileSync(process.argv[3], "utf8")).configs[0].stageCpuMsPerImage;
+    const sum = s.read + s.preprocess + s.infer + s.postprocess;
+    console.log(`   steady CPU ${steady.toFixed(2)} ms per image; stages ${sum.toFixed(2)} (read ${s.read.toFixed(2)}, decode+pre ${s.preprocess.toFixed(2)}, infer ${s.infer.toFixed(2)}, post ${s.postprocess.toFixed(2)}); overhead ${(100 * (steady / sum - 1)).toFixed(1)}%`);
+  ' "$work/l.900" "$work/l.9900" "$work/bench.json"
+fi
+
+echo "== 2c. start-up and memory (one run each)"
+for t in 1 2 3; do /usr/bin/time -f '   lcnet --version: %e s' "${lcnet[@]}" --version >/dev/null; done 2>&1
+for t in 1 2 3; do echo "   one file: $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample/ILSVRC2012_val_00000001.JPEG" -m PPLCNet_x1_0)"; done
+for extra in "" "--sessions 1" "--batch-size 4"; do
+  /usr/bin/time -f "   peak RSS %M KB, 900 files, default settings $extra" "${lcnet[@]}" classify "$work/val900" -m PPLCNet_x1_0 --no-progress $extra 2>&1 >/dev/null | grep peak
+done
 
 echo "== 3. JPEG decoders alone, CPU ms per image (the 100 val JPEGs, median of 5 rounds)"
 node bench/decoders.mjs "$sample" 5
