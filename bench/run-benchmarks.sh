@@ -92,6 +92,14 @@ for extra in "" "--sessions 1" "--batch-size 4"; do
   /usr/bin/time -f "   peak RSS %M KB, 900 files, default settings $extra" "${lcnet[@]}" classify "$work/val900" -m PPLCNet_x1_0 --no-progress $extra 2>&1 >/dev/null | grep peak
 done
 
+echo "== 2d. --resize exact and fast on 40 copies of the 3000x2250 photo (decode+preprocess CPU ms per image, and images/s)"
+mkdir -p "$work/large40"
+for i in $(seq 1 40); do cp ../shared/fixtures/preprocess/large_3000x2250.jpg "$work/large40/l$i.jpg"; done
+for mode in exact fast; do
+  "${lcnet[@]}" bench -m PPLCNet_x1_0 --images "$work/large40" --threads 2 --batch-size 8 --duration 5 --resize "$mode" --json 2>/dev/null |
+    node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>{const r=JSON.parse(s);const c=r.configs[0];console.log(`   ${r.resize}: decode+preprocess ${r.host.preprocessMs.toFixed(1)} ms, ${c.imagesPerSecond.toFixed(1)} images/s`)})'
+done
+
 echo "== 3. JPEG decoders alone, CPU ms per image (the 100 val JPEGs, median of 5 rounds)"
 node bench/decoders.mjs "$sample" 5
 [ $have_python = 1 ] && "$python" bench/opencv-decode.py "$sample" 5
