@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
+import {createHash} from 'node:crypto';
 import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {decodeJpegNow, decodeRgb, decodeWithLibvips, describeDecodeError} from '../src/pipeline/decode.js';
-import {jpegDecoder} from '../src/pipeline/jpeg-turbo.js';
+import {jpegDecoder, jpegTurbo} from '../src/pipeline/jpeg-turbo.js';
 import {createPreprocessor} from '../src/pipeline/preprocess.js';
 import {imagenetPreprocess} from '../src/models/manifest.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage, writeBadInputs} from './support/images.js';
-import {skipWithoutShared, SHARED, VAL_SAMPLE_DIR} from './support/shared-data.js';
+import {ROOT, skipWithoutShared, SHARED, VAL_SAMPLE_DIR} from './support/shared-data.js';
 
 const opts = {maxPixels: 268402689};
 
@@ -70,6 +71,13 @@ describe('JPEG decoding with libjpeg-turbo', function () {
   it('loads the prebuilt decoder on linux-x64', function () {
     if (`${process.platform}-${process.arch}` !== 'linux-x64') this.skip();
     assert.deepEqual(jpegDecoder(), {name: 'libjpeg-turbo', version: '2.1.5', why: ''});
+  });
+
+  it('is built from the C sources in the repository (native/jpeg/build.sh was run after the last change)', function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const sources = ['native/jpeg/jpeg_decode.c', 'native/resize_linear.c', 'native/jpeg/libjpeg_stderr.c'].map((f) => readFileSync(join(ROOT, f)));
+    assert.equal(addon.sourceDigest, createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16));
   });
 
   it('gives every JPEG in ../shared the pixels of the libvips path, byte for byte', async function () {
