@@ -74,6 +74,18 @@ describe('lcnet bench', function () {
       assert.ok(Math.abs(c.machineLimitImagesPerSecond - (report.machine.cores * 1000) / sum) < 1e-6);
     }
     checkConsistent(report);
+    // which decoder read the JPEGs, and the sharp path measured beside it in the same run
+    const host = report.host!;
+    if (`${process.platform}-${process.arch}` === 'linux-x64') {
+      assert.equal(host.jpegDecoder.name, 'libjpeg-turbo');
+      assert.ok(host.preprocessSharpMs! > 0);
+    }
+    const sharp = await runCli(['bench', '--model', 'synthetic:PPLCNet_x0_25', '--images', VAL_SAMPLE_DIR, '--limit', '8', '--threads', '1', '--iterations', '2', '--warmup', '0', '--json'], {env: {LCNET_JPEG_DECODER: 'sharp'}});
+    assert.equal(sharp.code, 0, sharp.stderr);
+    const viaSharp = (JSON.parse(sharp.stdout) as BenchReport).host!;
+    assert.deepEqual([viaSharp.jpegDecoder.name, viaSharp.preprocessSharpMs], ['sharp', null]);
+    const text = await runCli(['bench', '--model', 'synthetic:PPLCNet_x0_25', '--images', VAL_SAMPLE_DIR, '--limit', '8', '--threads', '1', '--iterations', '2', '--warmup', '0']);
+    assert.match(text.stdout, new RegExp(`JPEG decoder: ${host.jpegDecoder.name}`));
   });
 
   it('rejects malformed lists', async () => {

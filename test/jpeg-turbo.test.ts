@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {createHash} from 'node:crypto';
+import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {decodeJpegNow, decodeRgb, decodeWithLibvips, describeDecodeError} from '../src/pipeline/decode.js';
-import {jpegDecoder} from '../src/pipeline/jpeg-turbo.js';
+import {jpegDecoder, jpegTurbo} from '../src/pipeline/jpeg-turbo.js';
 import {createPreprocessor} from '../src/pipeline/preprocess.js';
 import {imagenetPreprocess} from '../src/models/manifest.js';
-import {rawImage} from './support/images.js';
-import {skipWithoutShared, SHARED} from './support/shared-data.js';
+import {runCli, tempDir} from './support/cli.js';
+import {rawImage, writeBadInputs} from './support/images.js';
+import {ROOT, skipWithoutShared, SHARED, VAL_SAMPLE_DIR} from './support/shared-data.js';
 
 const opts = {maxPixels: 268402689};
 
@@ -69,6 +71,13 @@ describe('JPEG decoding with libjpeg-turbo', function () {
   it('loads the prebuilt decoder on linux-x64', function () {
     if (`${process.platform}-${process.arch}` !== 'linux-x64') this.skip();
     assert.deepEqual(jpegDecoder(), {name: 'libjpeg-turbo', version: '2.1.5', why: ''});
+  });
+
+  it('is built from the C sources in the repository (native/jpeg/build.sh was run after the last change)', function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const sources = ['native/jpeg/jpeg_decode.c', 'native/resize_linear.c', 'native/jpeg/libjpeg_stderr.c'].map((f) => readFileSync(join(ROOT, f)));
+    assert.equal(addon.sourceDigest, createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16));
   });
 
   it('gives every JPEG in ../shared the pixels of the libvips path, byte for byte', async function () {
@@ -172,6 +181,26 @@ describe('JPEG decoding with libjpeg-turbo', function () {
         await reference.run(bytes, b, 5);
         assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `input ${i}, ${JSON.stringify(spec.resize)} ${spec.channels}`);
       }
+    }
+  });
+
+  it('gives the same records through the CLI as the sharp path, bad inputs included', async function () {
+    skipWithoutShared(this, VAL_SAMPLE_DIR);
+    const dir = tempDir();
+    try {
+      await writeBadInputs(dir);
+      const jpeg = readFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000007.JPEG'));
+      writeFileSync(join(dir, 'cut.jpg'), jpeg.subarray(0, jpeg.length - 5000));
+      writeFileSync(join(dir, 'upright.jpg'), await rawImage(300, 240, 3).jpeg().withMetadata({orientation: 6}).toBuffer());
+      const args = ['classify', VAL_SAMPLE_DIR, dir, '-m', 'synthetic:PPLCNet_x0_25', '--topk', '3'];
+      const turbo = await runCli(args);
+      const sharp = await runCli(args, {env: {LCNET_JPEG_DECODER: 'sharp'}});
+      assert.equal(turbo.code, 1, turbo.stderr);
+      assert.equal(sharp.code, 1, sharp.stderr);
+      assert.equal(turbo.stdout.split('\n').length, 100 + 7 + 1);
+      assert.equal(turbo.stdout, sharp.stdout);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
     }
   });
 

@@ -323,6 +323,9 @@ static napi_value init(napi_env env, napi_value exports) {
   snprintf(text, sizeof text, "%d", LIBJPEG_TURBO_VERSION_NUMBER);
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &version);
   napi_set_named_property(env, exports, "libjpegTurboVersion", version);
+  napi_value digest;
+  napi_create_string_utf8(env, LCNET_SOURCE_DIGEST, NAPI_AUTO_LENGTH, &digest);
+  napi_set_named_property(env, exports, "sourceDigest", digest);
   return exports;
 }
 

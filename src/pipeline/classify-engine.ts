@@ -141,6 +141,11 @@ export class ClassifyEngine {
     this.tensorSize = 3 * height * width;
     const ring = options.sessions + DECODE_AHEAD;
     this.buffers = Array.from({length: ring}, () => new SharedArrayBuffer(options.batchSize * this.tensorSize * 4));
+    // sessions start first (the longest way to the first record) and load while the first batches decode
+    this.network = InferencePool.create(
+      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: options.threads, buffers: this.buffers, size: [height, width]},
+      options.sessions,
+    );
     this.preprocess = new PreprocessPool(
       {
         spec: m.preprocess,
@@ -152,11 +157,6 @@ export class ClassifyEngine {
         buffers: this.buffers,
       },
       options.workers,
-    );
-    // sessions load while the first batches decode
-    this.network = InferencePool.create(
-      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: options.threads, buffers: this.buffers, size: [height, width]},
-      options.sessions,
     );
     this.network.catch(() => undefined);
   }

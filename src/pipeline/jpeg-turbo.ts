@@ -29,6 +29,8 @@ export interface JpegTurboAddon {
   decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array, out: Float32Array, planes: Int32Array): void;
   /** e.g. "2001005" for 2.1.5 */
   libjpegTurboVersion: string;
+  /** the first 16 hex digits of the sha256 of the C sources it was built from (native/jpeg/build.sh) */
+  sourceDigest: string;
 }
 
 export type JpegDecoderName = 'libjpeg-turbo' | 'sharp';
