@@ -181,8 +181,9 @@ describe('download: HTTP fetcher', function () {
   it('stops when its AbortSignal fires', async () => {
     server = await startServer({'/a.tar': stall(BODY, 5000)});
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 50);
-    const e = await rejects(fetchToFile(`${server.url}/a.tar`, dest(), {settings: {...FAST, idleTimeoutMs: 5000}, env: {}, signal: ac.signal}));
+    // aborted once the body has begun: the download is under way
+    const onProgress = (p: {received: number}) => void (p.received > 0 && ac.abort());
+    const e = await rejects(fetchToFile(`${server.url}/a.tar`, dest(), {settings: {...FAST, idleTimeoutMs: 60_000}, env: {}, signal: ac.signal, onProgress}));
     assert.equal(e.kind, 'aborted');
     assert.deepEqual(leftovers(), []);
   });
