@@ -12,11 +12,11 @@ import {resolveModel, type ResolvedModel} from '../models/resolve.js';
 export interface ModelChoice {
   /** catalogue name, model folder, .onnx file or synthetic:NAME[@SEED] [default: $LCNET_MODEL, else PPLCNet_x1_0] */
   model?: string;
-  /** label file for an .onnx model */
+  /** label file (any model; needed by an .onnx file that carries no class names) */
   labels?: string;
-  /** for an .onnx model: resize the short side to N before the centre crop */
+  /** any model: resize the short side to N, then centre-crop the input size */
   resizeShort?: number;
-  /** for an .onnx model: stretch to the input size instead of resize + crop */
+  /** any model: stretch to the input size instead of resize + crop (not with resizeShort) */
   stretch?: boolean;
   /** download a catalogue model that is not installed yet [default: true] */
   download?: boolean;

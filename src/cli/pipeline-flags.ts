@@ -13,9 +13,13 @@ export const modelFlags = {
     description: 'Defaults to $LCNET_MODEL, else PPLCNet_x1_0 (downloaded on first use).',
     env: 'LCNET_MODEL',
   }),
-  labels: Flags.string({summary: 'Label file for an .onnx model: one name per line, or "index name" lines.'}),
-  'resize-short': Flags.integer({summary: 'For an .onnx model: resize the short side to N before the centre crop.', min: 1}),
-  stretch: Flags.boolean({summary: 'For an .onnx model: stretch images to the input size instead of resize + crop.'}),
+  labels: Flags.string({summary: "Class names (any model; needed by an .onnx file that carries none): one per line, or \"index name\" lines."}),
+  'resize-short': Flags.integer({
+    summary: "Resize the short side to N, then centre-crop the model's input size (any model; replaces its resize and crop).",
+    min: 1,
+    exclusive: ['stretch'],
+  }),
+  stretch: Flags.boolean({summary: "Stretch images to the model's input size instead of resize + crop (any model)."}),
 };
 
 export const pipelineFlags = {
