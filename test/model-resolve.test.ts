@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {UsageError} from '../src/cli/exit-codes.js';
+import {UsageError} from '../src/errors.js';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
 import {defaultPreprocess, describeModel, META_LABELS, META_PREPROCESS, onnxFacts, type ModelFacts} from '../src/models/describe.js';

@@ -8,6 +8,7 @@ import {loadCatalogue} from '../models/download/catalogue.js';
 import {ensureModel} from '../models/download/ensure.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
 import {resolveModel, type ResolvedModel} from '../models/resolve.js';
+import {stderrDownloadReport} from '../terminal/progress-bar.js';
 
 export interface ModelChoice {
   /** catalogue name, model folder, .onnx file or synthetic:NAME[@SEED] [default: $LCNET_MODEL, else PPLCNet_x1_0] */
@@ -41,6 +42,14 @@ export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
     download:
       choice.download === false
         ? undefined
-        : async (name) => void (await ensureModel(name, {progress: choice.downloadProgress, signal: choice.signal, home: choice.home})),
+        : async (name) => {
+            const progress = choice.downloadProgress;
+            const report = progress === true ? stderrDownloadReport() : null;
+            try {
+              await ensureModel(name, {...report, onProgress: typeof progress === 'function' ? progress : report?.onProgress, signal: choice.signal, home: choice.home});
+            } finally {
+              report?.stop();
+            }
+          },
   });
 }

@@ -1,11 +1,11 @@
 import {Args, Command, Flags} from '@oclif/core';
-import {EXIT} from '../cli/exit-codes.js';
+import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from '../models/download/catalogue.js';
 import {describeFailure} from '../models/download/failure.js';
 import {downloadModel, type DownloadResult} from '../models/download/install.js';
 import {listModels, type ListedModel} from '../models/download/listing.js';
-import {terminalProgress} from '../models/download/progress-bar.js';
+import {terminalProgress} from '../terminal/progress-bar.js';
 import {nameFromPath} from '../models/download/sources.js';
 import {parseCount, parseSeconds, settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
 import {lcnetHome} from '../models/store.js';
@@ -130,7 +130,7 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
       bar?.stop();
       interrupts.dispose();
       const f = describeFailure(e, label);
-      this.error(f.message, {exit: f.exitCode});
+      this.error(f.message, {exit: exitCodeOf(f)});
     }
     bar?.stop();
     interrupts.dispose();

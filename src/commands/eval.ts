@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
-import {EXIT, UsageError} from '../cli/exit-codes.js';
+import {EXIT} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadModelForCommand} from '../cli/load-model.js';

@@ -7,7 +7,7 @@
  */
 
 import {closeSync, openSync, readSync} from 'node:fs';
-import {FatalError} from '../cli/exit-codes.js';
+import {FatalError} from '../errors.js';
 import {formatFromPath, type ClassScore, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
 import {csvHeaderLineTopk, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
 

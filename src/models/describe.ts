@@ -19,7 +19,7 @@
  *   model carries, keeping its normalisation; both together are refused.
  */
 
-import {FatalError, UsageError} from '../cli/exit-codes.js';
+import {FatalError, UsageError} from '../errors.js';
 import {inspectOnnx} from '../onnx/inspect.js';
 import {META_CONFIG, META_SYNTHETIC} from './builder.js';
 import type {LCNetConfig} from './architecture.js';

@@ -8,17 +8,17 @@
 
 import {mkdir, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {UsageError} from '../../cli/exit-codes.js';
+import {UsageError} from '../../errors.js';
 import {describeModel, onnxFacts, type ModelFacts} from '../describe.js';
 import type {ModelManifest} from '../manifest.js';
 import type {ConvertedModel} from '../paddle/convert.js';
-import {installModel, isInstalled, lcnetHome, modelDir, readManifest} from '../store.js';
+import {installModel, isInstalled, lcnetHome, lockPath, modelDir, readManifest} from '../store.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from './catalogue.js';
 import {normalizeSha256, recordChecksum, recordedChecksum, sha256File, verifyChecksum} from './checksums.js';
 import {DownloadError} from './errors.js';
 import {fetchToFile, type FetchOptions, type FetchProgress} from './fetch-file.js';
 import {gunzipFile, isGzip} from './gunzip.js';
-import {acquireLock, lockPath} from './lock.js';
+import {acquireLock} from '../../fs/lock-file.js';
 import {settingsFromEnv, type DownloadSettings} from './settings.js';
 import {localPath, planInstall, type InstallPlan} from './sources.js';
 import {extractModelArchive} from './tar.js';

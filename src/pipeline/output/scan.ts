@@ -12,7 +12,7 @@
 
 import {closeSync, openSync, readSync} from 'node:fs';
 import {parseCsv} from './csv.js';
-import {beatHeldLocks} from '../../models/download/lock.js';
+import {beatHeldLocks} from '../../fs/lock-file.js';
 import type {OutputFormat} from './record.js';
 
 export class NotOurOutputError extends Error {}

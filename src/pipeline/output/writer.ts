@@ -10,6 +10,7 @@
  */
 
 import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
+import {UsageError} from '../../errors.js';
 import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
@@ -58,7 +59,7 @@ export function openOutput(
   let jsonHasRecords = false;
   if (path !== null) {
     const exists = fileSize(path) > 0;
-    if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
+    if (exists && mode === 'new') throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
       let existing = readExistingOutput(path, format, topk);
       if (existing.superseded > 0 || existing.legacy || (retryErrors && existing.failed.size > 0)) {

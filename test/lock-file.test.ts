@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, beatHeldLocks, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/models/download/lock.js';
+import {acquireLock, beatHeldLocks, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/fs/lock-file.js';
 import {settle, signal, until} from './support/wait.js';
 
 function deadPid(): number {
@@ -11,7 +11,7 @@ function deadPid(): number {
   return Number(child.stdout);
 }
 
-describe('download: lock files', () => {
+describe('lock files', () => {
   let dir: string;
   let path: string;
   beforeEach(() => {
