@@ -2,18 +2,23 @@
  * Decoding an encoded image to 8-bit RGB the way the PaddleClas reference does (OpenCV
  * `imdecode(..., IMREAD_COLOR)` then BGR->RGB): EXIF orientation applied, embedded ICC profiles
  * ignored, alpha dropped without compositing, greyscale replicated to three channels, 16-bit
- * reduced to 8-bit, CMYK converted with OpenCV's own formula. libvips (sharp) decodes; BMP, which
- * libvips cannot read, has its own decoder.
+ * reduced to 8-bit, CMYK converted with OpenCV's own formula. JPEGs go to libjpeg-turbo, the
+ * decoder OpenCV uses (jpeg-turbo.ts), which writes straight into memory the caller gives; other
+ * formats, and JPEGs where the addon is missing, to libvips (sharp); BMP, which libvips cannot
+ * read, has its own decoder.
  */
 
 import sharp, {type Sharp} from 'sharp';
 import {decodeBmp} from './bmp.js';
 import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
+import {jpegTurbo} from './jpeg-turbo.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
 
 export class DecodeError extends Error {}
+
+const PIXEL_LIMIT = 'image exceeds the pixel limit (--max-pixels)';
 
 export interface DecodeOptions {
   maxPixels: number;
@@ -57,7 +62,42 @@ async function decodeCmyk(bytes: Uint8Array, opts: DecodeOptions, convert: (raw:
   return convert(data, info.width, info.height);
 }
 
+/** Where decoded pixels go: a fresh array by default, or memory the caller reads them from. */
+export type PixelAllocator = (bytes: number) => Uint8Array;
+
+const newPixels: PixelAllocator = (bytes) => new Uint8Array(bytes);
+
+/**
+ * A JPEG decoded by libjpeg-turbo into `allocate`d memory and turned as its EXIF orientation says,
+ * synchronously; null when `bytes` is no JPEG or not one for this decoder (no addon, or a header
+ * lcnet cannot parse: libvips' verdict on it is the record's).
+ */
+export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions, allocate: PixelAllocator = newPixels): RgbImage | null {
+  if (sniffFormat(bytes) !== 'jpeg') return null;
+  const turbo = jpegTurbo();
+  const layout = turbo ? jpegLayout(bytes) : null;
+  if (!turbo || !layout) return null;
+  const orientation = layout.orientation ?? 1;
+  const [width, height] = orientation >= 5 ? [layout.height, layout.width] : [layout.width, layout.height];
+  if (width * height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
+  const data = allocate(width * height * 3);
+  try {
+    turbo.decodeInto(bytes, orientation, data);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ERR_LCNET_JPEG_HEADER') throw new DecodeError(damaged('jpeg', 'header', bytes));
+    if (code === 'ERR_LCNET_JPEG_DATA') throw new DecodeError(damaged('jpeg', 'data', bytes));
+    throw e;
+  }
+  return {data, width, height};
+}
+
 export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
+  return (bytes.length > 0 ? decodeJpegNow(bytes, opts) : null) ?? decodeWithLibvips(bytes, opts);
+}
+
+/** Every format but BMP through libvips (sharp), JPEGs included: the path where no addon loads. */
+export async function decodeWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
   if (bytes.length === 0) throw new DecodeError('empty file');
   const format = sniffFormat(bytes);
   if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
@@ -112,12 +152,17 @@ function endsEarly(bytes: Uint8Array, format: ImageFormat): boolean {
 export function describeDecodeError(e: unknown, bytes?: Uint8Array): string {
   if (e instanceof DecodeError) return e.message;
   const msg = e instanceof Error ? e.message : String(e);
-  if (/exceeds pixel limit/i.test(msg)) return 'image exceeds the pixel limit (--max-pixels)';
+  if (/exceeds pixel limit/i.test(msg)) return PIXEL_LIMIT;
   if (/unsupported image format/i.test(msg)) return 'not an image (unsupported format)';
   const format = bytes ? sniffFormat(bytes) : 'unknown';
+  return damaged(format, /corrupt header/i.test(msg) ? 'header' : 'data', bytes);
+}
+
+/** What a decoder's failure on a damaged file says, whichever decoder failed. */
+function damaged(format: ImageFormat, where: 'header' | 'data', bytes: Uint8Array | undefined): string {
   const name = FORMAT_NAMES[format];
   if (bytes && endsEarly(bytes, format)) return `truncated ${name}: the file ends before the image does`;
-  if (/corrupt header/i.test(msg)) return `corrupt ${name}: its header cannot be read`;
+  if (where === 'header') return `corrupt ${name}: its header cannot be read`;
   return `corrupt ${name}: the decoder reported damaged data`;
 }
 

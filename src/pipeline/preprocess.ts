@@ -8,7 +8,7 @@
  */
 
 import sharp from 'sharp';
-import {decodeRgb, type DecodeOptions} from './decode.js';
+import {decodeJpegNow, decodeRgb, type DecodeOptions} from './decode.js';
 import {jpegLayout, sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
 import {normalizationTable, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
@@ -69,11 +69,16 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   if (outH === 0) throw new Error('preprocessing must produce a fixed size: a short-side resize needs a crop');
   const tensorSize = 3 * outW * outH;
 
+  // libjpeg-turbo writes a JPEG's pixels straight where the WebAssembly kernel reads them. Huge
+  // images are resampled by the JS kernel from memory of their own: growing WebAssembly memory for
+  // them would keep that footprint for the rest of the run, for a saving that is nothing next to
+  // their decoding time.
+  const allocate = wasm ? (n: number) => (n <= WASM_MAX_SOURCE_BYTES ? wasm.source(n, outW, outH) : new Uint8Array(n)) : undefined;
   const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
-    const img = await decodeRgb(bytes, decode);
+    // decoded and resampled without an await between: the kernel's source memory is shared by
+    // the images this worker has in flight
+    const img = decodeJpegNow(bytes, decode, allocate) ?? (await decodeRgb(bytes, decode));
     const win = planWindow(spec, img.width, img.height);
-    // huge images are resampled in place by the JS kernel: copying them into WebAssembly memory
-    // would double their footprint, for a saving that is nothing next to their decoding time
     if (wasm && img.data.length <= WASM_MAX_SOURCE_BYTES) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
     else resizeCropNormalize(img.data, img.width, img.height, win, lut, bgr, out, offset);
     return {width: img.width, height: img.height};

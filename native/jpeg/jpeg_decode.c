@@ -1,0 +1,239 @@
+/*
+ * lcnet: JPEG decoding with libjpeg-turbo, as OpenCV's cv::imdecode(IMREAD_COLOR) does it, as a
+ * Node-API addon. Accurate integer IDCT and fancy upsampling (libjpeg's defaults, which OpenCV
+ * keeps), greyscale replicated to three channels by libjpeg, CMYK/YCCK taken as libjpeg's raw
+ * (Adobe-inverted) CMYK and converted with OpenCV's icvCvt_CMYK2BGR formula, EXIF orientation
+ * applied after decoding. The pixels are written as interleaved 8-bit RGB straight into a buffer
+ * the caller owns (the memory the resize reads), so no copy follows the decoder.
+ *
+ * Damaged files are judged exactly as lcnet's libvips path judges them (libvips' jpeg2vips.c with
+ * sharp's failOn: 'warning'), so a file gets the same record whichever decoder reads it: data that
+ * ends early is an error; a libjpeg warning (corrupt data, extraneous bytes...) fails the image
+ * when it was given before a strip of 8 rows starts, which leaves warnings raised while the last
+ * strip is read unnoticed, as libvips does; 100 warnings are an error; the tail after the last row
+ * is not read (no jpeg_finish_decompress). A failure throws an Error whose code tells whether the
+ * header could be read (ERR_LCNET_JPEG_HEADER) or the data could not (ERR_LCNET_JPEG_DATA); its
+ * message is libjpeg's own text.
+ *
+ * Built by native/jpeg/build.sh, statically linked with libjpeg-turbo; the prebuilt binary lives
+ * in prebuilds/<platform>-<arch>/. Node-API keeps it loadable by every Node.js >= 20.
+ */
+
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+#include <jerror.h>
+
+/* rows libvips decodes per strip; it looks for warnings before each strip */
+#define STRIP_ROWS 8
+/* libvips' limit: this many warnings are an error */
+#define MAX_WARNINGS 100
+
+typedef struct {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+  /* the first warning's text, or the error's */
+  char message[JMSG_LENGTH_MAX];
+} ErrorManager;
+
+static void on_error(j_common_ptr cinfo) {
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  (*cinfo->err->format_message)(cinfo, err->message);
+  longjmp(err->jump, 1);
+}
+
+/* Warnings (level < 0) are counted, the first one's text kept; trace messages are ignored. */
+static void on_message(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  /* libjpeg's source ran dry: libvips' source manager makes that an error */
+  if (cinfo->err->msg_code == JWRN_JPEG_EOF || ++cinfo->err->num_warnings >= MAX_WARNINGS) on_error(cinfo);
+  if (cinfo->err->num_warnings == 1) (*cinfo->err->format_message)(cinfo, err->message);
+}
+
+/* Nothing is ever printed: messages become the Error thrown to JavaScript. */
+static void no_output(j_common_ptr cinfo) { (void)cinfo; }
+
+/* OpenCV's icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's CMYK output, written as RGB. */
+static void cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, JDIMENSION width) {
+  for (JDIMENSION x = 0; x < width; x++, cmyk += 4, rgb += 3) {
+    int c = cmyk[0], m = cmyk[1], y = cmyk[2], k = cmyk[3];
+    rgb[0] = (uint8_t)(k - (((255 - c) * k) >> 8));
+    rgb[1] = (uint8_t)(k - (((255 - m) * k) >> 8));
+    rgb[2] = (uint8_t)(k - (((255 - y) * k) >> 8));
+  }
+}
+
+/*
+ * Where the pixel at (x, y) of the oriented image comes from in the stored image of width w and
+ * height h, for EXIF orientations 2-8 (1 is the identity and never reaches here).
+ */
+static void orient_source(int orientation, size_t x, size_t y, size_t w, size_t h, size_t *sx, size_t *sy) {
+  switch (orientation) {
+    case 2: *sx = w - 1 - x; *sy = y; break;
+    case 3: *sx = w - 1 - x; *sy = h - 1 - y; break;
+    case 4: *sx = x; *sy = h - 1 - y; break;
+    case 5: *sx = y; *sy = x; break;
+    case 6: *sx = y; *sy = h - 1 - x; break;
+    case 7: *sx = w - 1 - y; *sy = h - 1 - x; break;
+    default: *sx = w - 1 - y; *sy = x; break; /* 8 */
+  }
+}
+
+static void orient(const uint8_t *src, size_t w, size_t h, int orientation, uint8_t *dst) {
+  int swap = orientation >= 5;
+  size_t ow = swap ? h : w;
+  size_t oh = swap ? w : h;
+  for (size_t y = 0; y < oh; y++) {
+    uint8_t *out = dst + y * ow * 3;
+    for (size_t x = 0; x < ow; x++, out += 3) {
+      size_t sx, sy;
+      orient_source(orientation, x, y, w, h, &sx, &sy);
+      const uint8_t *p = src + (sy * w + sx) * 3;
+      out[0] = p[0];
+      out[1] = p[1];
+      out[2] = p[2];
+    }
+  }
+}
+
+static napi_value throw_coded(napi_env env, const char *code, const char *message) {
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+#define CHECK(call)                                                          \
+  do {                                                                       \
+    if ((call) != napi_ok) return throw_coded(env, NULL, "invalid arguments"); \
+  } while (0)
+
+/*
+ * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): undefined
+ * target must hold exactly width * height * 3 bytes of the oriented image.
+ */
+static napi_value decode_into(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_coded(env, NULL, "decodeInto(jpeg, orientation, target) takes three arguments");
+
+  napi_typedarray_type type;
+  size_t src_len, dst_len;
+  void *src_data, *dst_data;
+  napi_value ab;
+  size_t offset;
+  CHECK(napi_get_typedarray_info(env, argv[0], &type, &src_len, &src_data, &ab, &offset));
+  if (type != napi_uint8_array) return throw_coded(env, NULL, "jpeg must be a Uint8Array");
+  int32_t orientation;
+  CHECK(napi_get_value_int32(env, argv[1], &orientation));
+  if (orientation < 1 || orientation > 8) orientation = 1;
+  CHECK(napi_get_typedarray_info(env, argv[2], &type, &dst_len, &dst_data, &ab, &offset));
+  if (type != napi_uint8_array) return throw_coded(env, NULL, "target must be a Uint8Array");
+
+  struct jpeg_decompress_struct cinfo;
+  ErrorManager err;
+  /* volatile: read after a longjmp */
+  uint8_t *volatile scratch = NULL;
+  uint8_t *volatile cmyk_row = NULL;
+  volatile int reading_header = 1;
+
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.num_warnings = 0;
+  err.pub.error_exit = on_error;
+  err.pub.emit_message = on_message;
+  err.pub.output_message = no_output;
+  err.message[0] = 0;
+  jpeg_create_decompress(&cinfo);
+  if (setjmp(err.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    free(scratch);
+    free(cmyk_row);
+    return throw_coded(env, reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
+  }
+
+  jpeg_mem_src(&cinfo, (const unsigned char *)src_data, (unsigned long)src_len);
+  jpeg_read_header(&cinfo, TRUE);
+  reading_header = 0;
+
+  int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
+  cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
+  cinfo.dct_method = JDCT_ISLOW;
+  cinfo.do_fancy_upsampling = TRUE;
+  jpeg_start_decompress(&cinfo);
+
+  size_t w = cinfo.output_width;
+  size_t h = cinfo.output_height;
+  size_t row_bytes = w * 3;
+  if (dst_len != row_bytes * h) {
+    jpeg_destroy_decompress(&cinfo);
+    char why[160];
+    snprintf(why, sizeof why, "target holds %zu bytes, the image needs %zu", dst_len, row_bytes * h);
+    return throw_coded(env, "ERR_LCNET_JPEG_TARGET", why);
+  }
+
+  uint8_t *pixels = (uint8_t *)dst_data;
+  if (orientation != 1) {
+    scratch = (uint8_t *)malloc(row_bytes * h);
+    if (!scratch) {
+      jpeg_destroy_decompress(&cinfo);
+      return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
+    }
+    pixels = scratch;
+  }
+  if (cmyk) {
+    cmyk_row = (uint8_t *)malloc(w * 4);
+    if (!cmyk_row) {
+      jpeg_destroy_decompress(&cinfo);
+      free(scratch);
+      return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
+    }
+  }
+
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JDIMENSION y = cinfo.output_scanline;
+    if (y % STRIP_ROWS == 0 && err.pub.num_warnings > 0) {
+      jpeg_destroy_decompress(&cinfo);
+      free(scratch);
+      free(cmyk_row);
+      return throw_coded(env, "ERR_LCNET_JPEG_DATA", err.message);
+    }
+    if (cmyk) {
+      JSAMPROW row = cmyk_row;
+      if (jpeg_read_scanlines(&cinfo, &row, 1) == 1) cmyk_row_to_rgb(cmyk_row, pixels + y * row_bytes, (JDIMENSION)w);
+    } else {
+      /* up to the end of this strip */
+      JSAMPROW rows[STRIP_ROWS];
+      JDIMENSION n = STRIP_ROWS - y % STRIP_ROWS;
+      if (n > cinfo.output_height - y) n = cinfo.output_height - y;
+      for (JDIMENSION i = 0; i < n; i++) rows[i] = pixels + (y + i) * row_bytes;
+      jpeg_read_scanlines(&cinfo, rows, n);
+    }
+  }
+  /* the tail (EOI and whatever follows) is not read, as libvips does not */
+  jpeg_destroy_decompress(&cinfo);
+
+  if (orientation != 1) orient(scratch, w, h, orientation, (uint8_t *)dst_data);
+  free(scratch);
+  free(cmyk_row);
+  return NULL;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_value fn, version;
+  napi_create_function(env, "decodeInto", NAPI_AUTO_LENGTH, decode_into, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeInto", fn);
+  char text[32];
+  snprintf(text, sizeof text, "%d", LIBJPEG_TURBO_VERSION_NUMBER);
+  napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &version);
+  napi_set_named_property(env, exports, "libjpegTurboVersion", version);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

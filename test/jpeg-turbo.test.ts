@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import {readdirSync, readFileSync, statSync} from 'node:fs';
+import {join} from 'node:path';
+import {decodeJpegNow, decodeRgb, decodeWithLibvips, describeDecodeError} from '../src/pipeline/decode.js';
+import {jpegDecoder} from '../src/pipeline/jpeg-turbo.js';
+import {createPreprocessor} from '../src/pipeline/preprocess.js';
+import {imagenetPreprocess} from '../src/models/manifest.js';
+import {rawImage} from './support/images.js';
+import {skipWithoutShared, SHARED} from './support/shared-data.js';
+
+const opts = {maxPixels: 268402689};
+
+/** What a decoder made of a file: its size and pixels, or the error its record would carry. */
+type Outcome = {ok: true; width: number; height: number; data: Buffer} | {ok: false; error: string};
+
+async function outcome(decode: () => Promise<{data: Uint8Array; width: number; height: number}>, bytes: Uint8Array): Promise<Outcome> {
+  try {
+    const img = await decode();
+    return {ok: true, width: img.width, height: img.height, data: Buffer.from(img.data)};
+  } catch (e) {
+    return {ok: false, error: describeDecodeError(e, bytes)};
+  }
+}
+
+/** Whether libjpeg-turbo takes `bytes` (a JPEG whose header lcnet can parse), failing or not. */
+function takenByTurbo(bytes: Uint8Array): boolean {
+  try {
+    return decodeJpegNow(bytes, opts) !== null;
+  } catch {
+    return true;
+  }
+}
+
+/** Asserts that decoding (libjpeg-turbo for JPEGs) and the libvips path give the same record for `bytes`. */
+async function assertSameAsLibvips(bytes: Uint8Array, name: string): Promise<Outcome> {
+  const fast = await outcome(() => decodeRgb(bytes, opts), bytes);
+  const old = await outcome(() => decodeWithLibvips(bytes, opts), bytes);
+  if (old.ok && fast.ok) {
+    assert.deepEqual([fast.width, fast.height], [old.width, old.height], name);
+    assert.ok(fast.data.equals(old.data), `${name}: the pixels differ`);
+  } else assert.deepEqual(fast, old, name);
+  return old;
+}
+
+function jpegsUnder(dir: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...jpegsUnder(path));
+    else if (/\.jpe?g$/i.test(name)) found.push(path);
+  }
+  return found;
+}
+
+/** A deterministic generator (mulberry32), so that the damaged files are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('JPEG decoding with libjpeg-turbo', function () {
+  this.timeout(120000);
+
+  it('loads the prebuilt decoder on linux-x64', function () {
+    if (`${process.platform}-${process.arch}` !== 'linux-x64') this.skip();
+    assert.deepEqual(jpegDecoder(), {name: 'libjpeg-turbo', version: '2.1.5', why: ''});
+  });
+
+  it('gives every JPEG in ../shared the pixels of the libvips path, byte for byte', async function () {
+    skipWithoutShared(this);
+    const files = jpegsUnder(SHARED);
+    assert.ok(files.length >= 150, `found ${files.length} JPEGs`);
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      assert.ok(takenByTurbo(bytes), `${f} goes to libjpeg-turbo`);
+      const r = await assertSameAsLibvips(bytes, f);
+      assert.ok(r.ok, `${f} decodes`);
+    }
+  });
+
+  it('gives generated JPEGs of every layout the pixels of the libvips path: progressive, 4:4:4, greyscale, CMYK, EXIF orientations 1-8', async () => {
+    const variants: [string, Buffer][] = [
+      ['baseline 4:2:0', await rawImage(61, 37, 1).jpeg({quality: 90}).toBuffer()],
+      ['progressive', await rawImage(61, 37, 2).jpeg({progressive: true}).toBuffer()],
+      ['4:4:4', await rawImage(61, 37, 3).jpeg({chromaSubsampling: '4:4:4'}).toBuffer()],
+      ['greyscale', await rawImage(61, 37, 4).greyscale().jpeg().toBuffer()],
+      ['greyscale progressive', await rawImage(61, 37, 5).greyscale().jpeg({progressive: true}).toBuffer()],
+      ['CMYK', await rawImage(61, 37, 6).jpeg().toColourspace('cmyk').toBuffer()],
+      ['1x1', await rawImage(1, 1, 7).jpeg().toBuffer()],
+    ];
+    for (let o = 1; o <= 8; o++) variants.push([`orientation ${o}`, await rawImage(29, 13, o).jpeg().withMetadata({orientation: o}).toBuffer()]);
+    for (const [name, bytes] of variants) {
+      assert.ok(takenByTurbo(bytes), `${name} goes to libjpeg-turbo`);
+      const r = await assertSameAsLibvips(bytes, name);
+      assert.ok(r.ok, `${name} decodes`);
+    }
+  });
+
+  it('refuses damaged JPEGs with the error records of the libvips path: truncated, cut before EOI, bytes changed, garbage appended', async function () {
+    skipWithoutShared(this);
+    const sources = [
+      'imagenet/val-sample/ILSVRC2012_val_00000001.JPEG',
+      'imagenet/val-sample/ILSVRC2012_val_00000016.JPEG', // restart markers
+      'imagenet/val-sample/ILSVRC2012_val_00000034.JPEG', // greyscale
+      'images/foolbox/imagenet_00_243.jpg', // progressive
+      'fixtures/preprocess/cmyk.jpg',
+      'fixtures/preprocess/exif_orient6.jpg',
+    ];
+    const random = prng(20261202);
+    const pick = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo));
+    const seen = {ok: 0, turbo: 0, failed: new Map<string, number>()};
+    for (const s of sources) {
+      const b = readFileSync(join(SHARED, s));
+      const damaged: Buffer[] = [];
+      for (let k = 0; k < 10; k++) damaged.push(b.subarray(0, pick(2, b.length)));
+      for (let k = 0; k < 4; k++) damaged.push(Buffer.concat([b.subarray(0, pick(200, b.length - 2)), Buffer.from([0xff, 0xd9])]));
+      for (let k = 0; k < 14; k++) {
+        const d = Buffer.from(b);
+        const count = [1, 1, 3, 10][k % 4]!;
+        for (let j = 0; j < count; j++) d[k % 3 === 0 ? pick(2, Math.min(600, d.length)) : pick(2, d.length - 2)] = pick(0, 256);
+        damaged.push(d);
+      }
+      damaged.push(Buffer.concat([b, Buffer.from('trailing garbage after the image')]));
+      damaged.push(Buffer.concat([b.subarray(0, b.length >> 1), Buffer.alloc(b.length - (b.length >> 1))]));
+      for (const [i, d] of damaged.entries()) {
+        const r = await assertSameAsLibvips(d, `${s} #${i}`);
+        if (takenByTurbo(d)) seen.turbo++;
+        if (r.ok) seen.ok++;
+        else seen.failed.set(r.error, (seen.failed.get(r.error) ?? 0) + 1);
+      }
+    }
+    // the damage reaches every kind of outcome, so the comparison means something
+    assert.ok(seen.ok > 10, `${seen.ok} damaged files still decode`);
+    assert.ok(seen.turbo > 150, `only ${seen.turbo} damaged files went to libjpeg-turbo`);
+    for (const kind of ['truncated JPEG: the file ends before the image does', 'corrupt JPEG: the decoder reported damaged data', 'corrupt JPEG: its header cannot be read']) {
+      assert.ok((seen.failed.get(kind) ?? 0) > 0, `no file failed with '${kind}': ${JSON.stringify([...seen.failed])}`);
+    }
+  });
+
+  it('enforces the pixel limit before decoding, with the same error', async () => {
+    const jpeg = await rawImage(100, 100).jpeg().toBuffer();
+    const small = {maxPixels: 5000};
+    assert.throws(() => decodeJpegNow(jpeg, small), /pixel limit/);
+    await assert.rejects(decodeWithLibvips(jpeg, small).catch((e: unknown) => Promise.reject(new Error(describeDecodeError(e)))), /pixel limit/);
+  });
+
+  it('leaves other formats to libvips', async () => {
+    const png = await rawImage(10, 10).png().toBuffer();
+    assert.equal(decodeJpegNow(png, opts), null);
+    assert.equal((await decodeRgb(png, opts)).width, 10);
+  });
+
+  it('keeps each image apart when a worker has JPEGs and other formats in flight at once', async () => {
+    const spec = imagenetPreprocess();
+    const images: Buffer[] = [];
+    for (let i = 0; i < 12; i++) {
+      const img = rawImage(300 + i * 7, 260 + i * 5, i);
+      images.push(i % 3 === 0 ? await img.png().toBuffer() : await img.jpeg({quality: 85}).toBuffer());
+    }
+    const pre = createPreprocessor(spec, 'exact', opts);
+    const one = (b: Buffer) => {
+      const t = new Float32Array(pre.tensorSize);
+      return pre.run(b, t, 0).then(() => t);
+    };
+    const alone: Float32Array[] = [];
+    for (const b of images) alone.push(await one(b));
+    const together = await Promise.all(images.map(one));
+    for (let i = 0; i < images.length; i++) assert.deepEqual(together[i], alone[i], `image ${i}`);
+  });
+});
