@@ -1,10 +1,23 @@
 /** Flags shared by the commands that run the network: model choice and pipeline tuning. */
 
-import {Flags} from '@oclif/core';
+import {Errors, Flags} from '@oclif/core';
+import {EXIT} from './exit-codes.js';
+import {parseSeconds} from '../models/download/settings.js';
 import type {PipelineOptions} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
+
+/** A positive number of seconds, fractions allowed (e.g. --timeout 2.5), parsed to milliseconds. */
+export const secondsFlag = Flags.custom<number>({
+  parse: async (input, _context, opts) => {
+    try {
+      return parseSeconds(input, `--${opts.name}`);
+    } catch (e) {
+      throw new Errors.CLIError((e as Error).message, {exit: EXIT.USAGE});
+    }
+  },
+});
 
 export const modelFlags = {
   model: Flags.string({
