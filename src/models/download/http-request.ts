@@ -37,6 +37,7 @@ export function httpGet(url: URL, opts: RequestOptions): Promise<IncomingMessage
     const isHttps = url.protocol === 'https:';
     const proxy = proxyFor(url, opts.env);
     let req: ClientRequest | undefined;
+    // eslint-disable-next-line prefer-const -- set once below, and fail() may run before that
     let tunnel: ClientRequest | undefined;
     let res: IncomingMessage | undefined;
     let done = false;
