@@ -10,6 +10,15 @@ export function renderBenchText(r: BenchReport): string {
   lines.push(
     `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${r.images.count} real images (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${r.machine.cores} cores, Node ${r.machine.node}`,
   );
+  const h = r.host;
+  if (h) {
+    const d = h.jpegDecoder;
+    const sharp = h.preprocessSharpMs;
+    lines.push(
+      `  JPEG decoder: ${d.name}${d.version ? ` ${d.version}` : ''}${d.why ? ` (${d.why})` : ''}; decode+preprocess ${fmt(h.preprocessMs)} CPU ms per image` +
+        (sharp === null ? '' : `, through sharp ${fmt(sharp)} (${(sharp / h.preprocessMs).toFixed(1)}x)`),
+    );
+  }
   lines.push('');
   const head = ['threads', 'sessions', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS*'];
   const rows = r.configs.map((c) => [

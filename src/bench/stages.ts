@@ -13,6 +13,7 @@ import {InferencePool} from '../pipeline/infer-pool.js';
 import {softmaxInPlace, topK} from '../pipeline/postprocess.js';
 import {createPreprocessor, type ResizeMode} from '../pipeline/preprocess.js';
 import {DECODES_PER_WORKER} from '../pipeline/preprocess-protocol.js';
+import {jpegDecoder, type JpegDecoderName} from '../pipeline/jpeg-turbo.js';
 import {cpuMs, percentiles, type Percentiles} from './stats.js';
 
 /** preprocessed images kept to feed the inference measurement */
@@ -22,6 +23,10 @@ export interface HostStages {
   images: number;
   readMs: number;
   preprocessMs: number;
+  /** which decoder read the JPEGs, and why sharp did when it did */
+  jpegDecoder: {name: JpegDecoderName; version: string; why: string};
+  /** decode+preprocess with JPEGs through sharp instead, measured in the same run; null when sharp is the decoder anyway */
+  preprocessSharpMs: number | null;
   postprocessMs: number;
   /** images that failed to decode (left out of the preprocessing figure) */
   failed: number;
@@ -51,28 +56,37 @@ export async function measureHostStages(files: string[], manifest: ModelManifest
   const read = await cpuMs(async () => {
     for (const f of files) buffers.push(readFileSync(f));
   });
-  const pre = createPreprocessor(manifest.preprocess, resize, {maxPixels});
   // a small ring of tensors, touched before measuring so page faults are not counted as work
   const kept = Math.min(files.length, KEPT_TENSORS);
-  const tensors = new Float32Array(kept * pre.tensorSize).fill(0);
-  let ok = 0;
-  let failed = 0;
-  // as many images in flight as a pipeline worker keeps, so libvips threads stay as busy as in a run
-  const limit = pLimit(DECODES_PER_WORKER);
-  const preprocess = await cpuMs(() =>
-    Promise.all(
-      buffers.map((b, slot) =>
-        limit(async () => {
-          try {
-            await pre.run(b, tensors, (slot % kept) * pre.tensorSize);
-            ok++;
-          } catch {
-            failed++;
-          }
-        }),
+  const tensorSize = createPreprocessor(manifest.preprocess, resize, {maxPixels}).tensorSize;
+  const tensors = new Float32Array(kept * tensorSize).fill(0);
+  /** CPU per image of decoding and preprocessing every buffer, and how many decoded */
+  const measure = async (jpegDecoder: JpegDecoderName | undefined) => {
+    const pre = createPreprocessor(manifest.preprocess, resize, {maxPixels, jpegDecoder});
+    let ok = 0;
+    // as many images in flight as a pipeline worker keeps, so libvips threads stay as busy as in a run
+    const limit = pLimit(DECODES_PER_WORKER);
+    const {cpuMs: spent} = await cpuMs(() =>
+      Promise.all(
+        buffers.map((b, slot) =>
+          limit(async () => {
+            try {
+              await pre.run(b, tensors, (slot % kept) * tensorSize);
+              ok++;
+            } catch {
+              // counted by what did not decode
+            }
+          }),
+        ),
       ),
-    ),
-  );
+    );
+    return {msPerImage: spent / Math.max(ok, 1), ok};
+  };
+  const decoder = jpegDecoder();
+  // the sharp path first, so the tensors kept for the inference measurement are the real decoder's
+  const viaSharp = decoder.name === 'sharp' ? null : await measure('sharp');
+  const {msPerImage: preprocessMs, ok} = await measure(undefined);
+  const failed = buffers.length - ok;
   const classes = Math.max(manifest.labels.length, 2);
   const rows = Array.from({length: Math.max(ok, 1)}, (_, i) => Float32Array.from({length: classes}, (_, c) => Math.sin(i * 31 + c)));
   const post = await cpuMs(async () => {
@@ -84,9 +98,8 @@ export async function measureHostStages(files: string[], manifest: ModelManifest
     }
     return text.length;
   });
-  const n = Math.max(ok, 1);
   return {
-    stages: {images: files.length, readMs: read.cpuMs / files.length, preprocessMs: preprocess.cpuMs / n, postprocessMs: post.cpuMs / rows.length, failed},
+    stages: {images: files.length, readMs: read.cpuMs / files.length, preprocessMs, jpegDecoder: decoder, preprocessSharpMs: viaSharp?.msPerImage ?? null, postprocessMs: post.cpuMs / rows.length, failed},
     tensors,
     ok,
   };

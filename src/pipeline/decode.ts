@@ -8,10 +8,11 @@
  * read, has its own decoder.
  */
 
-import sharp, {type Sharp} from 'sharp';
+import type {Sharp} from 'sharp';
+import {libvips} from './libvips.js';
 import {decodeBmp} from './bmp.js';
 import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
-import {jpegTurbo} from './jpeg-turbo.js';
+import {jpegTurbo, type JpegDecoderName} from './jpeg-turbo.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
@@ -22,10 +23,12 @@ const PIXEL_LIMIT = 'image exceeds the pixel limit (--max-pixels)';
 
 export interface DecodeOptions {
   maxPixels: number;
+  /** 'sharp' sends JPEGs to libvips even where libjpeg-turbo loads (to compare the two) */
+  jpegDecoder?: JpegDecoderName;
 }
 
-function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Sharp {
-  return sharp(bytes, {ignoreIcc: true, limitInputPixels: opts.maxPixels, failOn: 'warning'});
+async function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Promise<Sharp> {
+  return (await libvips())(bytes, {ignoreIcc: true, limitInputPixels: opts.maxPixels, failOn: 'warning'});
 }
 
 /** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's (Adobe-inverted) CMYK output. */
@@ -57,7 +60,7 @@ function cmykToRgbLikeLibtiff(cmyk: Uint8Array, width: number, height: number): 
 }
 
 async function decodeCmyk(bytes: Uint8Array, opts: DecodeOptions, convert: (raw: Uint8Array, w: number, h: number) => RgbImage): Promise<RgbImage> {
-  const {data, info} = await sharpInput(bytes, opts).autoOrient().pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({resolveWithObject: true});
+  const {data, info} = await (await sharpInput(bytes, opts)).autoOrient().pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({resolveWithObject: true});
   if (info.channels !== 4) throw new DecodeError(`expected 4 CMYK channels, decoder gave ${info.channels}`);
   return convert(data, info.width, info.height);
 }
@@ -73,7 +76,7 @@ const newPixels: PixelAllocator = (bytes) => new Uint8Array(bytes);
  * lcnet cannot parse: libvips' verdict on it is the record's).
  */
 export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions, allocate: PixelAllocator = newPixels): RgbImage | null {
-  if (sniffFormat(bytes) !== 'jpeg') return null;
+  if (opts.jpegDecoder === 'sharp' || sniffFormat(bytes) !== 'jpeg') return null;
   const turbo = jpegTurbo();
   const layout = turbo ? jpegLayout(bytes) : null;
   if (!turbo || !layout) return null;
@@ -108,14 +111,14 @@ export async function decodeWithLibvips(bytes: Uint8Array, opts: DecodeOptions):
     if (layout?.components === 4) return decodeCmyk(bytes, opts, (raw, w, h) => cmykToRgbLikeOpenCV(raw, w, h, layout.adobe));
     // the common case, a plain YCbCr JPEG shown as stored: the decoder's output is already final
     if (layout?.components === 3 && !layout.adobe && (layout.orientation ?? 1) === 1) {
-      const {data, info} = await sharpInput(bytes, opts).raw().toBuffer({resolveWithObject: true});
+      const {data, info} = await (await sharpInput(bytes, opts)).raw().toBuffer({resolveWithObject: true});
       if (info.channels === 3) return {data, width: info.width, height: info.height};
     }
   } else if (format === 'tiff') {
-    const meta = await sharpInput(bytes, opts).metadata();
+    const meta = await (await sharpInput(bytes, opts)).metadata();
     if (meta.space === 'cmyk') return decodeCmyk(bytes, opts, cmykToRgbLikeLibtiff);
   }
-  const {data, info} = await sharpInput(bytes, opts).autoOrient().removeAlpha().toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
+  const {data, info} = await (await sharpInput(bytes, opts)).autoOrient().removeAlpha().toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
   if (info.channels !== 3) throw new DecodeError(`expected 3 colour channels, decoder gave ${info.channels}`);
   return {data, width: info.width, height: info.height};
 }
@@ -183,7 +186,7 @@ export async function megapixelsOf(bytes: Uint8Array): Promise<number> {
   }
   if (format === 'unknown') return 0;
   try {
-    const m = await sharp(bytes).metadata();
+    const m = await (await libvips())(bytes).metadata();
     return ((m.width ?? 0) * (m.height ?? 0)) / 1e6;
   } catch {
     return 0;

@@ -7,7 +7,6 @@
 import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
 import pLimit from 'p-limit';
-import sharp from 'sharp';
 import {describeDecodeError, megapixelsOf} from './decode.js';
 import {recordedMtime} from './file-identity.js';
 import {createPreprocessor} from './preprocess.js';
@@ -15,8 +14,6 @@ import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
 
 const config = workerData as WorkerConfig;
-sharp.cache(false);
-sharp.concurrency(1);
 const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
 const views = config.buffers.map((b) => new Float32Array(b));
 const limit = pLimit(config.concurrency);

@@ -7,12 +7,12 @@
  * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
  */
 
-import sharp from 'sharp';
 import {decodeJpegNow, decodeRgb, type DecodeOptions} from './decode.js';
 import {jpegLayout, sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
 import {normalizationTable, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
 import {WasmResizer} from './resize-wasm.js';
+import {libvips} from './libvips.js';
 
 export type ResizeMode = 'exact' | 'fast';
 
@@ -94,7 +94,7 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
       layout.components !== 4 &&
       (spec.resize.kind === 'short' ? Math.min(layout.width, layout.height) >= 2 * needH : layout.width >= 2 * needW && layout.height >= 2 * needH);
     if (!shrinkable) return exact(bytes, out, offset);
-    const input = sharp(bytes, {ignoreIcc: true, limitInputPixels: decode.maxPixels, failOn: 'warning'}).autoOrient();
+    const input = (await libvips())(bytes, {ignoreIcc: true, limitInputPixels: decode.maxPixels, failOn: 'warning'}).autoOrient();
     const meta = await input.metadata();
     // libvips resamples RGBA premultiplied, which changes colours OpenCV keeps: take the exact path
     if (meta.hasAlpha) return exact(bytes, out, offset);
