@@ -8,21 +8,31 @@ const upperLayers = {
   message: 'only src/commands and src/cli import from src/cli or src/commands: library errors are in src/errors.ts',
 };
 
+// HTTP goes through undici (src/models/download/http-request.ts)
+const rawNetwork = ['node:http', 'node:https', 'node:net', 'node:tls', 'http', 'https', 'net', 'tls'].map((name) => ({
+  name,
+  message: 'use undici (src/models/download/http-request.ts) for HTTP, not Node\'s network modules',
+}));
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'native/**', 'bench/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    files: ['src/cli/**/*.ts', 'src/commands/**/*.ts'],
+    rules: {'no-restricted-imports': ['error', {paths: rawNetwork}]},
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**', 'src/commands/**'],
-    rules: {'no-restricted-imports': ['error', {patterns: [upperLayers]}]},
+    rules: {'no-restricted-imports': ['error', {paths: rawNetwork, patterns: [upperLayers]}]},
   },
   {
     files: ['src/models/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        {patterns: [upperLayers, {group: ['**/pipeline/*'], message: 'src/models imports nothing from src/pipeline'}]},
+        {paths: rawNetwork, patterns: [upperLayers, {group: ['**/pipeline/*'], message: 'src/models imports nothing from src/pipeline'}]},
       ],
     },
   },

@@ -33,6 +33,10 @@ describe('layers point down', () => {
     assert.deepEqual(wrong, []);
   });
 
+  it("no module imports Node's network modules: HTTP goes through undici", () => {
+    assert.deepEqual(all.filter(([, to]) => /^(node:)?(http|https|net|tls)$/.test(to)), []);
+  });
+
   it('src/models imports nothing from src/pipeline', () => {
     assert.deepEqual(all.filter(([from, to]) => from.startsWith('models/') && to.startsWith('pipeline/')), []);
   });
