@@ -3,7 +3,7 @@ The baseline lcnet is measured against: a plain PaddleClas-style Python script, 
 it today. OpenCV decodes and resizes (resize the short side to 256 with INTER_LINEAR, centre crop
 224, normalise, CHW), onnxruntime runs batches of 8 on 2 threads, one JSON line per file.
 It imports only numpy, cv2 and onnxruntime.
-    python3 bench/python-baseline.py MODEL.onnx FOLDER OUT.jsonl
+    python3 bench/python-baseline.py MODEL.onnx FOLDER OUT.jsonl   (OUT - : standard output)
 """
 import json, os, sys
 import cv2
@@ -32,7 +32,7 @@ def preprocess(path):
 
 
 files = sorted(os.path.join(d, f) for d, _, names in os.walk(root) for f in names if f.lower().endswith((".jpg", ".jpeg", ".png")))
-with open(out_path, "w") as out:
+with (sys.stdout if out_path == "-" else open(out_path, "w")) as out:
     for start in range(0, len(files), 8):
         chunk = files[start:start + 8]
         probs = session.run(None, {input_name: np.stack([preprocess(f) for f in chunk])})[0]

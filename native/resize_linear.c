@@ -1,8 +1,10 @@
 /*
  * lcnet: OpenCV-compatible bilinear resize (cv::resize INTER_LINEAR on 8-bit images) fused with
- * the centre crop and PaddleClas normalisation, compiled to WebAssembly with SIMD. The JS module
- * src/pipeline/resize-linear.ts holds the same algorithm and is the reference this must match bit
- * for bit (test/resize-wasm.test.ts); build with native/build.sh.
+ * the centre crop and PaddleClas normalisation. Compiled to WebAssembly with SIMD (native/build.sh,
+ * for every image sharp decodes) and into the native JPEG addon (native/jpeg/build.sh, for JPEGs
+ * libjpeg-turbo decodes). The JS module src/pipeline/resize-linear.ts holds the same algorithm and
+ * is the reference both builds must match bit for bit (test/resize-wasm.test.ts,
+ * test/jpeg-turbo.test.ts).
  *
  * Fixed point as OpenCV: horizontal taps weigh w0 and 2048 - w0 (11 bits), rows blend with
  * ((((S0 >> 4) * b0) >> 16) + (((S1 >> 4) * b1) >> 16) + 2) >> 2, and the 8-bit result is
@@ -10,7 +12,9 @@
  */
 
 #include <stdint.h>
+#ifdef __wasm_simd128__
 #include <wasm_simd128.h>
+#endif
 
 #define COEF_SCALE 2048
 
@@ -32,13 +36,14 @@ static void resample_row(const uint8_t *row, const int32_t *first, const int32_t
 static void blend_rows(const int32_t *top, const int32_t *bottom, int32_t b0, int out_w, float scale, float mean,
                        float std, float *out) {
   int32_t b1 = COEF_SCALE - b0;
+  int x = 0;
+#ifdef __wasm_simd128__
   v128_t vb0 = wasm_i32x4_splat(b0);
   v128_t vb1 = wasm_i32x4_splat(b1);
   v128_t two = wasm_i32x4_splat(2);
   v128_t vs = wasm_f32x4_splat(scale);
   v128_t vm = wasm_f32x4_splat(mean);
   v128_t vd = wasm_f32x4_splat(std);
-  int x = 0;
   for (; x + 4 <= out_w; x += 4) {
     v128_t t = wasm_i32x4_shr(wasm_i32x4_mul(wasm_i32x4_shr(wasm_v128_load(top + x), 4), vb0), 16);
     v128_t u = wasm_i32x4_shr(wasm_i32x4_mul(wasm_i32x4_shr(wasm_v128_load(bottom + x), 4), vb1), 16);
@@ -47,6 +52,8 @@ static void blend_rows(const int32_t *top, const int32_t *bottom, int32_t b0, in
     f = wasm_f32x4_div(wasm_f32x4_sub(wasm_f32x4_mul(f, vs), vm), vd);
     wasm_v128_store(out + x, f);
   }
+#endif
+  /* the rest of the row; all of it in the native build, which the C compiler vectorises */
   for (; x < out_w; x++) {
     int32_t v = ((((top[x] >> 4) * b0) >> 16) + (((bottom[x] >> 4) * b1) >> 16) + 2) >> 2;
     out[x] = ((float)v * scale - mean) / std;
@@ -58,6 +65,14 @@ static void blend_rows(const int32_t *top, const int32_t *bottom, int32_t b0, in
  * are row indices. norm: scale, mean[3], std[3]. planes: the three output planes, each out_w *
  * out_h floats, in the order R, G, B of the network. scratch: 6 * out_w ints.
  */
+/*
+ * The native build is compiled twice over by GCC, for AVX2 and for baseline x86-64, and the
+ * loader picks the one the CPU runs; both vectorise the same integer and float operations
+ * (FP contraction is off in every build), so they give the same bits.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("avx2", "default")))
+#endif
 void resize_crop_normalize(const uint8_t *src, int stride, const int32_t *xfirst, const int32_t *xsecond,
                            const int32_t *xweight, int out_w, const int32_t *yfirst, const int32_t *ysecond,
                            const int32_t *yweight, int out_h, const float *norm, float *plane_r, float *plane_g,

@@ -155,6 +155,26 @@ describe('JPEG decoding with libjpeg-turbo', function () {
     assert.equal((await decodeRgb(png, opts)).width, 10);
   });
 
+  it('decodes and resamples in one native call to the tensors of the JS reference kernel, for every JPEG in ../shared and every layout', async function () {
+    skipWithoutShared(this);
+    const base = imagenetPreprocess();
+    const specs = [base, {...base, resize: {kind: 'stretch' as const, width: 160, height: 80}, crop: null, scale: 1 / 255}, {...base, channels: 'bgr' as const}];
+    const inputs: Buffer[] = jpegsUnder(SHARED).map((f) => readFileSync(f));
+    for (let o = 1; o <= 8; o++) inputs.push(await rawImage(301, 257, o).jpeg().withMetadata({orientation: o}).toBuffer());
+    inputs.push(await rawImage(260, 300, 9).jpeg().toColourspace('cmyk').toBuffer());
+    for (const spec of specs) {
+      const fused = createPreprocessor(spec, 'exact', opts, 'auto');
+      const reference = createPreprocessor(spec, 'exact', opts, 'js');
+      for (const [i, bytes] of inputs.entries()) {
+        const a = new Float32Array(fused.tensorSize + 5);
+        const b = new Float32Array(fused.tensorSize + 5);
+        await fused.run(bytes, a, 5);
+        await reference.run(bytes, b, 5);
+        assert.ok(Buffer.from(a.buffer).equals(Buffer.from(b.buffer)), `input ${i}, ${JSON.stringify(spec.resize)} ${spec.channels}`);
+      }
+    }
+  });
+
   it('keeps each image apart when a worker has JPEGs and other formats in flight at once', async () => {
     const spec = imagenetPreprocess();
     const images: Buffer[] = [];

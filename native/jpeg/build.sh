@@ -15,9 +15,9 @@ out=prebuilds/$platform/lcnet-jpeg.node
 mkdir -p "$(dirname "$out")"
 # -ffp-contract=off: no floating point here, but no fused arithmetic may ever creep in either.
 # --exclude-libs keeps libjpeg's symbols private, so they never meet the libjpeg inside libvips.
-gcc -O2 -fPIC -shared -std=c11 -Wall -Wextra -ffp-contract=off -fvisibility=hidden \
+gcc -O3 -fPIC -shared -std=c11 -Wall -Wextra -ffp-contract=off -fvisibility=hidden \
   -DNODE_GYP_MODULE_NAME=lcnet_jpeg -I"$node_include" \
-  native/jpeg/jpeg_decode.c native/jpeg/libjpeg_stderr.c "$libjpeg" \
+  native/jpeg/jpeg_decode.c native/resize_linear.c native/jpeg/libjpeg_stderr.c "$libjpeg" \
   -Wl,--exclude-libs,ALL -Wl,-Bsymbolic -Wl,--as-needed -lc -s \
   -o "$out"
 ls -l "$out"

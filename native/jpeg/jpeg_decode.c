@@ -104,39 +104,29 @@ static void orient(const uint8_t *src, size_t w, size_t h, int orientation, uint
   }
 }
 
-static napi_value throw_coded(napi_env env, const char *code, const char *message) {
-  napi_throw_error(env, code, message);
-  return NULL;
+/* resize_linear.c: OpenCV's INTER_LINEAR fused with the crop and the normalisation */
+void resize_crop_normalize(const uint8_t *src, int stride, const int32_t *xfirst, const int32_t *xsecond,
+                           const int32_t *xweight, int out_w, const int32_t *yfirst, const int32_t *ysecond,
+                           const int32_t *yweight, int out_h, const float *norm, float *plane_r, float *plane_g,
+                           float *plane_b, int32_t *scratch);
+
+/* How a decode ended: 0, or an error code for JavaScript with libjpeg's text. */
+typedef struct {
+  const char *code;
+  char message[JMSG_LENGTH_MAX];
+} Failure;
+
+static int fail(Failure *f, const char *code, const char *message) {
+  f->code = code;
+  snprintf(f->message, sizeof f->message, "%s", message);
+  return -1;
 }
 
-#define CHECK(call)                                                          \
-  do {                                                                       \
-    if ((call) != napi_ok) return throw_coded(env, NULL, "invalid arguments"); \
-  } while (0)
-
 /*
- * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): undefined
- * target must hold exactly width * height * 3 bytes of the oriented image.
+ * Decodes `jpeg` as interleaved RGB into dst (exactly dst_len = width * height * 3 bytes of the
+ * image turned by `orientation`). Returns 0, or -1 with `f` filled in.
  */
-static napi_value decode_into(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 3) return throw_coded(env, NULL, "decodeInto(jpeg, orientation, target) takes three arguments");
-
-  napi_typedarray_type type;
-  size_t src_len, dst_len;
-  void *src_data, *dst_data;
-  napi_value ab;
-  size_t offset;
-  CHECK(napi_get_typedarray_info(env, argv[0], &type, &src_len, &src_data, &ab, &offset));
-  if (type != napi_uint8_array) return throw_coded(env, NULL, "jpeg must be a Uint8Array");
-  int32_t orientation;
-  CHECK(napi_get_value_int32(env, argv[1], &orientation));
-  if (orientation < 1 || orientation > 8) orientation = 1;
-  CHECK(napi_get_typedarray_info(env, argv[2], &type, &dst_len, &dst_data, &ab, &offset));
-  if (type != napi_uint8_array) return throw_coded(env, NULL, "target must be a Uint8Array");
-
+static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uint8_t *dst, size_t dst_len, Failure *f) {
   struct jpeg_decompress_struct cinfo;
   ErrorManager err;
   /* volatile: read after a longjmp */
@@ -155,10 +145,10 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
     jpeg_destroy_decompress(&cinfo);
     free(scratch);
     free(cmyk_row);
-    return throw_coded(env, reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
+    return fail(f, reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
   }
 
-  jpeg_mem_src(&cinfo, (const unsigned char *)src_data, (unsigned long)src_len);
+  jpeg_mem_src(&cinfo, jpeg, (unsigned long)jpeg_len);
   jpeg_read_header(&cinfo, TRUE);
   reading_header = 0;
 
@@ -174,27 +164,20 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
   if (dst_len != row_bytes * h) {
     jpeg_destroy_decompress(&cinfo);
     char why[160];
-    snprintf(why, sizeof why, "target holds %zu bytes, the image needs %zu", dst_len, row_bytes * h);
-    return throw_coded(env, "ERR_LCNET_JPEG_TARGET", why);
+    snprintf(why, sizeof why, "the target holds %zu bytes, the image needs %zu", dst_len, row_bytes * h);
+    return fail(f, "ERR_LCNET_JPEG_TARGET", why);
   }
 
-  uint8_t *pixels = (uint8_t *)dst_data;
-  if (orientation != 1) {
-    scratch = (uint8_t *)malloc(row_bytes * h);
-    if (!scratch) {
-      jpeg_destroy_decompress(&cinfo);
-      return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
-    }
-    pixels = scratch;
+  uint8_t *pixels = dst;
+  if (orientation != 1) scratch = (uint8_t *)malloc(row_bytes * h);
+  if (cmyk) cmyk_row = (uint8_t *)malloc(w * 4);
+  if ((orientation != 1 && !scratch) || (cmyk && !cmyk_row)) {
+    jpeg_destroy_decompress(&cinfo);
+    free(scratch);
+    free(cmyk_row);
+    return fail(f, "ERR_LCNET_JPEG_MEMORY", "out of memory");
   }
-  if (cmyk) {
-    cmyk_row = (uint8_t *)malloc(w * 4);
-    if (!cmyk_row) {
-      jpeg_destroy_decompress(&cinfo);
-      free(scratch);
-      return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
-    }
-  }
+  if (scratch) pixels = scratch;
 
   while (cinfo.output_scanline < cinfo.output_height) {
     JDIMENSION y = cinfo.output_scanline;
@@ -202,7 +185,7 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
       jpeg_destroy_decompress(&cinfo);
       free(scratch);
       free(cmyk_row);
-      return throw_coded(env, "ERR_LCNET_JPEG_DATA", err.message);
+      return fail(f, "ERR_LCNET_JPEG_DATA", err.message);
     }
     if (cmyk) {
       JSAMPROW row = cmyk_row;
@@ -219,9 +202,114 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
   /* the tail (EOI and whatever follows) is not read, as libvips does not */
   jpeg_destroy_decompress(&cinfo);
 
-  if (orientation != 1) orient(scratch, w, h, orientation, (uint8_t *)dst_data);
+  if (scratch) orient(scratch, w, h, orientation, dst);
   free(scratch);
   free(cmyk_row);
+  return 0;
+}
+
+static napi_value throw_coded(napi_env env, const char *code, const char *message) {
+  napi_throw_error(env, code, message);
+  return NULL;
+}
+
+#define CHECK(call)                                                            \
+  do {                                                                         \
+    if ((call) != napi_ok) return throw_coded(env, NULL, "invalid arguments"); \
+  } while (0)
+
+/* The bytes of a typed array argument of the expected type, or NULL after throwing. */
+static void *typed_array(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *what) {
+  napi_typedarray_type type;
+  void *data;
+  napi_value ab;
+  size_t offset;
+  if (napi_get_typedarray_info(env, value, &type, length, &data, &ab, &offset) != napi_ok || type != want) {
+    char why[96];
+    snprintf(why, sizeof why, "%s has the wrong type", what);
+    throw_coded(env, NULL, why);
+    return NULL;
+  }
+  return data;
+}
+
+/*
+ * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): undefined
+ * target must hold exactly width * height * 3 bytes of the oriented image.
+ */
+static napi_value decode_into(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 3) return throw_coded(env, NULL, "decodeInto(jpeg, orientation, target) takes three arguments");
+  size_t jpeg_len, dst_len;
+  const uint8_t *jpeg = typed_array(env, argv[0], napi_uint8_array, &jpeg_len, "jpeg");
+  if (!jpeg) return NULL;
+  int32_t orientation;
+  CHECK(napi_get_value_int32(env, argv[1], &orientation));
+  if (orientation < 1 || orientation > 8) orientation = 1;
+  uint8_t *dst = typed_array(env, argv[2], napi_uint8_array, &dst_len, "target");
+  if (!dst) return NULL;
+  Failure f;
+  if (decode_rgb(jpeg, jpeg_len, orientation, dst, dst_len, &f) != 0) return throw_coded(env, f.code, f.message);
+  return NULL;
+}
+
+/*
+ * decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array,
+ *              out: Float32Array, planes: Int32Array): undefined
+ * Decodes and resamples in one call, writing the network's input straight into `out`.
+ * plan: [width, height, outW, outH, xFirst[outW], xSecond[outW], xWeight[outW], yFirst[outH],
+ * ySecond[outH], yWeight[outH]] (the oriented size, then resize-linear.ts's taps);
+ * norm: scale, mean[3], std[3]; planes: where in `out` the R, G and B planes start.
+ */
+static napi_value decode_resize(napi_env env, napi_callback_info info) {
+  size_t argc = 6;
+  napi_value argv[6];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc < 6) return throw_coded(env, NULL, "decodeResize(jpeg, orientation, plan, norm, out, planes) takes six arguments");
+  size_t jpeg_len, plan_len, norm_len, out_len, planes_len;
+  const uint8_t *jpeg = typed_array(env, argv[0], napi_uint8_array, &jpeg_len, "jpeg");
+  if (!jpeg) return NULL;
+  int32_t orientation;
+  CHECK(napi_get_value_int32(env, argv[1], &orientation));
+  if (orientation < 1 || orientation > 8) orientation = 1;
+  const int32_t *plan = typed_array(env, argv[2], napi_int32_array, &plan_len, "plan");
+  if (!plan) return NULL;
+  const float *norm = typed_array(env, argv[3], napi_float32_array, &norm_len, "norm");
+  if (!norm) return NULL;
+  float *out = typed_array(env, argv[4], napi_float32_array, &out_len, "out");
+  if (!out) return NULL;
+  const int32_t *planes = typed_array(env, argv[5], napi_int32_array, &planes_len, "planes");
+  if (!planes) return NULL;
+
+  if (plan_len < 4 || norm_len != 7 || planes_len != 3) return throw_coded(env, NULL, "malformed plan");
+  size_t w = (size_t)plan[0], h = (size_t)plan[1];
+  int out_w = plan[2], out_h = plan[3];
+  if (out_w <= 0 || out_h <= 0 || plan_len != 4 + 3 * (size_t)out_w + 3 * (size_t)out_h) return throw_coded(env, NULL, "malformed plan");
+  size_t plane = (size_t)out_w * (size_t)out_h;
+  for (int c = 0; c < 3; c++)
+    if (planes[c] < 0 || (size_t)planes[c] + plane > out_len) return throw_coded(env, NULL, "the output planes do not fit");
+
+  uint8_t *pixels = (uint8_t *)malloc(w * h * 3);
+  int32_t *scratch = (int32_t *)malloc(6 * (size_t)out_w * sizeof(int32_t));
+  if (!pixels || !scratch) {
+    free(pixels);
+    free(scratch);
+    return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
+  }
+  Failure f;
+  if (decode_rgb(jpeg, jpeg_len, orientation, pixels, w * h * 3, &f) != 0) {
+    free(pixels);
+    free(scratch);
+    return throw_coded(env, f.code, f.message);
+  }
+  const int32_t *taps = plan + 4;
+  resize_crop_normalize(pixels, (int)(w * 3), taps, taps + out_w, taps + 2 * out_w, out_w, taps + 3 * out_w,
+                        taps + 3 * out_w + out_h, taps + 3 * out_w + 2 * out_h, out_h, norm, out + planes[0],
+                        out + planes[1], out + planes[2], scratch);
+  free(pixels);
+  free(scratch);
   return NULL;
 }
 
@@ -229,6 +317,8 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_value fn, version;
   napi_create_function(env, "decodeInto", NAPI_AUTO_LENGTH, decode_into, NULL, &fn);
   napi_set_named_property(env, exports, "decodeInto", fn);
+  napi_create_function(env, "decodeResize", NAPI_AUTO_LENGTH, decode_resize, NULL, &fn);
+  napi_set_named_property(env, exports, "decodeResize", fn);
   char text[32];
   snprintf(text, sizeof text, "%d", LIBJPEG_TURBO_VERSION_NUMBER);
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &version);

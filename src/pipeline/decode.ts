@@ -12,7 +12,7 @@ import type {Sharp} from 'sharp';
 import {libvips} from './libvips.js';
 import {decodeBmp} from './bmp.js';
 import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
-import {jpegTurbo, type JpegDecoderName} from './jpeg-turbo.js';
+import {jpegTurbo, type JpegDecoderName, type JpegTurboAddon} from './jpeg-turbo.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
@@ -65,17 +65,22 @@ async function decodeCmyk(bytes: Uint8Array, opts: DecodeOptions, convert: (raw:
   return convert(data, info.width, info.height);
 }
 
-/** Where decoded pixels go: a fresh array by default, or memory the caller reads them from. */
-export type PixelAllocator = (bytes: number) => Uint8Array;
-
-const newPixels: PixelAllocator = (bytes) => new Uint8Array(bytes);
+/** A JPEG libjpeg-turbo is to decode: its size once turned upright, and the call that decodes it. */
+export interface TurboJpeg {
+  width: number;
+  height: number;
+  /** EXIF orientation, 1-8 */
+  orientation: number;
+  /** runs `decode` (an addon call) on this JPEG, its failures turned into the records' errors */
+  decode(run: (turbo: JpegTurboAddon) => void): void;
+}
 
 /**
- * A JPEG decoded by libjpeg-turbo into `allocate`d memory and turned as its EXIF orientation says,
- * synchronously; null when `bytes` is no JPEG or not one for this decoder (no addon, or a header
- * lcnet cannot parse: libvips' verdict on it is the record's).
+ * What libjpeg-turbo makes of `bytes`, or null when it is no JPEG or not one for this decoder (no
+ * addon, or a header lcnet cannot parse: libvips' verdict on it is the record's). An image over
+ * the pixel limit is refused here, before any decoding.
  */
-export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions, allocate: PixelAllocator = newPixels): RgbImage | null {
+export function turboJpeg(bytes: Uint8Array, opts: DecodeOptions): TurboJpeg | null {
   if (opts.jpegDecoder === 'sharp' || sniffFormat(bytes) !== 'jpeg') return null;
   const turbo = jpegTurbo();
   const layout = turbo ? jpegLayout(bytes) : null;
@@ -83,16 +88,30 @@ export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions, allocate: 
   const orientation = layout.orientation ?? 1;
   const [width, height] = orientation >= 5 ? [layout.height, layout.width] : [layout.width, layout.height];
   if (width * height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
-  const data = allocate(width * height * 3);
-  try {
-    turbo.decodeInto(bytes, orientation, data);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ERR_LCNET_JPEG_HEADER') throw new DecodeError(damaged('jpeg', 'header', bytes));
-    if (code === 'ERR_LCNET_JPEG_DATA') throw new DecodeError(damaged('jpeg', 'data', bytes));
-    throw e;
-  }
-  return {data, width, height};
+  return {
+    width,
+    height,
+    orientation,
+    decode(run) {
+      try {
+        run(turbo);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ERR_LCNET_JPEG_HEADER') throw new DecodeError(damaged('jpeg', 'header', bytes));
+        if (code === 'ERR_LCNET_JPEG_DATA') throw new DecodeError(damaged('jpeg', 'data', bytes));
+        throw e;
+      }
+    },
+  };
+}
+
+/** A JPEG decoded by libjpeg-turbo, synchronously; null when `turboJpeg` says it is not one for it. */
+export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions): RgbImage | null {
+  const jpeg = turboJpeg(bytes, opts);
+  if (!jpeg) return null;
+  const data = new Uint8Array(jpeg.width * jpeg.height * 3);
+  jpeg.decode((turbo) => turbo.decodeInto(bytes, jpeg.orientation, data));
+  return {data, width: jpeg.width, height: jpeg.height};
 }
 
 export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {

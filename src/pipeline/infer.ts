@@ -26,6 +26,10 @@ export class InferenceSession {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      // the memory pattern plans one block for every intermediate tensor of a batch and keeps it:
+      // about 25 MiB per session at batch 8 for PPLCNet_x1_0, for no speed measured on this kind
+      // of CPU (docs/benchmarks.md); without it the arena reuses blocks as tensors die
+      enableMemPattern: false,
       extra: {session: {intra_op: {allow_spinning: '0'}}},
     };
     const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);

@@ -20,6 +20,13 @@ export interface JpegTurboAddon {
    * damaged, or libjpeg warned about it).
    */
   decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): void;
+  /**
+   * Decodes `jpeg` and resamples it in one call (native/resize_linear.c, the WebAssembly kernel's
+   * source), writing the network's input into `out`. plan: [width, height, outW, outH, then the
+   * x taps (first, second, weight) and the y taps of resize-linear.ts]; norm: scale, mean[3],
+   * std[3]; planes: where the R, G and B planes start in `out`. Throws as decodeInto does.
+   */
+  decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array, out: Float32Array, planes: Int32Array): void;
   /** e.g. "2001005" for 2.1.5 */
   libjpegTurboVersion: string;
 }

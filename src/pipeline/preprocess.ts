@@ -7,10 +7,10 @@
  * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
  */
 
-import {decodeJpegNow, decodeRgb, type DecodeOptions} from './decode.js';
+import {decodeJpegNow, decodeRgb, turboJpeg, type DecodeOptions} from './decode.js';
 import {jpegLayout, sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
-import {normalizationTable, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
+import {normalizationTable, packedTaps, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
 import {WasmResizer} from './resize-wasm.js';
 import {libvips} from './libvips.js';
 
@@ -18,6 +18,9 @@ export type ResizeMode = 'exact' | 'fast';
 
 /** Decoded images up to this size (16 megapixels of RGB) go through the WebAssembly kernel. */
 const WASM_MAX_SOURCE_BYTES = 48 * 1024 * 1024;
+
+/** Source sizes whose resampling plan a preprocessor keeps. */
+const MAX_PLANS = 64;
 
 /** Python's round(): half to even. */
 export function pythonRound(v: number): number {
@@ -69,15 +72,39 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   if (outH === 0) throw new Error('preprocessing must produce a fixed size: a short-side resize needs a crop');
   const tensorSize = 3 * outW * outH;
 
-  // libjpeg-turbo writes a JPEG's pixels straight where the WebAssembly kernel reads them. Huge
-  // images are resampled by the JS kernel from memory of their own: growing WebAssembly memory for
-  // them would keep that footprint for the rest of the run, for a saving that is nothing next to
-  // their decoding time.
-  const allocate = wasm ? (n: number) => (n <= WASM_MAX_SOURCE_BYTES ? wasm.source(n, outW, outH) : new Uint8Array(n)) : undefined;
+  // JPEGs that libjpeg-turbo reads are decoded and resampled in one native call, straight into
+  // `out` (unless a kernel is asked for by name); the plan of each source size is kept (most
+  // collections have few)
+  const norm = Float32Array.of(spec.scale, ...spec.mean, ...spec.std);
+  const plans = new Map<string, Int32Array>();
+  const planFor = (width: number, height: number, win: ResizeWindow) => {
+    const key = `${width}x${height}`;
+    let plan = plans.get(key);
+    if (!plan) {
+      if (plans.size >= MAX_PLANS) plans.clear();
+      plan = packedTaps(width, height, win);
+      plans.set(key, plan);
+    }
+    return plan;
+  };
+  const planes = new Int32Array(3);
+  const plane = outW * outH;
   const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
-    // decoded and resampled without an await between: the kernel's source memory is shared by
-    // the images this worker has in flight
-    const img = decodeJpegNow(bytes, decode, allocate) ?? (await decodeRgb(bytes, decode));
+    const jpeg = kernel === 'auto' ? turboJpeg(bytes, decode) : null;
+    if (jpeg) {
+      let win: ResizeWindow;
+      try {
+        win = planWindow(spec, jpeg.width, jpeg.height);
+      } catch (e) {
+        // an image too small for the crop: a damaged one still says first that it is damaged
+        decodeJpegNow(bytes, decode);
+        throw e;
+      }
+      planes.set([offset + (bgr ? 2 * plane : 0), offset + plane, offset + (bgr ? 0 : 2 * plane)]);
+      jpeg.decode((turbo) => turbo.decodeResize(bytes, jpeg.orientation, planFor(jpeg.width, jpeg.height, win), norm, out, planes));
+      return {width: jpeg.width, height: jpeg.height};
+    }
+    const img = await decodeRgb(bytes, decode);
     const win = planWindow(spec, img.width, img.height);
     if (wasm && img.data.length <= WASM_MAX_SOURCE_BYTES) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
     else resizeCropNormalize(img.data, img.width, img.height, win, lut, bgr, out, offset);

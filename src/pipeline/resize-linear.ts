@@ -58,6 +58,24 @@ export function linearTaps(srcSize: number, dstSize: number, offset: number, cou
 }
 
 /**
+ * Everything the native kernel (native/resize_linear.c in the JPEG addon) needs to resample an
+ * image of width x height through `win`, in one array: [width, height, outW, outH, x taps (first,
+ * second, weight), y taps (first, second, weight)].
+ */
+export function packedTaps(width: number, height: number, win: ResizeWindow): Int32Array {
+  const xs = linearTaps(width, win.dstW, win.cropX, win.outW, 3);
+  const ys = linearTaps(height, win.dstH, win.cropY, win.outH, 1);
+  const plan = new Int32Array(4 + 3 * win.outW + 3 * win.outH);
+  plan.set([width, height, win.outW, win.outH]);
+  let at = 4;
+  for (const taps of [xs.first, xs.second, xs.weight, ys.first, ys.second, ys.weight]) {
+    plan.set(taps, at);
+    at += taps.length;
+  }
+  return plan;
+}
+
+/**
  * PaddleClas NormalizeImage, `(x.astype(float32) * scale - mean) / std`, evaluated in float32
  * exactly as numpy does for every 8-bit value: 256 entries per input channel (R, G, B).
  */
