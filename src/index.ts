@@ -17,6 +17,16 @@ export {
 } from './api/classifier.js';
 export type {ModelChoice} from './api/load-model.js';
 export type {Progress, RunSummary, StageTimes} from './pipeline/classify-engine.js';
-export {isError, isPrediction, type ClassScore, type ErrorRecord, type OutputRecord, type PredictionRecord} from './pipeline/output/record.js';
-export type {AttributeRecord, DecisionRecord} from './pipeline/postprocess/record-codec.js';
+export {
+  isAttributes,
+  isDecision,
+  isError,
+  isPrediction,
+  type AttributeRecord,
+  type ClassScore,
+  type DecisionRecord,
+  type ErrorRecord,
+  type OutputRecord,
+  type PredictionRecord,
+} from './pipeline/output/record.js';
 export {parseShard, type Shard} from './pipeline/shard.js';

@@ -3,7 +3,8 @@ import {existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync}
 import {join} from 'node:path';
 import {convertPaddleDir} from '../src/models/paddle/convert.js';
 import {decodePersonAttribute, decodeVehicleAttribute} from '../src/pipeline/postprocess/attributes.js';
-import {headRecordFromRow, layoutFromHeader, layoutHeader, layoutRow, type AttributeRecord, type DecisionRecord} from '../src/pipeline/postprocess/record-codec.js';
+import {csvHeader, fromCsvRow, layoutFromHeader, toCsvRow} from '../src/pipeline/output/codec.js';
+import type {AttributeRecord, DecisionRecord} from '../src/pipeline/output/record.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
 import {SeededRandom} from '../src/models/seeded-weights.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -63,11 +64,11 @@ describe('PULC heads: record codec', function () {
   it('writes and reads back yes/no and attribute rows, the vehicle string cut into colour and type', function () {
     const id = {size: 10, mtime: '2026-01-01T00:00:00.000Z'};
     const decision: DecisionRecord = {file: 'a.jpg', model: 'person_exists', decision: {class_id: 0, label: 'nobody', score: 0.75}, threshold: 0.5, ...id};
-    const header = layoutHeader({kind: 'thresh'});
+    const header = csvHeader({kind: 'thresh'});
     assert.deepEqual(header, ['file', 'model', 'class_id', 'label', 'score', 'threshold', 'error', 'size', 'mtime']);
     assert.deepEqual(layoutFromHeader(header), {kind: 'thresh'});
-    const row = layoutRow(decision, {kind: 'thresh'}).map(String);
-    assert.deepEqual(headRecordFromRow(row, {kind: 'thresh'}, id), decision);
+    const row = toCsvRow(decision, {kind: 'thresh'}).map(String);
+    assert.deepEqual(fromCsvRow(row, {kind: 'thresh'}), decision);
 
     const labels = ['yellow', 'orange', 'green', 'gray', 'red', 'blue', 'white', 'golden', 'brown', 'black', 'sedan', 'suv', 'van', 'hatchback', 'mpv', 'pickup', 'bus', 'truck', 'estate'];
     const res = new Float32Array(19).fill(0.125);
@@ -76,11 +77,11 @@ describe('PULC heads: record codec', function () {
     const probabilities = Object.fromEntries(labels.map((l, i) => [l, res[i]!]));
     const vehicle: AttributeRecord = {file: 'v.jpg', model: 'vehicle_attribute', attributes: decoded.attributes, output: decoded.output, probabilities, ...id};
     const layout = {kind: 'vehicle-attribute' as const, labels};
-    const vrow = layoutRow(vehicle, layout).map(String);
+    const vrow = toCsvRow(vehicle, layout).map(String);
     assert.deepEqual(vrow.slice(2, 5), ['Color: (red, prob: 0.875)', 'Type unknown', '0 0 0 0 1 0 0 0 0 0 0 0 0 0 0 0 0 0 0']);
-    assert.deepEqual(layoutFromHeader(layoutHeader(layout)), layout);
-    assert.deepEqual(headRecordFromRow(vrow, layout, id), vehicle);
-    assert.throws(() => layoutRow(decision, layout), /only vehicle-attribute records/);
+    assert.deepEqual(layoutFromHeader(csvHeader(layout)), layout);
+    assert.deepEqual(fromCsvRow(vrow, layout), vehicle);
+    assert.throws(() => toCsvRow(decision, layout), /only vehicle-attribute records/);
   });
 });
 
@@ -209,7 +210,7 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     const records = byFile(jsonl<AttributeRecord>(j.stdout));
     assert.equal(records.length, files.length);
     const spec = {kind: 'person-attribute' as const, threshold: 0.5, glassesThreshold: 0.3, holdThreshold: 0.6};
-    let differentAnswers = new Set<string>();
+    const differentAnswers = new Set<string>();
     for (const r of records) {
       assert.deepEqual(Object.keys(r.probabilities), PERSON_LABELS);
       const probs = PERSON_LABELS.map((l) => r.probabilities[l]!);
@@ -318,7 +319,7 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     assert.match(refused.stderr, /does not support attribute models/);
     const noReal = await runCli(['eval', '--imagenet-val', dataset, '-m', 'synthetic:PPLCNet_x0_25_textline', '--real', join(dataset, 'real.json'), '--no-progress'], {env});
     assert.equal(noReal.code, 2);
-    assert.match(noReal.stderr, /--layout, --labels and --real do not apply/);
+    assert.match(noReal.stderr, /--layout, --ground-truth and --real do not apply/);
   });
 
   it('bench: PP-LCNetV2 from the architecture definition, and an installed PULC model on images', async function () {

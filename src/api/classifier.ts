@@ -19,6 +19,7 @@ import {listedFile, parseExtensions, walkInputs, type WalkEntry, type WalkOption
 import {defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
 import {loadModel, type ModelChoice} from './load-model.js';
 import type {ModelManifest} from '../models/manifest.js';
+import {headOf} from '../pipeline/postprocess/head.js';
 
 export interface ClassifierOptions extends ModelChoice {
   /** images per network run [default: 8] */
@@ -35,6 +36,8 @@ export interface ClassifierOptions extends ModelChoice {
   maxPixels?: number;
   /** classes per record [default: 5] */
   topk?: number;
+  /** the decision threshold of a yes/no or attribute model, 0..1 [default: the published one]; refused for a top-k model */
+  threshold?: number;
 }
 
 /** An image given as bytes; `name` is what its record's `file` says. */
@@ -52,7 +55,7 @@ export type {InputFile} from '../pipeline/select.js';
 export interface ClassifyOptions {
   /** classes per record [default: the classifier's topk] */
   topk?: number;
-  /** the decision threshold of a yes/no or attribute model [default: the published one] */
+  /** the decision threshold of a yes/no or attribute model [default: the classifier's threshold, else the published one] */
   threshold?: number;
   /**
    * true (default): strings are expanded like the CLI's arguments (directories walked, glob
@@ -124,6 +127,8 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   if (options.resize !== undefined && options.resize !== 'exact' && options.resize !== 'fast') throw new RangeError(`resize must be 'exact' or 'fast', got '${String(options.resize)}'`);
   const pipeline = pipelineOptionsOf(options);
   const loaded = await loadModel(options);
+  // a threshold the model's head cannot take (a top-k model, out of 0..1) is refused before any worker starts
+  headOf(loaded.manifest, pipeline.topk, options.threshold);
   const engine = new ClassifyEngine(loaded, pipeline);
   try {
     await engine.ready();
@@ -136,7 +141,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
     model: {name: loaded.name, labels: m.labels, inputSize: [m.inputSize[0], m.inputSize[1]], synthetic: m.synthetic === true, manifest: m},
     warnings: loaded.warnings,
     pipeline,
-    classify: (inputs, opts = {}) => classification(engine, inputs, opts),
+    classify: (inputs, opts = {}) => classification(engine, inputs, {...opts, threshold: opts.threshold ?? options.threshold}),
     close: () => engine.close(),
   };
 }

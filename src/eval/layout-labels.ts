@@ -4,7 +4,7 @@
  * (`DIR/someone/`, `DIR/nobody/`) or by class index (`DIR/0/`, `DIR/1/`).
  */
 
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import type {EvalDataset} from './dataset.js';
 import {INDEX_FOLDER, loadClassFolders} from './layout-folders.js';
 

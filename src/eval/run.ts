@@ -6,13 +6,13 @@
  * that rejects, or reports an index twice or out of range, aborts the evaluation with that error.
  */
 
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {loadLabelFolders} from './layout-labels.js';
 import type {LayoutName} from './dataset.js';
 import {loadDataset} from './detect.js';
 import {computeMetrics, type DocumentedAccuracy, type LabeledPrediction, type OnError, type Prediction} from './metrics.js';
 import {loadRealLabels} from './real.js';
-import {type EvalReport, REPORT_SCHEMA, summariseDataset} from './report.js';
+import {type EvalReport, REPORT_SCHEMA, REPORT_UNITS, summariseDataset} from './report.js';
 import {loadSynsets} from './synsets.js';
 
 /**
@@ -44,7 +44,7 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
   const synsets = await loadSynsets();
   const classes = opts.classes;
   if (classes && (opts.realFile !== undefined || opts.labelsFile !== undefined || opts.layout !== undefined)) {
-    throw new UsageError('a model outside ImageNet-1k is evaluated on class folders named by its labels: --layout, --labels and --real do not apply');
+    throw new UsageError('a model outside ImageNet-1k is evaluated on class folders named by its labels: --layout, --ground-truth and --real do not apply');
   }
   const numClasses = classes ? classes.length : synsets.wnids.length;
   const onError = opts.onError ?? 'wrong';
@@ -73,7 +73,7 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
 
   const labeled: LabeledPrediction[] = items.map((it, i) => ({relPath: it.relPath, label: it.label, prediction: results[i] ?? {error: NO_RESULT}}));
   const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: classes ?? synsets.names});
-  const report: EvalReport = {schema: REPORT_SCHEMA, dataset: summariseDataset(dataset), metrics};
+  const report: EvalReport = {schema: REPORT_SCHEMA, units: REPORT_UNITS, dataset: summariseDataset(dataset), metrics};
   if (opts.perImage) {
     report.perImage = labeled.map((l) => ({
       relPath: l.relPath,

@@ -7,10 +7,10 @@
  */
 
 import {closeSync, openSync, readSync} from 'node:fs';
-import {FatalError} from '../cli/exit-codes.js';
-import {formatFromPath, type ClassScore, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
-import {csvHeaderLineTopk, headerLayout, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
-import {headBodyFromJson, headRecordFromRow, layoutOfRecord, type CsvLayout} from '../pipeline/postprocess/record-codec.js';
+import {FatalError} from '../errors.js';
+import {csvHeaderLineLayout, fromCsvRow, fromJson, layoutOfRecord, type CsvLayout} from '../pipeline/output/codec.js';
+import {formatFromPath, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
+import {NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
 
 export interface ReadRecord {
   record: OutputRecord;
@@ -26,8 +26,7 @@ export function detectFormat(path: string): OutputFormat {
   const text = head.trimStart();
   if (text === '' || text.startsWith('{')) return 'jsonl';
   if (text.startsWith('[')) return 'json';
-  const first = head.split('\n')[0]!;
-  if (csvHeaderLineTopk(first) !== null || headerLayout(first) !== null) return 'csv';
+  if (csvHeaderLineLayout(head.split('\n')[0]!) !== null) return 'csv';
   throw new FatalError(`${path}: line 1 is not lcnet output (neither JSON Lines, a JSON array nor CSV with the lcnet header)`);
 }
 
@@ -61,23 +60,21 @@ export class OutputReader {
     let cutAt: number | null = null;
     let started = false;
     let closed = false;
-    let csvTopk = 0;
     let csvLayout: CsvLayout | null = null;
     try {
       for (const item of scanOutput(this.path, this.format)) {
         if (count >= limit) return;
         if (item.kind === 'start') {
           started = true;
-          csvTopk = item.topk ?? 0;
-          csvLayout = item.layout ?? null;
+          csvLayout = item.layout;
           if (csvLayout && csvLayout.kind !== 'topk') this.layout ??= csvLayout;
-          this.topk = Math.max(this.topk, csvTopk);
+          if (csvLayout?.kind === 'topk') this.topk = Math.max(this.topk, csvLayout.topk);
         } else if (item.kind === 'close') {
           closed = true;
         } else if (item.kind === 'tail') {
           cutAt = item.line;
         } else if (item.kind === 'record') {
-          const record = item.fields ? fromCsv(item.fields, csvLayout ?? {kind: 'topk', topk: csvTopk}) : fromJson(item.text);
+          const record = item.fields ? (csvLayout ? fromCsvRow(item.fields, csvLayout) : null) : fromJson(item.text);
           if (!record) {
             // only the last line can be unfinished, and then it is not a record yet
             if (!item.complete) {
@@ -104,52 +101,4 @@ export class OutputReader {
     if (cutAt !== null) problems.push(`its last record, at line ${cutAt}, is cut off`);
     this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${count} records)` : null;
   }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const isClassScore = (p: unknown): p is ClassScore =>
-  isObject(p) && Number.isInteger(p.class_id) && typeof p.label === 'string' && typeof p.score === 'number';
-
-/** A JSON record as lcnet writes it, or null. Records of older versions may lack size and mtime. */
-function fromJson(text: string): OutputRecord | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(v)) return null;
-  const {file, model, predictions, error, size, mtime} = v;
-  if (typeof file !== 'string' || file === '' || typeof model !== 'string') return null;
-  if (!(size === undefined || size === null || Number.isFinite(size))) return null;
-  if (!(mtime === undefined || mtime === null || typeof mtime === 'string')) return null;
-  const identity = {size: (size as number | null | undefined) ?? null, mtime: mtime ?? null};
-  if (typeof error === 'string') return {file, model, error, ...identity};
-  if (predictions === undefined) {
-    const body = headBodyFromJson(v);
-    return body ? {file, model, ...body, ...identity} : null;
-  }
-  if (!Array.isArray(predictions) || !predictions.every(isClassScore)) return null;
-  return {file, model, predictions: predictions.map((p) => ({class_id: p.class_id, label: p.label, score: p.score})), ...identity};
-}
-
-/** A CSV row (as many fields as its header) as the record it was written from, or null. */
-function fromCsv(row: string[], layout: CsvLayout): OutputRecord | null {
-  const n = row.length;
-  const [file, model] = row as [string, string];
-  const [error, size, mtime] = row.slice(n - 3) as [string, string, string];
-  if (size !== '' && !/^\d+$/.test(size)) return null;
-  const identity = {size: size === '' ? null : Number(size), mtime: mtime === '' ? null : mtime};
-  if (error !== '') return {file, model, error, ...identity};
-  if (layout.kind !== 'topk') return headRecordFromRow(row, layout, identity);
-  const topk = layout.topk;
-  const predictions: ClassScore[] = [];
-  for (let i = 0; i < topk; i++) {
-    const [classId, label, score] = row.slice(2 + 3 * i, 5 + 3 * i) as [string, string, string];
-    if (classId === '' && label === '' && score === '') break;
-    if (!/^\d+$/.test(classId) || score.trim() === '' || !Number.isFinite(Number(score))) return null;
-    predictions.push({class_id: Number(classId), label, score: Number(score)});
-  }
-  return {file, model, predictions, ...identity};
 }

@@ -7,9 +7,8 @@
  */
 
 import {posix} from 'node:path';
-import {isError, type OutputRecord} from '../pipeline/output/record.js';
+import {isDecision, isError, type AttributeRecord, type DecisionRecord, type OutputRecord} from '../pipeline/output/record.js';
 import {fnv1a} from '../pipeline/shard.js';
-import {headOutcome} from '../pipeline/postprocess/record-codec.js';
 
 /** What the choice looks at, kept for the record chosen so far. */
 export interface Standing {
@@ -33,6 +32,11 @@ export function replaces(later: Standing, kept: Standing): boolean {
 /** The key records and listed paths are matched on: `./photos/a.jpg` and `photos/a.jpg` are one file. */
 export function fileKey(file: string): string {
   return posix.normalize(file);
+}
+
+/** What a yes/no or attribute record says about its file, for telling agreeing records from conflicting ones. */
+function headOutcome(r: DecisionRecord | AttributeRecord): string {
+  return isDecision(r) ? `decision\n${JSON.stringify([r.decision, r.threshold])}` : `attributes\n${JSON.stringify([r.attributes, r.output])}`;
 }
 
 /**

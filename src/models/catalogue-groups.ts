@@ -3,7 +3,7 @@
  * order the catalogue first names them, each with what its records hold.
  */
 
-import type {HeadKind} from '../pipeline/postprocess/spec.js';
+import type {HeadKind} from './head-spec.js';
 
 export interface Groupable {
   name: string;

@@ -3,7 +3,7 @@
  * from, how to preprocess its input and how to name its outputs.
  */
 
-import type {PostprocessSpec} from '../pipeline/postprocess/spec.js';
+import type {PostprocessSpec} from './head-spec.js';
 
 export interface PreprocessSpec {
   /**

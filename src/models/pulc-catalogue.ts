@@ -7,7 +7,7 @@
  */
 
 import {join} from 'node:path';
-import {parsePostprocess, type PostprocessSpec} from '../pipeline/postprocess/spec.js';
+import {parsePostprocess, type PostprocessSpec} from './head-spec.js';
 import {PACKAGE_ROOT} from './paths.js';
 
 export interface PublishedMetric {

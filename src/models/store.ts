@@ -10,6 +10,7 @@ import {mkdir, readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {ModelManifest} from './manifest.js';
+import {parsePostprocess} from './head-spec.js';
 
 export const MODEL_FILE = 'model.onnx';
 export const MANIFEST_FILE = 'model.json';
@@ -28,6 +29,11 @@ export function modelsRoot(home = lcnetHome()): string {
 /** Catalogue and user model names: letters, digits, dot, dash, underscore. */
 export function validModelName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name) && !name.includes('..');
+}
+
+/** `$LCNET_HOME/locks/<name>.lock`: the lock of a model install or of the checksum record. */
+export function lockPath(name: string, home = lcnetHome()): string {
+  return join(home, 'locks', `${name}.lock`);
 }
 
 export function modelDir(name: string, home = lcnetHome()): string {
@@ -50,6 +56,7 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   for (const key of ['name', 'inputSize', 'preprocess', 'labels', 'onnxSha256'] as const) {
     if (m[key] === undefined) throw new Error(`${join(dir, MANIFEST_FILE)} lacks '${key}'`);
   }
+  if (m.postprocess !== undefined) m.postprocess = parsePostprocess(m.postprocess, join(dir, MANIFEST_FILE));
   return m;
 }
 

@@ -2,7 +2,7 @@
 
 import {listInstalled, lcnetHome, modelDir} from '../store.js';
 import type {Catalogue, CatalogueEntry} from './catalogue.js';
-import type {HeadKind} from '../../pipeline/postprocess/spec.js';
+import type {HeadKind} from '../head-spec.js';
 import type {PublishedMetric} from '../pulc-catalogue.js';
 
 export interface ListedModel {

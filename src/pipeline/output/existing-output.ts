@@ -3,7 +3,7 @@
  * already have a record and with which size and modification time, and how many bytes of the
  * file hold complete records (a record cut off by a crash is dropped and redone). The file is
  * streamed line by line, so outputs of any size can be resumed. Anything that is not lcnet output
- * of the expected format and top-k is refused, never truncated.
+ * of the expected format and CSV layout (top-k, yes/no, attributes) is refused, never truncated.
  *
  * A file redone because it changed gets a second record; the earlier one is removed when the run
  * ends (`compactOutput`). If a crash comes first, the file holds both and the last one counts:
@@ -13,12 +13,10 @@
 import {closeSync, openSync} from 'node:fs';
 import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
+import {asLayout, csvHeader, fromCsvRow, fromJson, sameLayout, type LayoutLike} from './codec.js';
 import {csvLine} from './csv.js';
-import {ANY_IDENTITY, identityKey, type OutputFormat} from './record.js';
+import {identityKey, isError, type OutputFormat} from './record.js';
 import {NotOurOutputError, scanOutput} from './scan.js';
-import {asLayout, layoutHeader, sameLayout, type LayoutLike} from '../postprocess/record-codec.js';
-
-export {csvHeader, csvHeaderTopk, NotOurOutputError} from './scan.js';
 
 export interface ExistingOutput {
   /** every recorded file, with the identityKey (size and mtime) of its last record */
@@ -31,8 +29,6 @@ export interface ExistingOutput {
   keepBytes: number;
   /** JSON: whether records already follow the opening bracket */
   hasRecords: boolean;
-  /** a CSV written by lcnet 0.1 (no size and mtime columns): rewritten before anything is appended */
-  legacy: boolean;
 }
 
 /** One complete record as it stands in the file. */
@@ -66,68 +62,33 @@ function tally(visit?: Visit) {
   };
 }
 
-interface JsonRecord {
-  file: string;
-  error?: unknown;
-  size?: number | null;
-  mtime?: string | null;
-}
-
-function parseRecord(text: string): JsonRecord | null {
-  try {
-    const r = JSON.parse(text) as unknown;
-    return r !== null && typeof r === 'object' && typeof (r as {file?: unknown}).file === 'string' ? (r as JsonRecord) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The identity a record stands for. A prediction always has its file's size (a file that was
- * read): one without size and mtime was written by lcnet 0.1, and matches its path whatever the
- * file's size and mtime. An error without them is a path that did not exist, as it still is.
- */
-function storedIdentity(error: boolean, size: number | string | null | undefined, mtime: string | null | undefined): string {
-  if (!error && (size ?? null) === null && (mtime ?? null) === null) return ANY_IDENTITY;
-  return identityKey(size === null || size === undefined ? null : Number(size), mtime);
-}
-
 /**
  * Reads back an existing output; `visit` sees every complete record in file order. Reading stops
- * at the first unfinished record (a resume redoes it). CSV must have been written with `topk`.
+ * at the first unfinished record (a resume redoes it). CSV must have been written in `layout` (a
+ * number: the top-k layout).
  */
-export function readExistingOutput(path: string, format: OutputFormat, topk: LayoutLike, visit?: Visit): ExistingOutput {
+export function readExistingOutput(path: string, format: OutputFormat, layout: LayoutLike, visit?: Visit): ExistingOutput {
   const {done, failed, superseded, add} = tally(visit);
   let keepBytes = 0;
-  let legacy = false;
   for (const item of scanOutput(path, format)) {
     if (item.kind === 'tail' || (item.kind === 'record' && !item.complete)) break;
     if (item.kind === 'start') {
-      const wanted = asLayout(topk);
+      const wanted = asLayout(layout);
       if (item.layout && !sameLayout(item.layout, wanted)) {
         if (item.layout.kind === 'topk' && wanted.kind === 'topk') throw new NotOurOutputError(`${path} was written with --topk ${item.layout.topk}; resume it with the same --topk`);
         throw new NotOurOutputError(`${path} was written with other CSV columns (${item.layout.kind} output) than this model writes (${wanted.kind}); resume it with the same model`);
       }
       keepBytes = item.end;
-      legacy = item.legacy;
     } else if (item.kind === 'blank') {
       keepBytes = item.end;
     } else if (item.kind === 'record') {
-      if (item.fields) {
-        const row = item.fields;
-        const n = row.length;
-        const error = row[n - 3] !== '';
-        add({file: row[0]!, error, identity: storedIdentity(error, row[n - 2] || null, row[n - 1] || null), text: item.text});
-      } else {
-        const rec = parseRecord(item.text);
-        if (!rec) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
-        const error = rec.error !== undefined;
-        add({file: rec.file, error, identity: storedIdentity(error, rec.size, rec.mtime), text: item.text});
-      }
+      const record = item.fields ? fromCsvRow(item.fields, layout) : fromJson(item.text);
+      if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
+      add({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text});
       keepBytes = item.end;
     }
   }
-  return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0, legacy};
+  return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
 }
 
 /**
@@ -136,19 +97,19 @@ export function readExistingOutput(path: string, format: OutputFormat, topk: Lay
  * (`--resume --retry-errors` classifies those files again). The new file is written beside the
  * old one and renamed over it: an interruption leaves one or the other, never a mix.
  */
-export function compactOutput(path: string, format: OutputFormat, topk: LayoutLike, opts: {dropErrors: boolean}): void {
+export function compactOutput(path: string, format: OutputFormat, layout: LayoutLike, opts: {dropErrors: boolean}): void {
   const last = new Map<string, number>();
   let ordinal = 0;
-  readExistingOutput(path, format, topk, (r) => last.set(r.file, ordinal++));
+  readExistingOutput(path, format, layout, (r) => last.set(r.file, ordinal++));
   const file = new AtomicFile(path, 'compact');
   const fd = openSync(file.temp, 'w');
   try {
     let first = true;
     const put = (text: string) => writeFully(fd, text);
-    if (format === 'csv') put(csvLine(layoutHeader(topk)));
+    if (format === 'csv') put(csvLine(csvHeader(layout)));
     if (format === 'json') put('[\n');
     ordinal = 0;
-    readExistingOutput(path, format, topk, (r) => {
+    readExistingOutput(path, format, layout, (r) => {
       const isLast = last.get(r.file) === ordinal++;
       if (!isLast || (opts.dropErrors && r.error)) return;
       if (format === 'json') put((first ? '' : ',\n') + r.text);

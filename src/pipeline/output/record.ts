@@ -1,11 +1,10 @@
 /**
- * One output record per input file: its ranked classes, or why it has none, followed by the
+ * One output record per input file: its ranked classes (or, for a yes/no or attribute model, its
+ * decision or decoded attributes), or why it has none, followed by the
  * file's size and modification time when it was read, which `--resume` compares to tell a done
  * file from one changed since (null for a path that does not exist and for bytes handed to the
  * library API without a file).
  */
-
-import type {AttributeRecord, DecisionRecord} from '../postprocess/record-codec.js';
 
 export interface ClassScore {
   class_id: number;
@@ -32,7 +31,28 @@ export interface ErrorRecord extends FileIdentity {
   error: string;
 }
 
-/** yes/no (ThreshOutput) and attribute records: src/pipeline/postprocess/record-codec.ts */
+/** A yes/no model's record (PaddleClas ThreshOutput). */
+export interface DecisionRecord extends FileIdentity {
+  file: string;
+  model: string;
+  /** the answer, PaddleClas ThreshOutput: class 1 with p(1), or class 0 with 1 - p(1) */
+  decision: ClassScore;
+  threshold: number;
+}
+
+/** An attribute model's record (PersonAttribute, VehicleAttribute, TableAttribute). */
+export interface AttributeRecord extends FileIdentity {
+  file: string;
+  model: string;
+  /** as PaddleClas prints them: a list (person, table) or one string (vehicle) */
+  attributes: string[] | string;
+  /** PaddleClas `output`: 1 where an attribute is over its threshold */
+  output: number[];
+  /** each raw (sigmoid) output under its label */
+  probabilities: Record<string, number>;
+}
+
+/** Every record; the codec (codec.ts) writes and reads each kind. */
 export type OutputRecord = PredictionRecord | DecisionRecord | AttributeRecord | ErrorRecord;
 
 export function isError(r: OutputRecord): r is ErrorRecord {
@@ -44,17 +64,22 @@ export function isPrediction(r: OutputRecord): r is PredictionRecord {
   return 'predictions' in r;
 }
 
+export function isDecision(r: OutputRecord): r is DecisionRecord {
+  return 'decision' in r;
+}
+
+export function isAttributes(r: OutputRecord): r is AttributeRecord {
+  return 'attributes' in r;
+}
+
 /** One string for a size and modification time: equal strings mean an unchanged file. */
 export function identityKey(size: number | null | undefined, mtime: string | null | undefined): string {
   return `${size ?? ''}|${mtime ?? ''}`;
 }
 
-/** The identity of a record written by lcnet 0.1, which did not record size and mtime: any file matches it. */
-export const ANY_IDENTITY = '*';
-
-/** Whether a recorded identity (identityKey, or ANY_IDENTITY) stands for a file of this size and mtime. */
+/** Whether a recorded identity (identityKey) stands for a file of this size and mtime. */
 export function sameIdentity(recorded: string | undefined, size: number | null | undefined, mtime: string | null | undefined): boolean {
-  return recorded === ANY_IDENTITY || (recorded !== undefined && recorded === identityKey(size, mtime));
+  return recorded !== undefined && recorded === identityKey(size, mtime);
 }
 
 /** float32 scores carry about 7 significant digits; print no more than that */

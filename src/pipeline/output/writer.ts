@@ -10,10 +10,11 @@
  */
 
 import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
+import {UsageError} from '../../errors.js';
 import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
+import {csvHeader, toCsvRow, toJson, type LayoutLike} from './codec.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
-import {layoutHeader, layoutRow, type LayoutLike} from '../postprocess/record-codec.js';
 import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
@@ -33,13 +34,13 @@ export interface OpenedOutput {
 
 /**
  * Opens `path` (or stdout when null) for `format`. An existing non-empty file is an error unless
- * `mode` is `overwrite` or `resume`. `topk` is the CSV layout: a top-k, or the layout of a
- * yes/no or attribute model (src/pipeline/postprocess/record-codec.ts).
+ * `mode` is `overwrite` or `resume`. `layout` is the CSV layout: a top-k, or the layout of a
+ * yes/no or attribute model (codec.ts).
  */
 export function openOutput(
   path: string | null,
   format: OutputFormat,
-  topk: LayoutLike,
+  layout: LayoutLike,
   mode: 'new' | 'overwrite' | 'resume',
   retryErrors = false,
 ): OpenedOutput {
@@ -49,12 +50,12 @@ export function openOutput(
   let jsonHasRecords = false;
   if (path !== null) {
     const exists = fileSize(path) > 0;
-    if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
+    if (exists && mode === 'new') throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
-      let existing = readExistingOutput(path, format, topk);
-      if (existing.superseded > 0 || existing.legacy || (retryErrors && existing.failed.size > 0)) {
-        compactOutput(path, format, topk, {dropErrors: retryErrors});
-        existing = readExistingOutput(path, format, topk);
+      let existing = readExistingOutput(path, format, layout);
+      if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
+        compactOutput(path, format, layout, {dropErrors: retryErrors});
+        existing = readExistingOutput(path, format, layout);
       }
       done = existing.done;
       truncateSync(path, existing.keepBytes);
@@ -73,10 +74,10 @@ export function openOutput(
     closed = true;
     if (format === 'json') append(jsonHasRecords ? '\n]\n' : ']\n');
     if (fd !== 1) closeSync(fd);
-    if (rewritten && path !== null) compactOutput(path, format, topk, {dropErrors: false});
+    if (rewritten && path !== null) compactOutput(path, format, layout, {dropErrors: false});
   };
 
-  if (format === 'csv' && needsHeader) append(csvLine(layoutHeader(topk)));
+  if (format === 'csv' && needsHeader) append(csvLine(csvHeader(layout)));
   if (format === 'json' && needsHeader) append('[\n');
 
   const writer: RecordWriter = {
@@ -86,10 +87,10 @@ export function openOutput(
       let text = '';
       for (const r of records) {
         if (done.has(r.file)) rewritten = true;
-        if (format === 'csv') text += csvLine(layoutRow(r, topk));
-        else if (format === 'jsonl') text += JSON.stringify(r) + '\n';
+        if (format === 'csv') text += csvLine(toCsvRow(r, layout));
+        else if (format === 'jsonl') text += toJson(r) + '\n';
         else {
-          text += (jsonHasRecords ? ',\n' : '') + JSON.stringify(r);
+          text += (jsonHasRecords ? ',\n' : '') + toJson(r);
           jsonHasRecords = true;
         }
       }

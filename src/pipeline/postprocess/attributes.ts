@@ -6,28 +6,11 @@
  * comparison), and `fields` names each decoded attribute for one CSV column apiece.
  */
 
+import {ATTRIBUTE_OUTPUTS, type AttributeSpec, type PersonAttributeSpec, type TableAttributeSpec, type VehicleAttributeSpec} from '../../models/head-spec.js';
 import {argmax, pyFloat} from './py-format.js';
 
-export interface PersonAttributeSpec {
-  kind: 'person-attribute';
-  threshold: number;
-  glassesThreshold: number;
-  holdThreshold: number;
-}
-
-export interface VehicleAttributeSpec {
-  kind: 'vehicle-attribute';
-  colorThreshold: number;
-  typeThreshold: number;
-}
-
-export interface TableAttributeSpec {
-  kind: 'table-attribute';
-  /** source, number, color, clarity, obstruction, angle */
-  thresholds: [number, number, number, number, number, number];
-}
-
-export type AttributeSpec = PersonAttributeSpec | VehicleAttributeSpec | TableAttributeSpec;
+export type {AttributeSpec, PersonAttributeSpec, TableAttributeSpec, VehicleAttributeSpec} from '../../models/head-spec.js';
+export {ATTRIBUTE_OUTPUTS} from '../../models/head-spec.js';
 
 export interface DecodedAttributes {
   /** what PaddleClas prints: a list (person, table) or one string (vehicle) */
@@ -45,9 +28,6 @@ export const TABLE_FIELDS = ['source', 'number', 'color', 'clarity', 'obstructio
 export function attributeFields(kind: AttributeSpec['kind']): readonly string[] {
   return kind === 'person-attribute' ? PERSON_FIELDS : kind === 'vehicle-attribute' ? VEHICLE_FIELDS : TABLE_FIELDS;
 }
-
-/** Outputs each head has. */
-export const ATTRIBUTE_OUTPUTS: Record<AttributeSpec['kind'], number> = {'person-attribute': 26, 'vehicle-attribute': 19, 'table-attribute': 6};
 
 const AGES = ['AgeLess18', 'Age18-60', 'AgeOver60'];
 const DIRECTIONS = ['Front', 'Side', 'Back'];

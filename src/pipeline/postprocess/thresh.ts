@@ -6,11 +6,7 @@
 
 import type {ClassScore} from '../output/record.js';
 
-export interface ThreshSpec {
-  kind: 'thresh';
-  /** the published deploy value (PaddleClas deploy yaml), used unless --threshold overrides it */
-  threshold: number;
-}
+export type {ThreshSpec} from '../../models/head-spec.js';
 
 export interface ThreshResult {
   decision: ClassScore;
