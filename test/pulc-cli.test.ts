@@ -209,7 +209,7 @@ describe('PULC models through the CLI: download --from, classify, resume, merge'
     const records = byFile(jsonl<AttributeRecord>(j.stdout));
     assert.equal(records.length, files.length);
     const spec = {kind: 'person-attribute' as const, threshold: 0.5, glassesThreshold: 0.3, holdThreshold: 0.6};
-    let differentAnswers = new Set<string>();
+    const differentAnswers = new Set<string>();
     for (const r of records) {
       assert.deepEqual(Object.keys(r.probabilities), PERSON_LABELS);
       const probs = PERSON_LABELS.map((l) => r.probabilities[l]!);
