@@ -6,6 +6,7 @@ import {createClassifier, isError, type Classifier, type OutputRecord, type Pred
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
 import {ROOT} from './support/shared-data.js';
+import {until} from './support/wait.js';
 
 const MODEL = 'synthetic:PPLCNet_x0_25';
 
@@ -239,7 +240,7 @@ await c.close();
     const iteration = (async () => {
       for await (const r of c.classify(slow(), {expand: false})) seen.push(r.file);
     })();
-    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await until(() => seen.length > 0, 'the first record');
     assert.deepEqual(seen, [paths[0]], 'the first record came while the source waited');
     await c.close();
     await iteration;

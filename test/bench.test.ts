@@ -91,6 +91,14 @@ describe('lcnet bench', function () {
   it('rejects malformed lists', async () => {
     const r = await runCli(['bench', '--threads', '1,x', '--model', 'synthetic:PPLCNet_x0_25']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--threads takes positive whole numbers/);
+    assert.match(r.stderr, /Expected an integer but received: x/);
+    assert.match(r.stderr, /--threads/);
+    const zero = await runCli(['bench', '--batch-size', '8,0', '--model', 'synthetic:PPLCNet_x0_25']);
+    assert.equal(zero.code, 2);
+    assert.match(zero.stderr, /greater than or equal to 1/);
+    // --workers is the pipeline's own flag, with its limit
+    const workers = await runCli(['bench', '--workers', '100', '--model', 'synthetic:PPLCNet_x0_25']);
+    assert.equal(workers.code, 2);
+    assert.match(workers.stderr, /less than or equal to 64/);
   });
 });

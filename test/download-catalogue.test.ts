@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {backoffMs, parseRetryAfter} from '../src/models/download/backoff.js';
-import {defaultModelName, findEntry, loadCatalogue, parseCatalogue, similarNames} from '../src/models/download/catalogue.js';
+import {findEntry, loadCatalogue, parseCatalogue, similarNames} from '../src/models/download/catalogue.js';
 import {DEFAULT_SETTINGS, parseBytes, settingsFromEnv} from '../src/models/download/settings.js';
 import {nameFromPath} from '../src/models/download/sources.js';
 
@@ -8,7 +8,7 @@ describe('download: catalogue, settings and naming', () => {
   it('loads and validates the shipped catalogue', () => {
     const cat = loadCatalogue();
     assert.equal(cat.models.length, 22);
-    assert.equal(defaultModelName(cat), 'PPLCNet_x1_0');
+    assert.equal(cat.default, 'PPLCNet_x1_0');
     for (const m of cat.models) {
       assert.ok(m.urls[0]!.endsWith(`/${m.name}_infer.tar`), m.name);
       assert.equal(m.format === 'paddle3', m.urls[0]!.includes('/paddle3.0.0/'), m.name);

@@ -7,7 +7,8 @@ import {join} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {promisify} from 'node:util';
 import {gzipSync} from 'node:zlib';
-import {FatalError, UsageError} from '../src/cli/exit-codes.js';
+import {exitCodeOf} from '../src/cli/exit-codes.js';
+import {FatalError, UsageError} from '../src/errors.js';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
 import {loadCatalogue, type Catalogue} from '../src/models/download/catalogue.js';
@@ -17,13 +18,14 @@ import {describeFailure} from '../src/models/download/failure.js';
 import type {FetchProgress} from '../src/models/download/fetch-file.js';
 import {downloadModel, type Converter, type DownloadOptions} from '../src/models/download/install.js';
 import {DEFAULT_SETTINGS, type DownloadSettings} from '../src/models/download/settings.js';
-import {bootId, pidNamespace} from '../src/models/download/lock.js';
+import {bootId, pidNamespace} from '../src/fs/lock-file.js';
 import {TarError} from '../src/models/download/tar.js';
 import {IMAGENET_LABELS_FILE} from '../src/models/paths.js';
 import {isInstalled, modelDir, readManifest, sha256Hex} from '../src/models/store.js';
 import {requireShared} from './support/shared-data.js';
 import {closeMidBody, serveBytes, sha256, stall, startServer, type Handler, type TestServer} from './support/http-server.js';
 import {buildTar, modelArchive} from './support/tar-build.js';
+import {signal} from './support/wait.js';
 
 const run = promisify(execFile);
 const FAST: DownloadSettings = {...DEFAULT_SETTINGS, retries: 2, retryBaseMs: 5, retryMaxMs: 20, idleTimeoutMs: 500, connectTimeoutMs: 1000, lockTimeoutMs: 10_000};
@@ -50,8 +52,9 @@ const fakeConvert: Converter = async (dir) => {
   };
 };
 
-function delayed(ms: number, h: Handler): Handler {
-  return (req, res, hit) => void setTimeout(() => h(req, res, hit), ms);
+/** Holds the answer until `open` settles: the download stays in flight until the test lets it go. */
+function gated(open: Promise<unknown>, h: Handler): Handler {
+  return (req, res, hit) => void open.then(() => h(req, res, hit));
 }
 
 describe('download: install flow', function () {
@@ -211,13 +214,13 @@ describe('download: install flow', function () {
     await serve({});
     const e = await fails(downloadModel(opts()), DownloadError, /does not exist \(HTTP 404/);
     assert.equal(server!.hits(`/${TEXTLINE}_infer.tar`), 1);
-    assert.deepEqual(describeFailure(e, TEXTLINE).exitCode, 3);
+    assert.deepEqual(exitCodeOf(describeFailure(e, TEXTLINE)), 3);
     assert.doesNotMatch(describeFailure(e, TEXTLINE).message, /--from/);
     await server!.close();
     server = undefined;
     const down = await fails(downloadModel(opts({settings: {...FAST, retries: 1}})), DownloadError, /ECONNREFUSED/);
     const f = describeFailure(down, TEXTLINE);
-    assert.equal(f.exitCode, 3);
+    assert.equal(exitCodeOf(f), 3);
     assert.match(f.message, new RegExp(`lcnet download ${TEXTLINE} --from DIR\\|FILE\\|URL`));
     assertClean();
   });
@@ -239,8 +242,11 @@ describe('download: install flow', function () {
   });
 
   it('lets two concurrent installs of one model download once (same process)', async () => {
-    await serve({[`/${TEXTLINE}_infer.tar`]: delayed(150, serveBytes(ARCHIVE))});
-    const [a, b] = await Promise.all([downloadModel(opts()), downloadModel(opts())]);
+    // the archive is sent once the second install waits for the first one's lock
+    const waiting = signal();
+    await serve({[`/${TEXTLINE}_infer.tar`]: gated(waiting.promise, serveBytes(ARCHIVE))});
+    const onStatus = (s: string) => void (s.startsWith('waiting for') && waiting.fire());
+    const [a, b] = await Promise.all([downloadModel(opts({onStatus})), downloadModel(opts({onStatus}))]);
     assert.deepEqual([a.installed, b.installed].sort(), [false, true]);
     assert.match((a.installed ? b : a).notes[0]!, /installed by another process meanwhile/);
     assert.equal(server!.hits(`/${TEXTLINE}_infer.tar`), 1);
@@ -249,7 +255,8 @@ describe('download: install flow', function () {
   });
 
   it('lets two concurrent installs of one model download once (two processes)', async () => {
-    await serve({[`/${TEXTLINE}_infer.tar`]: delayed(300, serveBytes(ARCHIVE))});
+    const waiting = signal();
+    await serve({[`/${TEXTLINE}_infer.tar`]: gated(waiting.promise, serveBytes(ARCHIVE))});
     const catFile = join(dir, 'catalogue.json');
     writeFileSync(catFile, JSON.stringify(cat));
     const install = new URL('../src/models/download/install.js', import.meta.url).href;
@@ -258,9 +265,15 @@ describe('download: install flow', function () {
       const {downloadModel} = await import(${JSON.stringify(install)});
       const convert = async (d) => ({onnx: new Uint8Array(await readFile(d + '/inference.pdiparams')), inputName: 'x', outputName: 'probs',
         inputSize: [80, 160], classCount: 2, preprocess: null, labels: ['a', 'b'], format: 'paddle3', outputIsProbability: true});
-      const r = await downloadModel({name: ${JSON.stringify(TEXTLINE)}, home: process.argv[1], env: {LCNET_CATALOGUE: process.argv[2]}, convert});
+      const onStatus = (s) => process.stderr.write(s + '\\n');
+      const r = await downloadModel({name: ${JSON.stringify(TEXTLINE)}, home: process.argv[1], env: {LCNET_CATALOGUE: process.argv[2]}, convert, onStatus});
       process.stdout.write(JSON.stringify({installed: r.installed}));`;
-    const child = () => run(process.execPath, ['--input-type=module', '-e', script, home, catFile], {env: {PATH: process.env.PATH}});
+    const child = () => {
+      const p = run(process.execPath, ['--input-type=module', '-e', script, home, catFile], {env: {PATH: process.env.PATH}});
+      let told = '';
+      p.child.stderr!.on('data', (d: Buffer | string) => void ((told += String(d)).includes('waiting for') && waiting.fire()));
+      return p;
+    };
     const outs = await Promise.all([child(), child()]);
     const installed = outs.map((o) => (JSON.parse(o.stdout) as {installed: boolean}).installed).sort();
     assert.deepEqual(installed, [false, true]);
@@ -275,7 +288,7 @@ describe('download: install flow', function () {
     const ac = new AbortController();
     const aborted = downloadModel(opts({signal: ac.signal, onProgress: (p) => p.received > 0 && ac.abort()}));
     const e = await fails(aborted, DownloadError, /cancelled/);
-    assert.equal(describeFailure(e, TEXTLINE).exitCode, 130);
+    assert.equal(exitCodeOf(describeFailure(e, TEXTLINE)), 130);
     assert.deepEqual(storeEntries(), []);
     assertClean();
     const r = await downloadModel(opts());
@@ -408,7 +421,7 @@ describe('download: install flow', function () {
       const catFile = join(dir, 'catalogue.json');
       writeFileSync(catFile, JSON.stringify(cat));
       const seen: FetchProgress[] = [];
-      const modelPath = await ensureModel(TEXTLINE, {home, env: {LCNET_CATALOGUE: catFile}, progress: (p) => seen.push(p)});
+      const modelPath = await ensureModel(TEXTLINE, {home, env: {LCNET_CATALOGUE: catFile}, onProgress: (p) => seen.push(p)});
       const m = await readManifest(modelPath);
       assert.equal(m.source.kind, 'paddle3');
       assert.deepEqual(m.labels, ['0_degree', '180_degree']);

@@ -56,7 +56,29 @@ describe('lcnet eval (end to end through the CLI)', function () {
 
     const md = await runCli(['eval', '--imagenet-val', flat, '-m', MODEL, '--markdown', '--batch-size', '4']);
     assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /^\|.*top-1.*\|/m);
+    assert.match(md.stdout, /^\| top-1 \| \d+\.\d\d% \|/m);
+    assert.deepEqual(a.units.percent.slice(0, 2), ['metrics.top1', 'metrics.top5']);
+  });
+
+  it('reads a ground-truth file named by --ground-truth, or by the deprecated --labels with a warning', async () => {
+    const images = sampleImages().slice(0, 8);
+    const root = join(dir, 'elsewhere');
+    for (const img of images) await link(img.path, join(root, img.name));
+    const truth = join(dir, 'truth.txt');
+    await write(truth, images.map((i) => `${i.name} ${i.label}`).join('\n') + '\n');
+    const args = ['eval', '--imagenet-val', root, '-m', MODEL, '--layout', 'caffe', '--json', '--batch-size', '4'];
+    const named = await runCli([...args, '--ground-truth', truth]);
+    assert.equal(named.code, 0, named.stderr);
+    assert.doesNotMatch(named.stderr, /deprecated/);
+    const old = await runCli([...args, '--labels', truth]);
+    assert.equal(old.code, 0, old.stderr);
+    assert.match(old.stderr, /--labels.*deprecated.*--ground-truth/s);
+    const [a, b] = [named, old].map((r) => JSON.parse(r.stdout) as EvalReport);
+    assert.equal(a!.dataset.labelSource, truth);
+    assert.equal(a!.metrics.n, 8);
+    assert.deepEqual(a!.metrics, b!.metrics);
+    const text = await runCli(args.filter((x) => x !== '--json').concat('--ground-truth', truth));
+    assert.match(text.stdout, /^top-1\s+\d+\.\d\d%/m);
   });
 
   it('reports a non-ImageNet model and an unrecognisable folder as usage errors', async () => {

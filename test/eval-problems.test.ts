@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import {join} from 'node:path';
-import {UsageError} from '../src/cli/exit-codes.js';
+import {UsageError} from '../src/errors.js';
 import {loadDataset} from '../src/eval/detect.js';
 import {NO_RESULT, type Predictor, runEval} from '../src/eval/run.js';
 import {loadSynsets, type Synsets} from '../src/eval/synsets.js';

@@ -5,7 +5,7 @@
 
 import assert from 'node:assert/strict';
 import {computeMetrics, type LabeledPrediction} from '../src/eval/metrics.js';
-import {type EvalReport, REPORT_SCHEMA} from '../src/eval/report.js';
+import {type EvalReport, REPORT_SCHEMA, REPORT_UNITS} from '../src/eval/report.js';
 import {renderJson} from '../src/eval/report-json.js';
 import {renderMarkdown} from '../src/eval/report-markdown.js';
 import {renderText} from '../src/eval/report-text.js';
@@ -15,6 +15,7 @@ const names = ['tench, Tinca tinca', 'goldfish, Carassius auratus', 'a | piped n
 function report(results: LabeledPrediction[], extra: Partial<EvalReport> = {}): EvalReport {
   return {
     schema: REPORT_SCHEMA,
+    units: REPORT_UNITS,
     dataset: {
       root: '/data/val',
       layout: 'caffe',
@@ -39,14 +40,14 @@ const results: LabeledPrediction[] = [
 describe('eval report rendering', () => {
   it('renders aligned plain text with the comparison, classes, confusions, failures and notes', () => {
     const text = renderText(report(results));
-    assert.ok(!/\x1b/.test(text), 'no terminal control codes');
+    assert.ok(!text.includes('\x1b'), 'no terminal control codes');
     const lines = text.split('\n');
     const header = lines.find((l) => l.startsWith('metric'))!;
     const top1 = lines.find((l) => l.startsWith('top-1'))!;
-    assert.ok(top1.includes('33.33') && top1.includes('50.00') && top1.includes('-16.67'), top1);
-    assert.equal(top1.indexOf('33.33') + 5, header.indexOf('measured') + 'measured'.length, 'measured column right-aligned under its header');
+    assert.ok(top1.includes('33.33%') && top1.includes('50.00%') && top1.includes('-16.67 pp'), top1);
+    assert.equal(top1.indexOf('33.33%') + 6, header.indexOf('measured') + 'measured'.length, 'measured column right-aligned under its header');
     assert.ok(lines.some((l) => l.startsWith('top-3 (as top-5)')), 'k is shown when there are fewer than 5 classes');
-    assert.ok(lines.some((l) => /^ReaL top-1\s+50\.00/.test(l)));
+    assert.ok(lines.some((l) => /^ReaL top-1\s+50\.00%/.test(l)));
     assert.ok(text.includes('1 failed (counted wrong)'));
     assert.ok(text.includes('ILSVRC2012_val_00000003.JPEG: truncated JPEG'));
     assert.ok(lines.some((l) => /^\s+1\s+1 goldfish\s+2 a \| piped name$/.test(l)), 'confusion row with short names');
@@ -58,9 +59,9 @@ describe('eval report rendering', () => {
   it('renders Markdown tables with escaped cells', () => {
     const md = renderMarkdown(report(results));
     assert.ok(md.startsWith('## ImageNet-1k evaluation\n'));
-    assert.ok(md.includes('| metric (%) | measured | documented | difference |\n|:---|---:|---:|---:|\n| top-1 | 33.33 | 50.00 | -16.67 |'));
+    assert.ok(md.includes('| metric | measured | documented | difference |\n|:---|---:|---:|---:|\n| top-1 | 33.33% | 50.00% | -16.67 pp |'));
     assert.ok(md.includes('| 1 | 1 goldfish | 2 a \\| piped name |'));
-    assert.ok(md.includes('| ReaL top-1 (2 images with ReaL labels) | 50.00 |  |  |'));
+    assert.ok(md.includes('| ReaL top-1 (2 images with ReaL labels) | 50.00% |  |  |'));
   });
 
   it('renders the whole report as JSON, per-image results included when present', () => {
@@ -68,12 +69,15 @@ describe('eval report rendering', () => {
     const json = renderJson(r);
     assert.ok(json.endsWith('}\n'));
     assert.deepEqual(JSON.parse(json), r);
+    // the report says what its numbers are
+    assert.ok(JSON.parse(json).units.percent.includes('metrics.top1'));
+    assert.deepEqual(JSON.parse(json).units.fraction, ['perImage[].topk[].score']);
   });
 
   it('renders a report over zero images as n/a without NaN', () => {
     const empty = report([]);
     for (const out of [renderText(empty), renderMarkdown(empty), renderJson(empty)]) assert.ok(!out.includes('NaN'));
-    assert.ok(renderText(empty).split('\n').some((l) => /^top-1\s+n\/a\s+50\.00\s+n\/a$/.test(l)));
+    assert.ok(renderText(empty).split('\n').some((l) => /^top-1\s+n\/a\s+50\.00%\s+n\/a$/.test(l)));
     assert.equal(JSON.parse(renderJson(empty)).metrics.top1, null);
   });
 });

@@ -32,8 +32,11 @@ describe('inference pool', function () {
     const p = await pool(1);
     const before = await p.run(0, 1);
     // a message the worker cannot handle throws inside it: 'error' and then 'exit' both fire
-    workers(p)[0]!.postMessage(null);
-    await new Promise((r) => setTimeout(r, 800));
+    const crashed = workers(p)[0]!;
+    const gone = new Promise((r) => crashed.once('exit', r));
+    crashed.postMessage(null);
+    // the pool has seen it go (its own 'exit' listener ran first): a run now waits for the replacement
+    await gone;
     const after = await p.run(0, 1);
     assert.deepEqual(Array.from(after.values), Array.from(before.values));
     assert.equal(workers(p).length, 1, 'exactly one replacement');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {FatalError} from '../src/errors.js';
 import {appendFileSync, readFileSync, rmSync, truncateSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {detectFormat, OutputReader} from '../src/merge/read-output.js';
@@ -102,7 +103,7 @@ describe('merge: reading any lcnet output as records', () => {
     writeFileSync(join(dir, 'empty.out'), '');
     assert.equal(detectFormat(join(dir, 'empty.out')), 'jsonl');
     writeFileSync(join(dir, 'notes.out'), 'my notes\n');
-    assert.throws(() => detectFormat(join(dir, 'notes.out')), (e: Error & {exitCode?: number}) => /notes\.out: line 1 is not lcnet output/.test(e.message) && e.exitCode === 3);
+    assert.throws(() => detectFormat(join(dir, 'notes.out')), (e: Error) => /notes\.out: line 1 is not lcnet output/.test(e.message) && e instanceof FatalError);
   });
 
   it('reads records of older versions, without size and mtime, as null', () => {
@@ -128,7 +129,7 @@ describe('merge: reading any lcnet output as records', () => {
     for (const [name, content, message] of cases) {
       const path = join(dir, name);
       writeFileSync(path, content);
-      assert.throws(() => readAll(path), (e: Error & {exitCode?: number}) => message.test(e.message) && e.exitCode === 3, name);
+      assert.throws(() => readAll(path), (e: Error) => message.test(e.message) && e instanceof FatalError, name);
     }
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {FatalError, UsageError} from '../src/errors.js';
 import {spawn, spawnSync} from 'node:child_process';
 import {lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
@@ -170,10 +171,10 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     const out = join(dir, 'out.csv');
     writeFileSync(out, 'keep me');
     const base = {inputs: [input], format: 'csv' as const, overwrite: false, warn: () => {}};
-    const usage = (e: Error & {exitCode?: number}) => e.exitCode === 2;
-    await assert.rejects(mergeOutputs({...base, output: out}), (e: Error & {exitCode?: number}) => usage(e) && /already exists: use --overwrite/.test(e.message));
+    const usage = (e: Error) => e instanceof UsageError;
+    await assert.rejects(mergeOutputs({...base, output: out}), (e: Error) => usage(e) && /already exists: use --overwrite/.test(e.message));
     assert.equal(readFileSync(out, 'utf8'), 'keep me');
-    await assert.rejects(mergeOutputs({...base, output: input, overwrite: true}), (e: Error & {exitCode?: number}) => usage(e) && /is also an input/.test(e.message));
+    await assert.rejects(mergeOutputs({...base, output: input, overwrite: true}), (e: Error) => usage(e) && /is also an input/.test(e.message));
     symlinkSync(input, join(dir, 'link.jsonl'));
     await assert.rejects(mergeOutputs({...base, output: join(dir, 'link.jsonl'), overwrite: true}), /is also an input/);
     await assert.rejects(mergeOutputs({...base, output: out, overwrite: true, files: '-', gaps: out}), /must differ/);
@@ -182,7 +183,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, '{"file":"b.jpg","model":"m","error":"x"}\nnot a record\n');
     const fresh = join(dir, 'fresh.csv');
-    await assert.rejects(mergeOutputs({...base, inputs: [input, bad], output: fresh}), (e: Error & {exitCode?: number}) => e.exitCode === 3 && /bad\.jsonl: line 2/.test(e.message));
+    await assert.rejects(mergeOutputs({...base, inputs: [input, bad], output: fresh}), (e: Error) => e instanceof FatalError && /bad\.jsonl: line 2/.test(e.message));
     assert.deepEqual(readdirSync(dir).sort(), ['bad.jsonl', 'in.jsonl', 'link.jsonl', 'out.csv']);
 
     // success: renamed into place, no temporary file left
@@ -200,7 +201,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     await mergeOutputs({...base, output: join(dir, 'link.jsonl')});
     assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink(), 'the link stays a link');
     assert.equal(readFileSync(target, 'utf8'), readFileSync(input, 'utf8'));
-    await assert.rejects(mergeOutputs({...base, output: dir}), (e: Error & {exitCode?: number}) => e.exitCode === 2 && /is a directory/.test(e.message));
+    await assert.rejects(mergeOutputs({...base, output: dir}), (e: Error) => e instanceof UsageError && /is a directory/.test(e.message));
 
     const fifo = join(dir, 'pipe');
     if (spawnSync('mkfifo', [fifo]).status !== 0) return this.skip();
@@ -222,7 +223,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     assert.equal(report.files, 3);
     await assert.rejects(
       mergeOutputs({inputs: [join(dir, 'nothing-*.jsonl')], output: join(dir, 'none.jsonl'), format: 'jsonl', overwrite: false, warn: () => {}}),
-      (e: Error & {exitCode?: number}) => e.exitCode === 3 && /no files match/.test(e.message),
+      (e: Error) => e instanceof FatalError && /no files match/.test(e.message),
     );
   });
 });

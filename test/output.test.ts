@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
+import {csvHeader, fromCsvRow, fromJson, toCsvRow, toJson} from '../src/pipeline/output/codec.js';
 import {formatFromPath, sameIdentity, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
 import {readExistingOutput} from '../src/pipeline/output/existing-output.js';
@@ -139,28 +140,30 @@ describe('output writers', () => {
     });
   }
 
-  it('resumes outputs of lcnet 0.1 (no size and mtime): their files match by path, and a CSV is brought to the current columns first', () => {
-    const legacyJsonl = join(dir, 'old.jsonl');
-    writeFileSync(legacyJsonl, '{"file":"a.jpg","model":"m","predictions":[{"class_id":1,"label":"x","score":0.5}]}\n{"file":"b.jpg","model":"m","error":"empty file"}\n');
-    const j = openOutput(legacyJsonl, 'jsonl', 1, 'resume');
-    assert.ok(sameIdentity(j.done.get('a.jpg'), 123, '2026-11-29T10:00:00.000Z'));
-    assert.ok(!sameIdentity(j.done.get('c.jpg'), 123, '2026-11-29T10:00:00.000Z'));
-    j.writer.close();
+  it('one record codec: every record survives a JSON line and a CSV row, and what lcnet cannot have written is refused', () => {
+    const all: OutputRecord[] = [
+      ...records(nasty),
+      {file: 'e.jpg', model: 'm', error: 'empty file', size: 0, mtime: '2026-11-29T10:00:00.000Z'},
+      {file: 'gone.jpg', model: 'm', error: 'no such file', size: null, mtime: null},
+      {file: 'few.jpg', model: 'm', predictions: [{class_id: 4, label: 'x', score: 0.5}], size: 3, mtime: null},
+    ];
+    for (const r of all) {
+      assert.deepEqual(fromJson(toJson(r)), r);
+      const row = parseCsv(csvLine(toCsvRow(r, 2))).rows[0]!;
+      assert.equal(row.length, csvHeader(2).length);
+      assert.deepEqual(fromCsvRow(row, 2), r);
+    }
+    assert.equal(fromJson('{"file":"a.jpg","predictions":[]}'), null, 'no model');
+    assert.equal(fromJson('{"file":"a.jpg","model":"m","predictions":[{"class_id":1.5,"label":"x","score":1}]}'), null);
+    assert.equal(fromCsvRow(['a.jpg', 'm', '1', 'x', '0.5', '', '', '', 'big'], 1), null, 'wrong column count');
+    assert.equal(fromCsvRow(['a.jpg', 'm', '1', 'x', '0.5', '', 'big', ''], 1), null, 'size not a number');
+    assert.ok(sameIdentity(toCsvRow(all[0]!, 1).slice(-2).join('|'), all[0]!.size, all[0]!.mtime));
+  });
 
-    const legacyCsv = join(dir, 'old.csv');
-    writeFileSync(legacyCsv, 'file,model,class_1,label_1,score_1,error\na.jpg,m,1,"x, y",0.5,\n"b\nc.jpg",m,,,,empty file\n');
-    const c = openOutput(legacyCsv, 'csv', 1, 'resume');
-    assert.ok(sameIdentity(c.done.get('a.jpg'), 77, '2026-11-29T10:00:00.000Z'));
-    assert.ok(!sameIdentity(c.done.get('b\nc.jpg'), 0, '2026-11-29T10:00:00.000Z'), 'an old error record is redone');
-    c.writer.write([{file: 'd.jpg', model: 'm', predictions: [{class_id: 2, label: 'z', score: 1}], size: 9, mtime: '2026-11-29T10:00:00.000Z'}]);
-    c.writer.close();
-    const rows = parseCsv(readFileSync(legacyCsv, 'utf8')).rows;
-    assert.deepEqual(rows, [
-      ['file', 'model', 'class_1', 'label_1', 'score_1', 'error', 'size', 'mtime'],
-      ['a.jpg', 'm', '1', 'x, y', '0.5', '', '', ''],
-      ['b\nc.jpg', 'm', '', '', '', 'empty file', '', ''],
-      ['d.jpg', 'm', '2', 'z', '1', '', '9', '2026-11-29T10:00:00.000Z'],
-    ]);
+  it('refuses to resume a CSV without the size and mtime columns (lcnet 0.1 was never released)', () => {
+    const old = join(dir, 'old.csv');
+    writeFileSync(old, 'file,model,class_1,label_1,score_1,error\na.jpg,m,1,x,0.5,\n');
+    assert.throws(() => openOutput(old, 'csv', 1, 'resume'), /does not look like lcnet CSV output/);
   });
 
   it('JSON: an empty run is an empty array and a closed run resumes cleanly', () => {

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import {megapixelsOf} from '../src/pipeline/decode.js';
 import {PixelBudget} from '../src/pipeline/pixel-budget.js';
 import {bmp24, rawImage} from './support/images.js';
+import {settle} from './support/wait.js';
 
 describe('decoded-pixel budget', () => {
   it('lets images in while they fit and makes the next one wait for a release', async () => {
@@ -15,7 +16,7 @@ describe('decoded-pixel budget', () => {
       third = true;
       return n;
     });
-    await new Promise((r) => setTimeout(r, 30));
+    await settle();
     assert.equal(third, false, 'must wait: 60 + 40 + 10 > 100');
     budget.release(a);
     assert.equal(await waiting, 10);
@@ -29,7 +30,7 @@ describe('decoded-pixel budget', () => {
     assert.equal(huge, 100);
     let small = false;
     const waiting = budget.acquire(1).then(() => (small = true));
-    await new Promise((r) => setTimeout(r, 30));
+    await settle();
     assert.equal(small, false);
     budget.release(huge);
     await waiting;
@@ -42,7 +43,7 @@ describe('decoded-pixel budget', () => {
     await one.acquire(8);
     let got = false;
     const waiting = two.acquire(5).then(() => (got = true));
-    await new Promise((r) => setTimeout(r, 30));
+    await settle();
     assert.equal(got, false);
     one.release(8);
     await waiting;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import {readFileSync, rmSync} from 'node:fs';
+import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {modelDir} from '../src/models/store.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
 import type {PredictionRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -41,6 +42,40 @@ describe('the real text-line model through the CLI: download --from, then classi
       assert.ok(worst.png < 1e-4, `PNG ${worst.png}`);
       // the reference decoded JPEGs differently from libjpeg-turbo/OpenCV (see paddle-convert.test.ts)
       assert.ok(worst.jpg < 2e-3, `JPEG ${worst.jpg}`);
+    } finally {
+      rmSync(home, {recursive: true, force: true});
+    }
+  });
+
+  it('gives equal records however the model is named: catalogue name, its stored model.onnx, or that file installed under a new name', async function () {
+    skipWithoutShared(this, MODEL_DIR);
+    skipWithoutShared(this, TEXTLINE);
+    const home = tempDir('lcnet-home-');
+    try {
+      const env = {LCNET_HOME: home};
+      const NAME = 'PP-LCNet_x0_25_textline_ori';
+      assert.equal((await runCli(['download', NAME, '--from', MODEL_DIR], {env})).code, 0);
+      const onnx = join(modelDir(NAME, home), 'model.onnx');
+      const labels = join(home, 'labels.txt');
+      writeFileSync(labels, '0_degree\n180_degree\n');
+      const installed = await runCli(['download', '--from', onnx, '--labels', labels, '--name', 'copy'], {env});
+      assert.equal(installed.code, 0, installed.stderr);
+      const records = async (...model: string[]) => {
+        const r = await runCli(['classify', TEXTLINE, '-k', '2', ...model], {env});
+        assert.equal(r.code, 0, r.stderr);
+        return r.stdout.trim().split('\n').map((l) => {
+          const {file, predictions} = JSON.parse(l) as PredictionRecord;
+          return {file, predictions};
+        });
+      };
+      const byName = await records('-m', NAME);
+      assert.equal(byName.length, 24);
+      assert.deepEqual(await records('-m', onnx, '--labels', labels), byName);
+      assert.deepEqual(await records('-m', 'copy'), byName);
+      // the flags apply the same way to each
+      const cropped = await records('-m', onnx, '--labels', labels, '--resize-short', '80');
+      assert.notDeepEqual(cropped, byName);
+      assert.deepEqual(await records('-m', NAME, '--resize-short', '80'), cropped);
     } finally {
       rmSync(home, {recursive: true, force: true});
     }

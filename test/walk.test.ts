@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../src/pipeline/walk.js';
+import {insideOneOf, parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../src/pipeline/walk.js';
 import {tempDir} from './support/cli.js';
 
 const defaults: WalkOptions = {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false};
@@ -59,6 +59,16 @@ describe('walking inputs', () => {
     assert.deepEqual(entries, ['photos/a/1.png', 'photos/a/2.PNG', 'photos/b/3.webp', 'photos/y.jpeg', 'photos/z.JPG']);
     // the same file named several ways, with no directory argument
     assert.deepEqual(shown(await collect(['other/5.tif', 'other/5.tif', './other/5.tif', join(dir, 'other/5.tif')])), ['other/5.tif']);
+  });
+
+  it('tells an argument inside a directory argument by looking up its ancestors, one set look-up per level', () => {
+    const dirs = new Set(['/data/a', '/data/b/c', '/']);
+    assert.equal(insideOneOf(dirs, '/data/a/x.jpg'), true);
+    assert.equal(insideOneOf(dirs, '/data/b/c/d/e.jpg'), true);
+    assert.equal(insideOneOf(new Set(['/data/a']), '/data/ab/x.jpg'), false, 'a name prefix is not an ancestor');
+    assert.equal(insideOneOf(new Set(['/data/a']), '/data/a'), false, 'a path is not inside itself');
+    assert.equal(insideOneOf(new Set(['/']), '/x.jpg'), true);
+    assert.equal(insideOneOf(new Set<string>(), '/x.jpg'), false);
   });
 
   it('expands globs in sorted order and reports a pattern matching nothing', async () => {

@@ -8,15 +8,16 @@ import {loadCatalogue} from '../models/download/catalogue.js';
 import {ensureModel} from '../models/download/ensure.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
 import {resolveModel, type ResolvedModel} from '../models/resolve.js';
+import {stderrDownloadReport} from '../terminal/progress-bar.js';
 
 export interface ModelChoice {
   /** catalogue name, model folder, .onnx file or synthetic:NAME[@SEED] [default: $LCNET_MODEL, else PPLCNet_x1_0] */
   model?: string;
-  /** label file for an .onnx model */
+  /** label file (any model; needed by an .onnx file that carries no class names) */
   labels?: string;
-  /** for an .onnx model: resize the short side to N before the centre crop */
+  /** any model: resize the short side to N, then centre-crop the input size */
   resizeShort?: number;
-  /** for an .onnx model: stretch to the input size instead of resize + crop */
+  /** any model: stretch to the input size instead of resize + crop (not with resizeShort) */
   stretch?: boolean;
   /** download a catalogue model that is not installed yet [default: true] */
   download?: boolean;
@@ -41,6 +42,14 @@ export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
     download:
       choice.download === false
         ? undefined
-        : async (name) => void (await ensureModel(name, {progress: choice.downloadProgress, signal: choice.signal, home: choice.home})),
+        : async (name) => {
+            const progress = choice.downloadProgress;
+            const report = progress === true ? stderrDownloadReport() : null;
+            try {
+              await ensureModel(name, {...report, onProgress: typeof progress === 'function' ? progress : report?.onProgress, signal: choice.signal, home: choice.home});
+            } finally {
+              report?.stop();
+            }
+          },
   });
 }

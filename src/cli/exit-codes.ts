@@ -1,4 +1,7 @@
-/** Process exit codes, documented in README.md. */
+/** Process exit codes, documented in README.md, and the one place library errors become them. */
+
+import {CancelledError, UsageError} from '../errors.js';
+
 export const EXIT = {
   /** everything succeeded */
   OK: 0,
@@ -12,16 +15,9 @@ export const EXIT = {
   INTERRUPTED: 130,
 } as const;
 
-export class UsageError extends Error {
-  readonly exitCode = EXIT.USAGE;
-}
-
-export class FatalError extends Error {
-  readonly exitCode = EXIT.FATAL;
-}
-
-/** The exit code an error asks for (UsageError, FatalError), else FATAL. */
+/** The exit code for an error: USAGE for a UsageError, INTERRUPTED when cancelled, else FATAL. */
 export function exitCodeOf(e: unknown): number {
-  const code = (e as {exitCode?: unknown} | null)?.exitCode;
-  return typeof code === 'number' ? code : EXIT.FATAL;
+  if (e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof CancelledError) return EXIT.INTERRUPTED;
+  return EXIT.FATAL;
 }

@@ -1,10 +1,23 @@
 /** Flags shared by the commands that run the network: model choice and pipeline tuning. */
 
-import {Flags} from '@oclif/core';
+import {Errors, Flags} from '@oclif/core';
+import {EXIT} from './exit-codes.js';
+import {parseSeconds} from '../models/download/settings.js';
 import type {PipelineOptions} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
+
+/** A positive number of seconds, fractions allowed (e.g. --timeout 2.5), parsed to milliseconds. */
+export const secondsFlag = Flags.custom<number>({
+  parse: async (input, _context, opts) => {
+    try {
+      return parseSeconds(input, `--${opts.name}`);
+    } catch (e) {
+      throw new Errors.CLIError((e as Error).message, {exit: EXIT.USAGE});
+    }
+  },
+});
 
 export const modelFlags = {
   model: Flags.string({
@@ -13,9 +26,13 @@ export const modelFlags = {
     description: 'Defaults to $LCNET_MODEL, else PPLCNet_x1_0 (downloaded on first use).',
     env: 'LCNET_MODEL',
   }),
-  labels: Flags.string({summary: 'Label file for an .onnx model: one name per line, or "index name" lines.'}),
-  'resize-short': Flags.integer({summary: 'For an .onnx model: resize the short side to N before the centre crop.', min: 1}),
-  stretch: Flags.boolean({summary: 'For an .onnx model: stretch images to the input size instead of resize + crop.'}),
+  labels: Flags.string({summary: "Class names (any model; needed by an .onnx file that carries none): one per line, or \"index name\" lines."}),
+  'resize-short': Flags.integer({
+    summary: "Resize the short side to N, then centre-crop the model's input size (any model; replaces its resize and crop).",
+    min: 1,
+    exclusive: ['stretch'],
+  }),
+  stretch: Flags.boolean({summary: "Stretch images to the model's input size instead of resize + crop (any model)."}),
 };
 
 export const pipelineFlags = {

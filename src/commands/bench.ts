@@ -1,7 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
-import {modelFlags} from '../cli/pipeline-flags.js';
+import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
@@ -9,12 +9,6 @@ import {isInstalled} from '../models/store.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {parseExtensions, walkInputs} from '../pipeline/walk.js';
-
-function parseList(text: string, flag: string): number[] {
-  const values = text.split(',').map((v) => Number(v.trim()));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) throw new Error(`--${flag} takes positive whole numbers separated by commas, got '${text}'`);
-  return [...new Set(values)];
-}
 
 export default class Bench extends Command {
   static override summary = 'Measure throughput and latency of the whole pipeline, stage by stage.';
@@ -31,30 +25,31 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
 
   static override flags = {
     model: modelFlags.model,
-    threads: Flags.string({char: 't', summary: 'Inference thread counts to measure, e.g. 1,2,4 [default: $LCNET_THREADS or all cores].'}),
-    sessions: Flags.integer({summary: 'Parallel sessions sharing the threads [default: one per thread].', min: 1}),
-    'batch-size': Flags.string({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', default: '8'}),
+    threads: Flags.integer({
+      char: 't',
+      summary: 'Inference thread counts to measure, e.g. 1,2,4 [default: $LCNET_THREADS or all cores].',
+      multiple: true,
+      delimiter: ',',
+      min: 1,
+      max: 256,
+    }),
+    sessions: pipelineFlags.sessions,
+    'batch-size': Flags.integer({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', multiple: true, delimiter: ',', default: [8], min: 1, max: 1024}),
     images: Flags.string({summary: 'A folder (or glob) of real images: measure decode + preprocess + inference.'}),
     limit: Flags.integer({summary: 'Use at most this many images from --images.', default: 1000, min: 1}),
     duration: Flags.integer({summary: 'Seconds to measure each configuration.', default: 10, min: 1}),
     iterations: Flags.integer({summary: 'Measure this many batches per configuration instead of a duration.', min: 1}),
     warmup: Flags.integer({summary: 'Batches run before measuring.', default: 3, min: 0}),
-    workers: Flags.integer({summary: 'Decoding worker threads [default: one per two cores].', min: 1}),
-    resize: Flags.string({summary: 'Preprocessing mode.', options: ['exact', 'fast'], default: 'exact'}),
+    workers: pipelineFlags.workers,
+    resize: pipelineFlags.resize,
     json: Flags.boolean({summary: 'Print the report as JSON.'}),
     output: Flags.string({char: 'o', summary: 'Also write the JSON report to this file.'}),
   };
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Bench);
-    let threads: number[];
-    let batchSizes: number[];
-    try {
-      threads = flags.threads ? parseList(flags.threads, 'threads') : [defaultThreads()];
-      batchSizes = parseList(flags['batch-size'], 'batch-size');
-    } catch (e) {
-      this.error((e as Error).message, {exit: EXIT.USAGE});
-    }
+    const threads = [...new Set(flags.threads ?? [defaultThreads()])];
+    const batchSizes = [...new Set(flags['batch-size'])];
     // before any download, a generated model of the default architecture stands in, labelled
     const catalogue = loadCatalogue();
     const spec = flags.model ?? (isInstalled(catalogue.default) ? catalogue.default : `${SYNTHETIC_PREFIX}${catalogue.default}`);

@@ -7,11 +7,9 @@ import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
 import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
-import {formatFromPath, sameIdentity, type OutputFormat} from '../pipeline/output/record.js';
-import {lockOutput} from '../pipeline/output/output-lock.js';
+import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {resolveOutputPath} from '../pipeline/output/atomic-file.js';
-import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
-import type {HeldLock} from '../models/download/lock.js';
+import {OutputSession} from '../pipeline/output/session.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
@@ -79,97 +77,67 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     }
 
     // from here on Ctrl-C is handled: a first-use download is cancelled cleanly, a run finishes
-    // its batches in flight, and the output is closed whatever happens
-    let writer: RecordWriter | undefined;
-    let lock: HeldLock | undefined;
-    // another process took the output's lock (this one stalled past the heartbeat): stop writing
-    const lockLost = new AbortController();
+    // its batches in flight, and the output is closed (once) whatever happens
+    const session = new OutputSession(output);
     const interrupts = handleInterrupts(
-      () => {
-        writer?.close();
-        lock?.releaseSync();
-      },
+      () => session.closeNow(),
       'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)',
     );
-    // one writer per output: taken first, so a clash is told before any model download
-    try {
-      if (output) {
-        const onWait = (m: string) => process.stderr.write(`lcnet: ${m}\n`);
-        lock = (await lockOutput(output, {signal: interrupts.signal, onWait, onLost: () => lockLost.abort()})) ?? undefined;
-      }
-    } catch (e) {
-      interrupts.dispose();
-      this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
-    }
-    const classifier: Classifier = await loadOrExit(this, interrupts, () =>
-      createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}),
-    );
-
-    let opened;
-    try {
-      opened = openOutput(output, format, flags.topk, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', flags['retry-errors']);
-    } catch (e) {
-      interrupts.dispose();
-      await classifier.close();
-      this.error((e as Error).message, {exit: flags.output && !flags.resume && !flags.overwrite ? EXIT.USAGE : EXIT.FATAL});
-    }
-    writer = opened.writer;
-    const recorded = opened.done;
-    const isDone = recorded.size === 0 ? undefined : (f: InputFile) => sameIdentity(recorded.get(f.file), f.size, f.mtime);
-    let skipped = 0;
-    let listedDirectories = 0;
-
+    let classifier: Classifier | undefined;
     const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}', {failed: 0});
-    if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
-      // the total, counted by a second walk alongside (a path list on stdin can be read once only)
-      void (async () => {
-        let n = 0;
-        for await (const e of selectEntries(walkInputs(paths, {...walk, statFiles: isDone !== undefined}), shard, isDone)) if (e) n++;
-        bar.setTotal(n);
-      })();
-    }
-
-    const run = classifier.classify(paths, {
-      recursive: flags.recursive,
-      extensions: flags.ext,
-      followSymlinks: flags['follow-symlinks'],
-      shard,
-      topk: flags.topk,
-      signal: AbortSignal.any([interrupts.signal, lockLost.signal]),
-      onProgress: (p) => bar.update(p.done, {failed: p.failed}),
-      onListedDirectory: () => listedDirectories++,
-      // what is recorded already is skipped (the walk then stats each file to compare)
-      skip:
-        isDone &&
-        ((f) => {
-          if (!isDone(f)) return false;
-          skipped++;
-          return true;
-        }),
-    });
+    let run;
+    let listedDirectories = 0;
     try {
-      for await (const record of run) {
-        if (lockLost.signal.aborted) break;
-        opened.writer.write([record]);
+      // one writer per output: taken first, so a clash is told before any model download
+      try {
+        await session.acquire({signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)});
+      } catch (e) {
+        this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
       }
-    } catch (e) {
+      classifier = await loadOrExit(this, interrupts, () => createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}));
+      try {
+        session.open({format, topk: flags.topk, mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', retryErrors: flags['retry-errors']});
+      } catch (e) {
+        this.error((e as Error).message, {exit: exitCodeOf(e)});
+      }
+      const skip = session.skip;
+      if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
+        // the total, counted by a second walk alongside (a path list on stdin can be read once only)
+        const unchanged = skip && ((f: InputFile) => session.recordsUnchanged(f));
+        void (async () => {
+          let n = 0;
+          for await (const e of selectEntries(walkInputs(paths, {...walk, statFiles: skip !== undefined}), shard, unchanged)) if (e) n++;
+          bar.setTotal(n);
+        })();
+      }
+      run = classifier.classify(paths, {
+        recursive: flags.recursive,
+        extensions: flags.ext,
+        followSymlinks: flags['follow-symlinks'],
+        shard,
+        topk: flags.topk,
+        signal: AbortSignal.any([interrupts.signal, session.lost]),
+        onProgress: (p) => bar.update(p.done, {failed: p.failed}),
+        onListedDirectory: () => listedDirectories++,
+        // what is recorded already is skipped (the walk then stats each file to compare)
+        skip,
+      });
+      try {
+        for await (const record of run) if (!session.write(record)) break;
+      } catch (e) {
+        this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
+      }
+      const lost = session.lostError();
+      if (lost) this.error(lost.message, {exit: EXIT.FATAL});
+    } finally {
       bar.stop();
       interrupts.dispose();
-      await classifier.close();
-      this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
+      await classifier?.close();
     }
-    bar.stop();
-    if (lockLost.signal.aborted) {
-      opened.writer.abandon();
-      interrupts.dispose();
-      await classifier.close();
-      this.error(`lost the lock on ${output}: another run took the output over, so this one stopped writing (its records so far are in the file; resume it from one process only)`, {exit: EXIT.FATAL});
-    }
-    interrupts.dispose();
-    await classifier.close();
 
     const summary = run.summary;
     if (listedDirectories > 0) process.stderr.write(`lcnet: skipped ${listedDirectories} directories in the path list (lists name files: use find -type f)\n`);
+    const skipped = session.skipped;
     const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${formatShard(shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
     process.stderr.write(`${line}\n`);
     if (flags.json) {

@@ -1,13 +1,14 @@
 import {Args, Command, Flags} from '@oclif/core';
-import {EXIT} from '../cli/exit-codes.js';
+import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from '../models/download/catalogue.js';
 import {describeFailure} from '../models/download/failure.js';
 import {downloadModel, type DownloadResult} from '../models/download/install.js';
 import {listModels, type ListedModel} from '../models/download/listing.js';
-import {terminalProgress} from '../models/download/progress-bar.js';
+import {terminalProgress} from '../terminal/progress-bar.js';
 import {nameFromPath} from '../models/download/sources.js';
-import {parseCount, parseSeconds, settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
+import {settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
+import {secondsFlag} from '../cli/pipeline-flags.js';
 import {lcnetHome} from '../models/store.js';
 
 function table(models: ListedModel[]): string {
@@ -70,9 +71,9 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
     name: Flags.string({summary: 'Install under this name (for --from models).'}),
     json: Flags.boolean({summary: 'Print the result (or the list) as JSON on stdout.'}),
     progress: Flags.boolean({summary: 'Progress bar on stderr (only when stderr is a terminal).', default: true, allowNo: true}),
-    timeout: Flags.string({summary: 'Seconds without data before an attempt is abandoned [default: $LCNET_DOWNLOAD_TIMEOUT or 30].'}),
-    'connect-timeout': Flags.string({summary: 'Seconds allowed to connect [default: $LCNET_CONNECT_TIMEOUT or 15].'}),
-    retries: Flags.string({summary: 'Retries after transient network failures [default: $LCNET_DOWNLOAD_RETRIES or 4].'}),
+    timeout: secondsFlag({summary: 'Seconds without data before an attempt is abandoned [default: $LCNET_DOWNLOAD_TIMEOUT or 30].'}),
+    'connect-timeout': secondsFlag({summary: 'Seconds allowed to connect [default: $LCNET_CONNECT_TIMEOUT or 15].'}),
+    retries: Flags.integer({summary: 'Retries after transient network failures [default: $LCNET_DOWNLOAD_RETRIES or 4].', min: 0}),
   };
 
   async run(): Promise<void> {
@@ -81,9 +82,9 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
     let cat: Catalogue;
     try {
       settings = settingsFromEnv();
-      if (flags.timeout) settings.idleTimeoutMs = parseSeconds(flags.timeout, '--timeout');
-      if (flags['connect-timeout']) settings.connectTimeoutMs = parseSeconds(flags['connect-timeout'], '--connect-timeout');
-      if (flags.retries) settings.retries = parseCount(flags.retries, '--retries');
+      if (flags.timeout !== undefined) settings.idleTimeoutMs = flags.timeout;
+      if (flags['connect-timeout'] !== undefined) settings.connectTimeoutMs = flags['connect-timeout'];
+      if (flags.retries !== undefined) settings.retries = flags.retries;
     } catch (e) {
       this.error((e as Error).message, {exit: EXIT.USAGE});
     }
@@ -130,7 +131,7 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
       bar?.stop();
       interrupts.dispose();
       const f = describeFailure(e, label);
-      this.error(f.message, {exit: f.exitCode});
+      this.error(f.message, {exit: exitCodeOf(f)});
     }
     bar?.stop();
     interrupts.dispose();

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
-import {EXIT, UsageError} from '../cli/exit-codes.js';
+import {EXIT} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadModelForCommand} from '../cli/load-model.js';
@@ -21,13 +22,18 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
   static override examples = [
     {description: 'Reproduce the published 71.32 / 90.03 of PPLCNet_x1_0', command: '<%= config.bin %> <%= command.id %> --imagenet-val /data/imagenet/val --model PPLCNet_x1_0'},
     {description: 'Full JSON report with every prediction, and ReaL labels', command: '<%= config.bin %> <%= command.id %> --imagenet-val ./val --real real.json --output report.json --per-image'},
-    {description: 'A flat folder with its labels elsewhere, Markdown for the docs', command: '<%= config.bin %> <%= command.id %> --imagenet-val ./val --layout caffe --labels val.txt --markdown'},
+    {description: 'A flat folder with its labels elsewhere, Markdown for the docs', command: '<%= config.bin %> <%= command.id %> --imagenet-val ./val --layout caffe --ground-truth val.txt --markdown'},
   ];
 
   static override flags = {
     'imagenet-val': Flags.string({summary: 'The validation set folder.', required: true}),
     layout: Flags.string({summary: `Force the dataset layout instead of detecting it: ${LAYOUTS.join(', ')}.`, options: [...LAYOUTS]}),
-    labels: Flags.string({summary: 'Ground-truth file for the flat (caffe) or PaddleClas layout, when it is not inside the folder.'}),
+    'ground-truth': Flags.string({
+      summary: 'Ground-truth file for the flat (caffe) or PaddleClas layout, when it is not inside the folder.',
+      description: '--labels is a deprecated alias (in other commands --labels names the classes).',
+      aliases: ['labels'],
+      deprecateAliases: true,
+    }),
     real: Flags.string({summary: 'ImageNet-ReaL real.json: also report ReaL top-1.'}),
     'on-error': Flags.string({summary: 'Images that fail to decode: wrong (counted as misclassified) or exclude.', options: ['wrong', 'exclude'], default: 'wrong'}),
     output: Flags.string({char: 'o', summary: 'Write the full JSON report to this file.'}),
@@ -61,7 +67,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
         {
           dir: flags['imagenet-val'],
           layout: flags.layout !== undefined && isLayoutName(flags.layout) ? (flags.layout as LayoutName) : undefined,
-          labelsFile: flags.labels,
+          labelsFile: flags['ground-truth'],
           realFile: flags.real,
           onError: flags['on-error'] as OnError,
           documented: entry ? {top1: entry.accuracy.top1, top5: entry.accuracy.top5} : undefined,

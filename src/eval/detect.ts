@@ -8,7 +8,7 @@
 
 import {open} from 'node:fs/promises';
 import {basename, join, resolve} from 'node:path';
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {type EvalDataset, LAYOUTS, type LayoutName} from './dataset.js';
 import {isDirectory, isFile, listFolders} from './images.js';
 import {INDEX_FOLDER, loadImageFolder, loadImageNetV2, WNID_FOLDER} from './layout-folders.js';

@@ -7,7 +7,7 @@ export {type DatasetItem, type EvalDataset, isLayoutName, type LayoutName, LAYOU
 export {type DatasetOptions, type DetectedLayout, detectLayout, loadDataset} from './detect.js';
 export {computeMetrics, type DocumentedAccuracy, type EvalMetrics, type LabeledPrediction, type OnError, type Prediction, type ScoredClass} from './metrics.js';
 export {loadRealLabels} from './real.js';
-export {type EvalReport, type PerImageResult, REPORT_SCHEMA} from './report.js';
+export {type EvalReport, type PerImageResult, REPORT_SCHEMA, REPORT_UNITS} from './report.js';
 export {renderJson} from './report-json.js';
 export {renderMarkdown} from './report-markdown.js';
 export {renderText} from './report-text.js';

@@ -5,7 +5,7 @@
  */
 
 import {readFile} from 'node:fs/promises';
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {type EvalDataset, splitExtension, valFileName} from './dataset.js';
 import {DEVKIT_GROUND_TRUTH, DEVKIT_IMAGE_DIRS, findImageDir, findLabelFile} from './locate.js';
 import {pairByStem, stemPairedDataset} from './stem-pairing.js';

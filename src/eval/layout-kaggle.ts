@@ -6,7 +6,7 @@
  */
 
 import {readFile} from 'node:fs/promises';
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import type {EvalDataset} from './dataset.js';
 import {findImageDir, findLabelFile, KAGGLE_CSV, KAGGLE_IMAGE_DIRS} from './locate.js';
 import {pairByStem, stemPairedDataset} from './stem-pairing.js';

@@ -8,7 +8,7 @@
 
 import {readFile} from 'node:fs/promises';
 import {dirname, join, posix, resolve} from 'node:path';
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 import {compareStrings, type DatasetItem, type EvalDataset, matchKey, relPosix} from './dataset.js';
 import {listImages} from './images.js';
 

@@ -5,7 +5,7 @@
  */
 
 import {readFile} from 'node:fs/promises';
-import {UsageError} from '../cli/exit-codes.js';
+import {UsageError} from '../errors.js';
 
 function parseRealLabels(text: string, fileName: string, numClasses: number): number[][] {
   let data: unknown;

@@ -33,12 +33,12 @@ export function renderMarkdown(report: EvalReport): string {
     [`mean per-class top-1 (${m.classesPresent} classes)`, fmtPercent(m.meanPerClassTop1), '', ''],
   ];
   if (m.real) rows.push([`ReaL top-1 (${m.real.counted} images with ReaL labels)`, fmtPercent(m.real.top1), '', '']);
-  out.push(...table(['metric (%)', 'measured', 'documented', 'difference'], ['l', 'r', 'r', 'r'], rows));
+  out.push(...table(['metric', 'measured', 'documented', 'difference'], ['l', 'r', 'r', 'r'], rows));
   if (m.worstClasses.length > 0) {
     out.push('', '### Lowest top-1 classes', '');
     out.push(
       ...table(
-        ['class', 'name', 'images', 'correct', 'top-1 (%)'],
+        ['class', 'name', 'images', 'correct', 'top-1'],
         ['r', 'l', 'r', 'r', 'r'],
         m.worstClasses.map((c) => [String(c.classId), shortName(c.name, c.classId), String(c.n), String(c.correct), fmtPercent(c.top1)]),
       ),

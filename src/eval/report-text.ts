@@ -36,7 +36,7 @@ export function renderText(report: EvalReport): string {
   if (d.unknownFolders.length > 0) out.push(`  unknown     ${d.unknownFolders.length} class folder(s): ${preview(d.unknownFolders)}`);
   out.push('');
 
-  const w = [-22, 9, 11, 7];
+  const w = [-22, 9, 11, 10];
   const doc = m.documented;
   out.push(row(['metric', 'measured', 'documented', 'diff'], w));
   out.push(row(['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '-', m.difference ? fmtDiff(m.difference.top1) : '-'], w));

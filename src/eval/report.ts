@@ -9,6 +9,25 @@ import type {EvalMetrics, ScoredClass} from './metrics.js';
 
 export const REPORT_SCHEMA = 'lcnet-eval/1';
 
+/**
+ * The units of a report's numbers, written into every JSON report beside its schema: accuracies
+ * are percents (71.32 means 71.32 %), differences percentage points, prediction scores fractions
+ * (probabilities from 0 to 1).
+ */
+export const REPORT_UNITS = {
+  percent: [
+    'metrics.top1',
+    'metrics.top5',
+    'metrics.meanPerClassTop1',
+    'metrics.worstClasses[].top1',
+    'metrics.real.top1',
+    'metrics.documented.top1',
+    'metrics.documented.top5',
+  ],
+  percentagePoints: ['metrics.difference.top1', 'metrics.difference.top5'],
+  fraction: ['perImage[].topk[].score'],
+};
+
 export interface DatasetSummary {
   root: string;
   layout: LayoutName;
@@ -30,6 +49,8 @@ export interface PerImageResult {
 
 export interface EvalReport {
   schema: typeof REPORT_SCHEMA;
+  /** which fields are percents, percentage points or fractions */
+  units: typeof REPORT_UNITS;
   dataset: DatasetSummary;
   metrics: EvalMetrics;
   /** present only when asked for; sorted by relPath */
@@ -54,12 +75,12 @@ export function shortName(name: string | null, classId: number): string {
   return name === null ? `#${classId}` : name.split(',')[0]!.trim();
 }
 
-/** `71.32` with two decimals, or `n/a`. */
+/** A percent as `71.32%`, or `n/a`. */
 export function fmtPercent(v: number | null): string {
-  return v === null ? 'n/a' : v.toFixed(2);
+  return v === null ? 'n/a' : `${v.toFixed(2)}%`;
 }
 
-/** `+0.41` / `-1.20`, or `n/a`. */
+/** A difference of percents in percentage points, `+0.41 pp` / `-1.20 pp`, or `n/a`. */
 export function fmtDiff(v: number | null): string {
-  return v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(2)}`;
+  return v === null ? 'n/a' : `${v >= 0 ? '+' : ''}${v.toFixed(2)} pp`;
 }

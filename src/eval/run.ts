@@ -10,7 +10,7 @@ import type {LayoutName} from './dataset.js';
 import {loadDataset} from './detect.js';
 import {computeMetrics, type DocumentedAccuracy, type LabeledPrediction, type OnError, type Prediction} from './metrics.js';
 import {loadRealLabels} from './real.js';
-import {type EvalReport, REPORT_SCHEMA, summariseDataset} from './report.js';
+import {type EvalReport, REPORT_SCHEMA, REPORT_UNITS, summariseDataset} from './report.js';
 import {loadSynsets} from './synsets.js';
 
 /**
@@ -65,7 +65,7 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
 
   const labeled: LabeledPrediction[] = items.map((it, i) => ({relPath: it.relPath, label: it.label, prediction: results[i] ?? {error: NO_RESULT}}));
   const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: synsets.names});
-  const report: EvalReport = {schema: REPORT_SCHEMA, dataset: summariseDataset(dataset), metrics};
+  const report: EvalReport = {schema: REPORT_SCHEMA, units: REPORT_UNITS, dataset: summariseDataset(dataset), metrics};
   if (opts.perImage) {
     report.perImage = labeled.map((l) => ({
       relPath: l.relPath,

@@ -11,7 +11,7 @@
  */
 
 import {createReadStream} from 'node:fs';
-import {FatalError} from '../cli/exit-codes.js';
+import {FatalError} from '../errors.js';
 import {readPathList} from '../pipeline/path-list.js';
 import {isError, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';

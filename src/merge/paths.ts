@@ -7,7 +7,7 @@
 import {statSync} from 'node:fs';
 import {resolve} from 'node:path';
 import fg from 'fast-glob';
-import {FatalError, UsageError} from '../cli/exit-codes.js';
+import {FatalError, UsageError} from '../errors.js';
 import {statOrNull} from '../pipeline/output/atomic-file.js';
 
 /** The input files: each argument a file, or a glob pattern matching some. */

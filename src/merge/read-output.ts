@@ -7,9 +7,10 @@
  */
 
 import {closeSync, openSync, readSync} from 'node:fs';
-import {FatalError} from '../cli/exit-codes.js';
-import {formatFromPath, type ClassScore, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
-import {csvHeaderLineTopk, NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
+import {FatalError} from '../errors.js';
+import {csvHeaderLineTopk, fromCsvRow, fromJson} from '../pipeline/output/codec.js';
+import {formatFromPath, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
+import {NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
 
 export interface ReadRecord {
   record: OutputRecord;
@@ -70,7 +71,7 @@ export class OutputReader {
         } else if (item.kind === 'tail') {
           cutAt = item.line;
         } else if (item.kind === 'record') {
-          const record = item.fields ? fromCsv(item.fields, csvTopk) : fromJson(item.text);
+          const record = item.fields ? fromCsvRow(item.fields, csvTopk) : fromJson(item.text);
           if (!record) {
             // only the last line can be unfinished, and then it is not a record yet
             if (!item.complete) {
@@ -96,46 +97,4 @@ export class OutputReader {
     if (cutAt !== null) problems.push(`its last record, at line ${cutAt}, is cut off`);
     this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${count} records)` : null;
   }
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-
-const isClassScore = (p: unknown): p is ClassScore =>
-  isObject(p) && Number.isInteger(p.class_id) && typeof p.label === 'string' && typeof p.score === 'number';
-
-/** A JSON record as lcnet writes it, or null. Records of older versions may lack size and mtime. */
-function fromJson(text: string): OutputRecord | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(v)) return null;
-  const {file, model, predictions, error, size, mtime} = v;
-  if (typeof file !== 'string' || file === '' || typeof model !== 'string') return null;
-  if (!(size === undefined || size === null || Number.isFinite(size))) return null;
-  if (!(mtime === undefined || mtime === null || typeof mtime === 'string')) return null;
-  const identity = {size: (size as number | null | undefined) ?? null, mtime: mtime ?? null};
-  if (typeof error === 'string') return {file, model, error, ...identity};
-  if (!Array.isArray(predictions) || !predictions.every(isClassScore)) return null;
-  return {file, model, predictions: predictions.map((p) => ({class_id: p.class_id, label: p.label, score: p.score})), ...identity};
-}
-
-/** A CSV row (as many fields as its header) as the record it was written from, or null. */
-function fromCsv(row: string[], topk: number): OutputRecord | null {
-  const n = row.length;
-  const [file, model] = row as [string, string];
-  const [error, size, mtime] = row.slice(n - 3) as [string, string, string];
-  if (size !== '' && !/^\d+$/.test(size)) return null;
-  const identity = {size: size === '' ? null : Number(size), mtime: mtime === '' ? null : mtime};
-  if (error !== '') return {file, model, error, ...identity};
-  const predictions: ClassScore[] = [];
-  for (let i = 0; i < topk; i++) {
-    const [classId, label, score] = row.slice(2 + 3 * i, 5 + 3 * i) as [string, string, string];
-    if (classId === '' && label === '' && score === '') break;
-    if (!/^\d+$/.test(classId) || score.trim() === '' || !Number.isFinite(Number(score))) return null;
-    predictions.push({class_id: Number(classId), label, score: Number(score)});
-  }
-  return {file, model, predictions, ...identity};
 }

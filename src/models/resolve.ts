@@ -1,30 +1,25 @@
 /**
  * `--model`: from what the user typed to a loaded model. Accepts, in this order:
  *   - `synthetic:NAME[@SEED]`: PP-LCNet built in memory with seeded weights (tests, benchmarks);
- *   - a path to an `.onnx` file (labels from `--labels`, preprocessing from the model or flags);
+ *   - a path to an `.onnx` file;
  *   - a model folder holding model.json + model.onnx;
  *   - the name of an installed model, or of a catalogue model (downloaded first when allowed).
+ * Each gives facts about the model; `describeModel` (describe.ts) turns them, with `--labels`,
+ * `--resize-short` and `--stretch`, into the one description every path shares.
  */
 
 import {existsSync, statSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import {basename, join} from 'node:path';
-import {buildLCNet, META_CONFIG, META_SYNTHETIC, MODEL_INPUT, MODEL_OUTPUT} from './builder.js';
+import {buildLCNet, MODEL_INPUT, MODEL_OUTPUT} from './builder.js';
 import {imagenetConfig, textlineConfig, type LCNetConfig} from './architecture.js';
+import {describeModel, manifestFacts, onnxFacts, type ModelFacts, type PreprocessOverrides, type UserChoices} from './describe.js';
 import {findEntry, loadCatalogue, similarNames} from './download/catalogue.js';
-import {imagenetLabels, readLabels} from './labels.js';
-import {lcnetVersion} from './paths.js';
-import {imagenetPreprocess, type ModelManifest, type PreprocessSpec} from './manifest.js';
+import {imagenetLabels} from './labels.js';
+import {imagenetPreprocess, type ModelManifest} from './manifest.js';
 import {isInstalled, lcnetHome, MODEL_FILE, modelDir, readManifest, sha256Hex} from './store.js';
-import {inspectOnnx} from '../onnx/inspect.js';
-import type {LoadedModel} from '../pipeline/classify-run.js';
 
-export interface PreprocessOverrides {
-  /** resize the short side to this many pixels before the centre crop */
-  resizeShort?: number;
-  /** stretch to the network input size instead of resize + crop */
-  stretch?: boolean;
-}
+export type {PreprocessOverrides} from './describe.js';
 
 export interface ModelRequest {
   spec: string;
@@ -35,7 +30,13 @@ export interface ModelRequest {
   download?: (name: string) => Promise<void>;
 }
 
-export interface ResolvedModel extends LoadedModel {
+/** A model ready to run: its name, description and ONNX graph (bytes or a file path). */
+export interface ResolvedModel {
+  /** the name written into every record */
+  name: string;
+  manifest: ModelManifest;
+  /** ONNX bytes, or a path onnxruntime can read */
+  onnx: Uint8Array | string;
   /** things the user must be told on stderr */
   warnings: string[];
 }
@@ -53,7 +54,17 @@ function scaleFromName(name: string): number | null {
   return m ? Number(`${m[1]}.${m[2]}`) : null;
 }
 
-async function syntheticModel(spec: string): Promise<ResolvedModel> {
+/** Every way of naming a model ends here: its facts, described once with the user's choices. */
+async function described(facts: ModelFacts, onnx: Uint8Array | string, req: ModelRequest, notesAreWarnings: boolean): Promise<ResolvedModel> {
+  const choices: UserChoices = {labelsFile: req.labelsFile, overrides: req.overrides};
+  const {manifest, notes} = await describeModel(facts, choices);
+  const onnxSha256 = manifest.onnxSha256 ?? (typeof onnx === 'string' ? '' : sha256Hex(onnx));
+  const full: ModelManifest = {...manifest, onnxSha256};
+  const warnings = [...(full.synthetic ? [syntheticWarning(full.name)] : []), ...(notesAreWarnings ? notes.map((n) => `note: ${n}`) : [])];
+  return {name: full.name, manifest: full, onnx, warnings};
+}
+
+async function syntheticModel(spec: string, req: ModelRequest): Promise<ResolvedModel> {
   const body = spec.slice(SYNTHETIC_PREFIX.length);
   const [base, seedText] = body.split('@');
   const seed = seedText === undefined ? 0 : Number(seedText);
@@ -64,90 +75,43 @@ async function syntheticModel(spec: string): Promise<ResolvedModel> {
   if (/doc_ori|_ML|V2/i.test(base!)) throw new ModelNotFoundError(`'${spec}': no synthetic variant of this model (only ImageNet and text-line PP-LCNet)`);
   const config: LCNetConfig = textline ? textlineConfig(scale) : imagenetConfig(scale);
   const built = buildLCNet({config, seed, name: base});
-  const labels = textline ? ['0_degree', '180_degree'] : await imagenetLabels();
-  const preprocess: PreprocessSpec = textline
-    ? {...imagenetPreprocess(), resize: {kind: 'stretch', width: 160, height: 80}, crop: null, scale: 1 / 255}
-    : imagenetPreprocess();
   const name = `${SYNTHETIC_PREFIX}${base}${seedText === undefined ? '' : `@${seed}`}`;
-  const manifest: ModelManifest = {
+  const facts: ModelFacts = {
     name,
     task: textline ? 'textline-orientation' : 'imagenet-1k',
     source: {kind: 'synthetic'},
-    inputSize: config.inputSize,
     inputName: MODEL_INPUT,
     outputName: MODEL_OUTPUT,
+    inputSize: config.inputSize,
+    classCount: config.classCount,
     outputIsProbability: true,
-    preprocess,
-    labels,
-    onnxSha256: sha256Hex(built.bytes),
+    preprocess: textline
+      ? {...imagenetPreprocess(), resize: {kind: 'stretch', width: 160, height: 80}, crop: null, scale: 1 / 255}
+      : imagenetPreprocess(),
+    labels: textline ? ['0_degree', '180_degree'] : await imagenetLabels(),
     synthetic: true,
-    createdAt: new Date().toISOString(),
-    lcnetVersion: lcnetVersion(),
   };
-  return {name, manifest, onnx: built.bytes, warnings: [syntheticWarning(name)]};
-}
-
-/** Preprocessing for a bare ONNX file whose input is height x width. */
-function preprocessFor(height: number, width: number, o: PreprocessOverrides): PreprocessSpec {
-  const base = imagenetPreprocess();
-  if (o.stretch) return {...base, resize: {kind: 'stretch', width, height}, crop: null};
-  const short = o.resizeShort ?? Math.round(Math.min(height, width) / 0.875);
-  if (short < Math.min(height, width)) throw new Error(`--resize-short ${short} is smaller than the ${width}x${height} input`);
-  return {...base, resize: {kind: 'short', size: short}, crop: {width, height}};
+  return described(facts, built.bytes, req, false);
 }
 
 async function onnxFileModel(path: string, req: ModelRequest): Promise<ResolvedModel> {
   const bytes = new Uint8Array(await readFile(path));
-  const info = inspectOnnx(bytes);
-  if (info.inputs.length !== 1) throw new Error(`${path}: expected one image input, the model has ${info.inputs.length}`);
-  const input = info.inputs[0]!;
-  const output = info.outputs[0];
-  if (!output) throw new Error(`${path}: the model has no output`);
-  const dims = input.shape;
-  let config: LCNetConfig | null = null;
-  if (info.metadata[META_CONFIG]) config = JSON.parse(info.metadata[META_CONFIG]) as LCNetConfig;
-  const height = typeof dims[2] === 'number' ? dims[2] : (config?.inputSize[0] ?? 224);
-  const width = typeof dims[3] === 'number' ? dims[3] : (config?.inputSize[1] ?? 224);
-  if (dims.length !== 4 || (typeof dims[1] === 'number' && dims[1] !== 3)) throw new Error(`${path}: expected an input of shape [N, 3, H, W], got [${dims.join(', ')}]`);
-  const synthetic = info.metadata[META_SYNTHETIC] === 'true';
-  const classes = typeof output.shape[1] === 'number' ? output.shape[1] : (config?.classCount ?? null);
-  let labels: string[] = [];
-  if (req.labelsFile) labels = await readLabels(req.labelsFile);
-  else if (classes === 1000) labels = await imagenetLabels();
-  if (classes !== null && labels.length > 0 && labels.length !== classes) {
-    throw new Error(`${req.labelsFile ?? 'ImageNet labels'} has ${labels.length} labels but the model has ${classes} classes`);
-  }
+  const facts = onnxFacts(bytes, path);
   const name = basename(path).replace(/\.onnx$/i, '');
-  const manifest: ModelManifest = {
-    name,
-    task: classes === 1000 ? 'imagenet-1k' : 'custom',
-    source: {kind: synthetic ? 'synthetic' : 'onnx', from: path},
-    inputSize: [height, width],
-    inputName: input.name,
-    outputName: output.name,
-    outputIsProbability: info.producers[output.name] === 'Softmax',
-    preprocess: preprocessFor(height, width, req.overrides ?? {}),
-    labels,
-    onnxSha256: sha256Hex(bytes),
-    synthetic,
-    createdAt: new Date().toISOString(),
-    lcnetVersion: lcnetVersion(),
-  };
-  return {name, manifest, onnx: bytes, warnings: synthetic ? [syntheticWarning(name)] : []};
+  return described({...facts, name, source: {kind: facts.synthetic ? 'synthetic' : 'onnx', from: path}}, bytes, req, true);
 }
 
 async function folderModel(dir: string, req: ModelRequest): Promise<ResolvedModel> {
   const manifest = await readManifest(dir);
-  if (req.labelsFile) manifest.labels = await readLabels(req.labelsFile);
   const onnx = join(dir, MODEL_FILE);
   if (!existsSync(onnx)) throw new Error(`${dir} has model.json but no ${MODEL_FILE}`);
-  return {name: manifest.name, manifest, onnx, warnings: manifest.synthetic ? [syntheticWarning(manifest.name)] : []};
+  return described(manifestFacts(manifest), onnx, req, true);
 }
 
 export async function resolveModel(req: ModelRequest): Promise<ResolvedModel> {
   const spec = req.spec;
   const home = req.home ?? lcnetHome();
-  if (spec.startsWith(SYNTHETIC_PREFIX)) return syntheticModel(spec);
+  if (spec.startsWith(SYNTHETIC_PREFIX)) return syntheticModel(spec, req);
   if (existsSync(spec)) {
     const s = statSync(spec);
     if (s.isFile()) return onnxFileModel(spec, req);

@@ -11,7 +11,7 @@
  * different predictions; the classifier is scaled and centred so the softmax is not flat.
  */
 
-import {expandLayers, SE_HARDSIGMOID, type ActivationLayer, type ConvLayer, type Layer, type LCNetConfig, type LinearLayer} from './architecture.js';
+import {SE_HARDSIGMOID, type ActivationLayer, type ConvLayer, type Layer, type LinearLayer} from './architecture.js';
 
 export type WeightMap = Map<string, Float32Array>;
 
@@ -106,10 +106,6 @@ function activate(x: Moments, fn: ActivationLayer['fn']): Moments {
   const out: Moments = {mean: new Float64Array(x.mean.length), variance: new Float64Array(x.mean.length)};
   for (let c = 0; c < x.mean.length; c++) [out.mean[c], out.variance[c]] = pushThrough(f, x.mean[c]!, Math.sqrt(x.variance[c]!));
   return out;
-}
-
-export function seededWeightsFor(config: LCNetConfig, seed: number): WeightMap {
-  return seededWeights(expandLayers(config), seed);
 }
 
 export function seededWeights(layers: Layer[], seed: number): WeightMap {

@@ -30,6 +30,11 @@ export function validModelName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name) && !name.includes('..');
 }
 
+/** `$LCNET_HOME/locks/<name>.lock`: the lock of a model install or of the checksum record. */
+export function lockPath(name: string, home = lcnetHome()): string {
+  return join(home, 'locks', `${name}.lock`);
+}
+
 export function modelDir(name: string, home = lcnetHome()): string {
   if (!validModelName(name)) throw new Error(`invalid model name '${name}'`);
   return join(modelsRoot(home), name);

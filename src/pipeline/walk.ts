@@ -14,7 +14,7 @@
 import fg from 'fast-glob';
 import {type Dirent} from 'node:fs';
 import {opendir, realpath, stat} from 'node:fs/promises';
-import {join, posix, resolve, sep} from 'node:path';
+import {dirname, join, posix, resolve, sep} from 'node:path';
 import {recordedMtime} from './file-identity.js';
 import {readPathList} from './path-list.js';
 
@@ -165,8 +165,14 @@ async function* walkDirectory(dir: string, display: string, relative: string, op
 /** How many stats of a directory's files, or of a path list's lines, are in flight at once. */
 const STAT_AHEAD = 32;
 
-function contains(parent: string, child: string): boolean {
-  return child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+/** Whether one of `dirs` (real paths) is a strict ancestor of the real path `path`: one look per level. */
+export function insideOneOf(dirs: ReadonlySet<string>, path: string): boolean {
+  for (let p = dirname(path); ; ) {
+    if (dirs.has(p)) return true;
+    const up = dirname(p);
+    if (up === p) return false;
+    p = up;
+  }
 }
 
 /**
@@ -188,12 +194,14 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     }),
   );
   const existing = kinds.filter((k) => k.dir || k.file);
-  // a path list can name a file any number of times, and name files the other arguments reach
+  // a path list can name a file any number of times, and name files the other arguments reach;
+  // each check is linear in the arguments (a shell glob can give 50,000 of them)
+  const dirs = new Set(existing.filter((k) => k.dir).map((k) => k.real));
   const overlap =
     args.includes('-') ||
     existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
-    existing.some((a, i) => existing.some((b, j) => i !== j && a.dir && contains(a.real, b.real)));
+    (dirs.size > 0 && existing.some((k) => insideOneOf(dirs, k.real)));
   const seen: Set<string> | null = overlap || opts.followSymlinks ? new Set() : null;
   const visited: Set<string> | null = opts.followSymlinks ? new Set() : null;
 

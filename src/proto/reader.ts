@@ -1,6 +1,8 @@
 /**
  * A minimal protocol-buffers wire-format decoder. `readFields` splits one message into its raw
  * fields; callers interpret them with the schema they know (ONNX, Paddle framework.proto).
+ * Hand-written on purpose: a protobuf library would need both schemas compiled in, and lcnet
+ * reads only a few fields of each, with exact control over unknown and repeated ones.
  */
 
 export interface ProtoField {

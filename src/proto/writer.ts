@@ -1,7 +1,8 @@
 /**
  * A minimal protocol-buffers wire-format encoder: enough to write ONNX ModelProto and Paddle
  * ProgramDesc/TensorDesc messages without a schema compiler. Messages are built bottom-up: a
- * nested message is encoded first and embedded as a length-delimited field.
+ * nested message is encoded first and embedded as a length-delimited field. Hand-written for
+ * the reasons given in reader.ts.
  */
 
 const WIRE_VARINT = 0;

@@ -139,7 +139,3 @@ export function similarNames(cat: Catalogue, name: string): string[] {
   if (want === '') return [];
   return cat.models.map((m) => m.name).filter((n) => squash(n) === want || squash(n).includes(want) || want.includes(squash(n)));
 }
-
-export function defaultModelName(cat: Catalogue = loadCatalogue()): string {
-  return cat.default;
-}

@@ -9,9 +9,10 @@ import {createReadStream} from 'node:fs';
 import {mkdir, readFile, rename, rm, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {pipeline} from 'node:stream/promises';
-import {UsageError} from '../../cli/exit-codes.js';
+import {UsageError} from '../../errors.js';
 import {DownloadError} from './errors.js';
-import {lockPath, withLock} from './lock.js';
+import {withLock} from '../../fs/lock-file.js';
+import {lockPath} from '../store.js';
 
 export interface ChecksumRecord {
   sha256: string;

@@ -64,10 +64,13 @@ const NETWORK_CODES = new Set([
   'ETIMEDOUT',
   'EPIPE',
   'ERR_STREAM_PREMATURE_CLOSE',
+  // undici: the server closed the connection, or it was closed under a request
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
 ]);
 
 /**
- * Wraps a Node socket/TLS/parser error met while talking to `host` as a `DownloadError`.
+ * Wraps a Node socket/TLS error or an undici error met while talking to `host` as a `DownloadError`.
  * `DownloadError`s pass through unchanged.
  */
 export function fromNodeError(e: unknown, host: string): DownloadError {

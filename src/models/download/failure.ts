@@ -1,10 +1,10 @@
 /**
- * Turns any failure of the download layer into what a command shows: one clear message and an
- * exit code from `src/cli/exit-codes.ts`. Unreachable hosts get the offline advice naming
+ * Turns any failure of the download layer into what a command shows: one clear message, in an
+ * error the CLI maps to an exit code. Unreachable hosts get the offline advice naming
  * `lcnet download NAME --from DIR|FILE|URL`.
  */
 
-import {EXIT, FatalError, UsageError} from '../../cli/exit-codes.js';
+import {CancelledError, FatalError, UsageError} from '../../errors.js';
 import {DownloadError, isUnreachable} from './errors.js';
 import {TarError} from './tar.js';
 
@@ -20,18 +20,18 @@ export function offlineMessage(name: string, cause?: unknown): string {
   );
 }
 
-export interface Failure {
-  message: string;
-  exitCode: number;
-}
-
-/** Message and exit code for an error thrown while installing `name`. */
-export function describeFailure(e: unknown, name: string): Failure {
-  if (e instanceof DownloadError && e.kind === 'aborted') return {message: `download of ${name} cancelled; nothing was installed`, exitCode: EXIT.INTERRUPTED};
-  if (isUnreachable(e)) return {message: offlineMessage(name, e), exitCode: EXIT.FATAL};
-  if (e instanceof UsageError) return {message: e.message, exitCode: EXIT.USAGE};
-  if (e instanceof DownloadError) return {message: `cannot download model ${name}: ${e.message}`, exitCode: EXIT.FATAL};
-  if (e instanceof TarError) return {message: `cannot unpack model ${name}: ${e.message}; nothing was installed`, exitCode: EXIT.FATAL};
-  if (e instanceof FatalError) return {message: e.message, exitCode: EXIT.FATAL};
-  return {message: `cannot install model ${name}: ${e instanceof Error ? e.message : String(e)}`, exitCode: EXIT.FATAL};
+/**
+ * The error to report for a failure while installing `name`: one clear message, as a
+ * UsageError, FatalError or CancelledError (the CLI turns these into exit codes), with the
+ * original error as its cause.
+ */
+export function describeFailure(e: unknown, name: string): UsageError | FatalError | CancelledError {
+  const cause = {cause: e};
+  if ((e instanceof DownloadError && e.kind === 'aborted') || e instanceof CancelledError) return new CancelledError(`download of ${name} cancelled; nothing was installed`, cause);
+  if (isUnreachable(e)) return new FatalError(offlineMessage(name, e), cause);
+  if (e instanceof UsageError) return new UsageError(e.message, cause);
+  if (e instanceof DownloadError) return new FatalError(`cannot download model ${name}: ${e.message}`, cause);
+  if (e instanceof TarError) return new FatalError(`cannot unpack model ${name}: ${e.message}; nothing was installed`, cause);
+  if (e instanceof FatalError) return new FatalError(e.message, cause);
+  return new FatalError(`cannot install model ${name}: ${e instanceof Error ? e.message : String(e)}`, cause);
 }

@@ -8,12 +8,11 @@
  */
 
 import {createHash, randomBytes, type Hash} from 'node:crypto';
-import type {IncomingMessage} from 'node:http';
 import {open, rename, rm, type FileHandle} from 'node:fs/promises';
 import {basename, dirname, join} from 'node:path';
 import {backoffMs, parseRetryAfter, sleep} from './backoff.js';
 import {DownloadError, fromNodeError} from './errors.js';
-import {httpGet, type RequestOptions} from './http-request.js';
+import {httpGet, type HttpResponse, type RequestOptions} from './http-request.js';
 import type {DownloadSettings} from './settings.js';
 
 export interface FetchProgress {
@@ -47,7 +46,7 @@ export interface FetchResult {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /** Classifies a non-success status as a DownloadError (consuming nothing more of the body). */
-function statusError(res: IncomingMessage, url: string): DownloadError {
+function statusError(res: HttpResponse, url: string): DownloadError {
   const status = res.statusCode ?? 0;
   res.destroy();
   const text = `HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`;
@@ -55,15 +54,14 @@ function statusError(res: IncomingMessage, url: string): DownloadError {
   if (status === 401 || status === 403 || status === 407) return new DownloadError(`access to ${url} denied (${text})`, 'http', false, status);
   if (status === 408 || status === 425 || status === 429 || status >= 500) {
     const err = new DownloadError(`${url} failed with ${text}`, 'http', true, status);
-    const header = res.headers['retry-after'];
-    err.retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
+    err.retryAfterMs = parseRetryAfter(res.headers['retry-after']);
     return err;
   }
   return new DownloadError(`${url} answered ${text}`, 'http', false, status);
 }
 
 /** GET with redirects followed; resolves with the final response and its address. */
-async function getFollowingRedirects(start: URL, headers: Record<string, string>, opts: FetchOptions): Promise<{res: IncomingMessage; url: URL}> {
+async function getFollowingRedirects(start: URL, headers: Record<string, string>, opts: FetchOptions): Promise<{res: HttpResponse; url: URL}> {
   let url = start;
   for (let hop = 0; ; hop++) {
     const res = await httpGet(url, {
@@ -147,7 +145,7 @@ async function attempt(start: URL, state: PartialState, opts: FetchOptions): Pro
   opts.onProgress?.({url: state.url, received: state.received, total: state.total});
   let diskError: unknown;
   try {
-    for await (const chunk of res as AsyncIterable<Buffer>) {
+    for await (const chunk of res) {
       if (state.received + chunk.length > max) {
         res.destroy();
         throw new DownloadError(`${url.href} sent more than the ${max}-byte limit (LCNET_DOWNLOAD_MAX_BYTES)`, 'size', false);

@@ -1,14 +1,18 @@
 /**
- * One HTTP GET exchange, no redirects and no retries: a direct connection, a plain-HTTP proxy
- * (absolute-URI request) or an HTTPS tunnel through an HTTP proxy (CONNECT), with a connect
- * timeout (TCP + TLS + tunnel set-up) and an idle timeout (no bytes received) that stays armed
- * while the caller reads the body. Resolves with the response as soon as its headers arrive.
+ * One HTTP GET exchange, no redirects and no retries, sent with undici (the HTTP client of the
+ * Node.js project): a direct connection, a plain-HTTP proxy (absolute-URI request) or an HTTPS
+ * tunnel through an HTTP proxy (CONNECT), with a connect timeout (TCP + TLS + tunnel set-up) and
+ * an idle timeout (no bytes received, before the headers or between body chunks). Resolves with
+ * the response as soon as its headers arrive; every failure, while connecting or while the body
+ * is read, arrives as a `DownloadError`.
+ *
+ * lcnet keeps its own policy around it (fetch-file.ts: redirects, retries with backoff and
+ * Retry-After, Range resume, size cap, checksum, temp file + fsync + rename) and its own proxy
+ * choice (proxy.ts): undici's EnvHttpProxyAgent reads NO_PROXY without CIDR blocks and from
+ * process.env only, while lcnet's NO_PROXY takes `10.0.0.0/8` and callers pass the environment.
  */
 
-import http, {type ClientRequest, type IncomingMessage} from 'node:http';
-import https from 'node:https';
-import {isIP, type Socket} from 'node:net';
-import tls from 'node:tls';
+import {Agent, ProxyAgent, request, type Dispatcher} from 'undici';
 import {DownloadError, fromNodeError} from './errors.js';
 import {proxyAuthorization, proxyFor} from './proxy.js';
 
@@ -22,121 +26,101 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A response: status, headers (one value each, lower-case names) and the body as chunks. */
+export interface HttpResponse extends AsyncIterable<Buffer> {
+  statusCode: number;
+  statusMessage: string;
+  headers: Record<string, string | undefined>;
+  /** stops reading and closes the connection */
+  destroy(): void;
+}
+
 function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(3))}s`;
 }
 
-/**
- * Sends `GET url` and resolves with the response headers. Errors (including timeouts that fire
- * while the body is read) arrive as `DownloadError`s: before the headers through the promise,
- * afterwards as an 'error' on the response stream.
- */
-export function httpGet(url: URL, opts: RequestOptions): Promise<IncomingMessage> {
-  return new Promise<IncomingMessage>((resolve, reject) => {
-    const target = url.host;
-    const isHttps = url.protocol === 'https:';
-    const proxy = proxyFor(url, opts.env);
-    let req: ClientRequest | undefined;
-    let tunnel: ClientRequest | undefined;
-    let res: IncomingMessage | undefined;
-    let done = false;
+/** undici's error code, if any (its errors carry `code`; socket and TLS errors keep Node's). */
+const codeOf = (e: unknown): string => {
+  const code = (e as {code?: unknown} | null)?.code;
+  return typeof code === 'string' ? code : '';
+};
 
-    const cleanup = () => {
-      clearTimeout(connectTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-    };
-    const fail = (err: DownloadError) => {
-      clearTimeout(connectTimer);
-      if (res) {
-        if (!res.destroyed) res.destroy(err);
-        req?.destroy();
-      } else {
-        tunnel?.destroy();
-        req?.destroy();
-        if (!done) {
-          done = true;
-          cleanup();
-          reject(err);
-        }
-      }
-    };
-    const connectTimer = setTimeout(
-      () => fail(new DownloadError(`could not connect to ${proxy ? `proxy ${proxy.host} for ${target}` : target} within ${seconds(opts.connectTimeoutMs)}`, 'timeout', true)),
-      opts.connectTimeoutMs,
-    );
-    const connected = () => clearTimeout(connectTimer);
-    const onAbort = () => fail(new DownloadError('download cancelled', 'aborted', false));
-    if (opts.signal?.aborted) {
-      onAbort();
-      return;
+/** Sends `GET url` and resolves with the response headers (see the module comment). */
+export async function httpGet(url: URL, opts: RequestOptions): Promise<HttpResponse> {
+  const target = url.host;
+  const proxy = proxyFor(url, opts.env);
+  const connectTls = {ca: opts.ca, timeout: opts.connectTimeoutMs};
+  const timeouts = {headersTimeout: opts.idleTimeoutMs, bodyTimeout: opts.idleTimeoutMs};
+  // one connection per exchange, closed with it, as a download is one long transfer
+  const dispatcher: Dispatcher = proxy
+    ? new ProxyAgent({
+        uri: proxy.origin,
+        token: proxyAuthorization(proxy),
+        // http addresses go to the proxy as absolute-URI requests, https ones through CONNECT
+        proxyTunnel: url.protocol === 'https:',
+        proxyTls: {timeout: opts.connectTimeoutMs},
+        requestTls: connectTls,
+        connect: connectTls,
+        ...timeouts,
+      })
+    : new Agent({connect: connectTls, ...timeouts});
+  const close = () => void dispatcher.destroy().catch(() => undefined);
+
+  const failure = (e: unknown): DownloadError => {
+    if (e instanceof DownloadError) return e;
+    const code = codeOf(e);
+    if (opts.signal?.aborted) return new DownloadError('download cancelled', 'aborted', false, undefined, {cause: e});
+    if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return new DownloadError(`could not connect to ${proxy ? `proxy ${proxy.host} for ${target}` : target} within ${seconds(opts.connectTimeoutMs)}`, 'timeout', true, undefined, {cause: e});
     }
-    opts.signal?.addEventListener('abort', onAbort, {once: true});
-
-    const baseHeaders = {'user-agent': 'lcnet', 'accept-encoding': 'identity', ...opts.headers};
-    const watch = (r: ClientRequest, onSocket: (s: Socket) => void) => {
-      req = r;
-      r.once('socket', onSocket);
-      r.setTimeout(opts.idleTimeoutMs, () =>
-        fail(new DownloadError(`no data from ${target} for ${seconds(opts.idleTimeoutMs)}`, 'timeout', true)),
-      );
-      r.on('error', (e) => fail(fromNodeError(e, target)));
-      r.once('response', (response) => {
-        res = response;
-        done = true;
-        connected();
-        response.once('close', cleanup);
-        resolve(response);
-      });
-      r.end();
-    };
-
-    if (!proxy) {
-      const mod = isHttps ? https : http;
-      watch(mod.request(url, {method: 'GET', headers: baseHeaders, agent: false, ca: opts.ca}), (s) =>
-        s.once(isHttps ? 'secureConnect' : 'connect', connected),
-      );
-      return;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return new DownloadError(`no data from ${target} for ${seconds(opts.idleTimeoutMs)}`, 'timeout', true, undefined, {cause: e});
     }
-
-    const auth = proxyAuthorization(proxy);
-    const proxyPort = Number(proxy.port || 80);
-    if (!isHttps) {
-      const headers: Record<string, string> = {...baseHeaders, host: url.host};
-      if (auth) headers['proxy-authorization'] = auth;
-      watch(http.request({host: proxy.hostname, port: proxyPort, method: 'GET', path: url.href, headers, agent: false}), (s) =>
-        s.once('connect', connected),
-      );
-      return;
+    const refused = /^Proxy response \((\d+)\) !== 200/.exec((e as Error)?.message ?? '');
+    if (proxy && refused) {
+      const status = Number(refused[1]);
+      const authority = `${url.hostname}:${url.port || '443'}`;
+      return new DownloadError(`proxy ${proxy.host} refused the tunnel to ${authority}: HTTP ${status}`, 'proxy', status >= 500 || status === 429, status, {cause: e});
     }
+    // undici wraps what the socket or TLS layer said; judge by that
+    const cause = (e as {cause?: unknown} | null)?.cause;
+    return fromNodeError(codeOf(cause) ? cause : e, target);
+  };
 
-    const port = url.port || '443';
-    const authority = `${url.hostname}:${port}`;
-    const connectHeaders: Record<string, string> = {host: authority};
-    if (auth) connectHeaders['proxy-authorization'] = auth;
-    tunnel = http.request({host: proxy.hostname, port: proxyPort, method: 'CONNECT', path: authority, headers: connectHeaders, agent: false});
-    tunnel.on('error', (e) => {
-      const inner = fromNodeError(e, `proxy ${proxy.host}`);
-      fail(new DownloadError(`${inner.message} (tunnelling to ${target})`, inner.kind, inner.transient, undefined, {cause: e}));
+  let res: Dispatcher.ResponseData;
+  try {
+    res = await request(url, {
+      method: 'GET',
+      headers: {'user-agent': 'lcnet', 'accept-encoding': 'identity', ...opts.headers},
+      dispatcher,
+      signal: opts.signal,
+      ...timeouts,
     });
-    tunnel.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
-      const status = answer.statusCode ?? 0;
-      if (status !== 200) {
-        socket.destroy();
-        const transient = status >= 500 || status === 429;
-        fail(new DownloadError(`proxy ${proxy.host} refused the tunnel to ${authority}: HTTP ${status} ${answer.statusMessage ?? ''}`.trim(), 'proxy', transient, status));
-        return;
+  } catch (e) {
+    close();
+    throw failure(e);
+  }
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(res.headers)) headers[name.toLowerCase()] = Array.isArray(value) ? value[0] : value;
+  const body = res.body;
+  return {
+    statusCode: res.statusCode,
+    statusMessage: res.statusText ?? '',
+    headers,
+    destroy() {
+      // undici's body reports its own destruction as an error: nobody is reading any more
+      body.on('error', () => undefined);
+      body.destroy();
+      close();
+    },
+    async *[Symbol.asyncIterator]() {
+      try {
+        for await (const chunk of body) yield chunk as Buffer;
+      } catch (e) {
+        throw failure(e);
+      } finally {
+        close();
       }
-      if (head.length > 0) socket.unshift(head);
-      const secure = tls.connect({
-        socket,
-        host: url.hostname,
-        servername: isIP(url.hostname) ? undefined : url.hostname,
-        ca: opts.ca,
-      });
-      secure.once('secureConnect', connected);
-      secure.on('error', (e) => fail(fromNodeError(e, target)));
-      watch(https.request(url, {method: 'GET', headers: baseHeaders, createConnection: () => secure}), () => undefined);
-    });
-    tunnel.end();
-  });
+    },
+  };
 }

@@ -8,18 +8,17 @@
 
 import {mkdir, readdir, readFile, rm, stat} from 'node:fs/promises';
 import {join} from 'node:path';
-import {UsageError} from '../../cli/exit-codes.js';
-import {inspectOnnx} from '../../onnx/inspect.js';
+import {UsageError} from '../../errors.js';
+import {describeModel, onnxFacts, type ModelFacts} from '../describe.js';
 import type {ModelManifest} from '../manifest.js';
 import type {ConvertedModel} from '../paddle/convert.js';
-import {installModel, isInstalled, lcnetHome, modelDir, readManifest} from '../store.js';
+import {installModel, isInstalled, lcnetHome, lockPath, modelDir, readManifest} from '../store.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from './catalogue.js';
 import {normalizeSha256, recordChecksum, recordedChecksum, sha256File, verifyChecksum} from './checksums.js';
-import {describeModel, type ModelFacts} from './describe.js';
 import {DownloadError} from './errors.js';
 import {fetchToFile, type FetchOptions, type FetchProgress} from './fetch-file.js';
 import {gunzipFile, isGzip} from './gunzip.js';
-import {acquireLock, lockPath} from './lock.js';
+import {acquireLock} from '../../fs/lock-file.js';
 import {settingsFromEnv, type DownloadSettings} from './settings.js';
 import {localPath, planInstall, type InstallPlan} from './sources.js';
 import {extractModelArchive} from './tar.js';
@@ -180,45 +179,14 @@ async function convertFolder(dir: string, plan: InstallPlan, convert: Converter,
       outputIsProbability: c.outputIsProbability,
       preprocess: c.preprocess,
       labels: c.labels,
-      labelsFile: opts.labels,
     },
   };
 }
 
-/** Facts about an ONNX classifier converted elsewhere, read from its graph. */
-async function readOnnx(path: string, plan: InstallPlan, opts: DownloadOptions): Promise<{facts: ModelFacts; onnx: Uint8Array}> {
+/** Facts about an ONNX classifier converted elsewhere, read from its graph and metadata. */
+async function readOnnx(path: string, plan: InstallPlan): Promise<{facts: ModelFacts; onnx: Uint8Array}> {
   const onnx = new Uint8Array(await readFile(path));
-  let info;
-  try {
-    info = inspectOnnx(onnx);
-  } catch (e) {
-    throw new UsageError(`${path}: ${(e as Error).message}`);
-  }
-  const input = info.inputs[0];
-  const output = info.outputs[0];
-  const dims = input?.shape ?? [];
-  if (info.inputs.length !== 1 || dims.length !== 4 || (typeof dims[1] === 'number' && dims[1] !== 3)) {
-    throw new UsageError(`${path}: lcnet needs one image input of shape [N, 3, H, W]; the model has ${info.inputs.map((i) => `${i.name} [${i.shape.join(', ')}]`).join(', ') || 'none'}`);
-  }
-  if (!output) throw new UsageError(`${path}: the model has no output`);
-  const fixed = (d: number | string | null | undefined): d is number => typeof d === 'number' && d > 0;
-  const last = output.shape[output.shape.length - 1];
-  return {
-    onnx,
-    facts: {
-      name: plan.name,
-      entry: plan.entry,
-      source: {kind: 'onnx'},
-      inputName: input!.name,
-      outputName: output.name,
-      inputSize: fixed(dims[2]) && fixed(dims[3]) ? [dims[2], dims[3]] : null,
-      classCount: fixed(last) ? last : null,
-      outputIsProbability: info.producers[output.name] === 'Softmax',
-      preprocess: null,
-      labels: null,
-      labelsFile: opts.labels,
-    },
-  };
+  return {onnx, facts: {...onnxFacts(onnx, path), name: plan.name, entry: plan.entry, source: {kind: 'onnx'}}};
 }
 
 /** A local archive or .onnx file: its sha256, checked against `pinned` when given. */
@@ -253,7 +221,7 @@ async function obtain(plan: InstallPlan, workdir: string, pinned: string | undef
     archive = await localFile(src.path, pinned);
   }
   let converted: Obtained['converted'];
-  if (src.kind === 'onnx' || file.endsWith('.onnx')) converted = await readOnnx(file, plan, opts);
+  if (src.kind === 'onnx' || file.endsWith('.onnx')) converted = await readOnnx(file, plan);
   else {
     opts.onStatus?.(`unpacking ${plan.name}`);
     const folder = await unpack(file, workdir, settings);
@@ -295,7 +263,7 @@ export async function downloadModel(opts: DownloadOptions = {}): Promise<Downloa
     workdir = await createWorkdir(home, plan.name);
 
     const {converted, archive, record} = await obtain(plan, workdir, pinned, home, opts, settings);
-    const {manifest, notes} = await describeModel(converted.facts);
+    const {manifest, notes} = await describeModel(converted.facts, {labelsFile: opts.labels});
     const dir = await installModel(converted.onnx, manifest, home);
     if (record && archive) await recordChecksum(record, {sha256: archive.sha256, bytes: archive.bytes, model: plan.name}, home, settings.lockTimeoutMs);
     return {name: plan.name, dir, manifest: await readManifest(dir), installed: true, archive, notes};

@@ -6,8 +6,58 @@
  * an IPv4/IPv6 CIDR block (`10.0.0.0/8`), any of them optionally with `:port`.
  */
 
-import {BlockList, isIP} from 'node:net';
 import {DownloadError} from './errors.js';
+
+/** An IPv4 address as a 32-bit number, or null. */
+function ipv4(text: string): bigint | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return parts.reduce((v, p) => (v << 8n) | BigInt(p), 0n);
+}
+
+/** An IPv6 address (with `::`, and a trailing IPv4 part allowed) as a 128-bit number, or null. */
+function ipv6(text: string): bigint | null {
+  if (!text.includes(':') || !/^[0-9a-f:.]+$/i.test(text)) return null;
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const groups = (half: string): number[] | null => {
+    if (half === '') return [];
+    const out: number[] = [];
+    const items = half.split(':');
+    for (const [i, item] of items.entries()) {
+      const v4 = i === items.length - 1 && item.includes('.') ? ipv4(item) : null;
+      if (v4 !== null) out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+      else if (/^[0-9a-f]{1,4}$/i.test(item)) out.push(parseInt(item, 16));
+      else return null;
+    }
+    return out;
+  };
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  if (!head || !tail) return null;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  return [...head, ...Array<number>(missing).fill(0), ...tail].reduce((v, g) => (v << 16n) | BigInt(g), 0n);
+}
+
+/** 4 or 6 for an IP address, 0 for anything else (as node:net's isIP). */
+function isIP(text: string): 0 | 4 | 6 {
+  return ipv4(text) !== null ? 4 : ipv6(text) !== null ? 6 : 0;
+}
+
+/** Whether `host` lies in the block `net`/`bits` (both addresses of one family). */
+function inSubnet(host: string, net: string, bits: number): boolean {
+  const family = isIP(net);
+  const width = family === 6 ? 128n : 32n;
+  const parse = family === 6 ? ipv6 : ipv4;
+  const a = parse(host);
+  const b = parse(net);
+  if (a === null || b === null || bits < 0 || BigInt(bits) > width) return false;
+  const shift = width - BigInt(bits);
+  return a >> shift === b >> shift;
+}
 
 function envValue(env: NodeJS.ProcessEnv, ...names: string[]): string | undefined {
   for (const n of names) {
@@ -46,9 +96,7 @@ export function bypassesProxy(url: URL, noProxy: string): boolean {
       const hostFamily = isIP(host);
       const bits = Number(bitsText);
       if (family === 0 || hostFamily !== family || !Number.isInteger(bits)) continue;
-      const list = new BlockList();
-      list.addSubnet(net, bits, family === 6 ? 'ipv6' : 'ipv4');
-      if (list.check(host, family === 6 ? 'ipv6' : 'ipv4')) return true;
+      if (inSubnet(host, net, bits)) return true;
       continue;
     }
     const suffix = name.replace(/^\*?\./, '');

@@ -3,7 +3,7 @@
  * and the environment variables that override them. Command-line flags override the environment.
  */
 
-import {UsageError} from '../../cli/exit-codes.js';
+import {UsageError} from '../../errors.js';
 
 export interface DownloadSettings {
   /** time allowed to open the TCP (and TLS / proxy tunnel) connection, ms */

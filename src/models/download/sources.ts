@@ -7,7 +7,7 @@
 import {stat} from 'node:fs/promises';
 import {basename, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {UsageError} from '../../cli/exit-codes.js';
+import {UsageError} from '../../errors.js';
 import {validModelName} from '../store.js';
 import {findEntry, similarNames, type Catalogue, type CatalogueEntry} from './catalogue.js';
 

@@ -4,6 +4,10 @@
  * devices, FIFOs and entries of unknown type anywhere in the archive, enforces a size budget per
  * entry and in total, and writes only the Paddle inference files into a caller-owned folder,
  * flattening the usual single top folder (`PPLCNet_x1_0_infer/inference.pdmodel`).
+ *
+ * Hand-written on purpose: tar libraries extract by default and follow links, and their filters
+ * see entries one by one; this reader refuses the whole archive on the first unsafe entry,
+ * before anything reaches the store.
  */
 
 import {open, type FileHandle} from 'node:fs/promises';

@@ -7,6 +7,7 @@
 import {access, readFile} from 'node:fs/promises';
 import {basename, join} from 'node:path';
 import {encodeModel} from '../../onnx/encode.js';
+import {META_LABELS, META_PREPROCESS} from '../describe.js';
 import type {PreprocessSpec} from '../manifest.js';
 import {programDescToNet} from './desc-to-net.js';
 import {parseInferenceYml, preprocessSize, type InferenceConfig} from './inference-yml.js';
@@ -78,7 +79,12 @@ export function convertPaddleModel(files: PaddleFiles): ConvertedModel {
     producer: 'lcnet',
     producerVersion: '0',
     docString: `${files.name}, converted from a Paddle ${files.format === 'paddle3' ? '3 PIR' : '2 ProgramDesc'} inference model`,
-    metadata: {[META_CONVERTED_FROM]: files.format},
+    // what inference.yml said travels with the graph: the .onnx file alone describes the model
+    metadata: {
+      [META_CONVERTED_FROM]: files.format,
+      ...(config.preprocess ? {[META_PREPROCESS]: JSON.stringify(config.preprocess)} : {}),
+      ...(config.labels ? {[META_LABELS]: JSON.stringify(config.labels)} : {}),
+    },
   });
   return {
     onnx,

@@ -1,4 +1,8 @@
-/** RFC 4180 CSV: quoting for writing, and a streaming-safe parser for reading back. */
+/**
+ * RFC 4180 CSV: quoting for writing, and a streaming-safe parser for reading back. Hand-written
+ * on purpose: resume needs to know exactly where the last complete row ends (a quoted field may
+ * hold newlines), which CSV libraries do not report.
+ */
 
 export function csvField(value: string | number): string {
   const s = String(value);

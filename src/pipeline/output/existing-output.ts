@@ -13,11 +13,10 @@
 import {closeSync, openSync} from 'node:fs';
 import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
+import {csvHeader, fromCsvRow, fromJson} from './codec.js';
 import {csvLine} from './csv.js';
-import {ANY_IDENTITY, identityKey, type OutputFormat} from './record.js';
-import {csvHeader, NotOurOutputError, scanOutput} from './scan.js';
-
-export {csvHeader, csvHeaderTopk, NotOurOutputError} from './scan.js';
+import {identityKey, isError, type OutputFormat} from './record.js';
+import {NotOurOutputError, scanOutput} from './scan.js';
 
 export interface ExistingOutput {
   /** every recorded file, with the identityKey (size and mtime) of its last record */
@@ -30,8 +29,6 @@ export interface ExistingOutput {
   keepBytes: number;
   /** JSON: whether records already follow the opening bracket */
   hasRecords: boolean;
-  /** a CSV written by lcnet 0.1 (no size and mtime columns): rewritten before anything is appended */
-  legacy: boolean;
 }
 
 /** One complete record as it stands in the file. */
@@ -65,32 +62,6 @@ function tally(visit?: Visit) {
   };
 }
 
-interface JsonRecord {
-  file: string;
-  error?: unknown;
-  size?: number | null;
-  mtime?: string | null;
-}
-
-function parseRecord(text: string): JsonRecord | null {
-  try {
-    const r = JSON.parse(text) as unknown;
-    return r !== null && typeof r === 'object' && typeof (r as {file?: unknown}).file === 'string' ? (r as JsonRecord) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * The identity a record stands for. A prediction always has its file's size (a file that was
- * read): one without size and mtime was written by lcnet 0.1, and matches its path whatever the
- * file's size and mtime. An error without them is a path that did not exist, as it still is.
- */
-function storedIdentity(error: boolean, size: number | string | null | undefined, mtime: string | null | undefined): string {
-  if (!error && (size ?? null) === null && (mtime ?? null) === null) return ANY_IDENTITY;
-  return identityKey(size === null || size === undefined ? null : Number(size), mtime);
-}
-
 /**
  * Reads back an existing output; `visit` sees every complete record in file order. Reading stops
  * at the first unfinished record (a resume redoes it). CSV must have been written with `topk`.
@@ -98,31 +69,21 @@ function storedIdentity(error: boolean, size: number | string | null | undefined
 export function readExistingOutput(path: string, format: OutputFormat, topk: number, visit?: Visit): ExistingOutput {
   const {done, failed, superseded, add} = tally(visit);
   let keepBytes = 0;
-  let legacy = false;
   for (const item of scanOutput(path, format)) {
     if (item.kind === 'tail' || (item.kind === 'record' && !item.complete)) break;
     if (item.kind === 'start') {
       if (item.topk !== null && item.topk !== topk) throw new NotOurOutputError(`${path} was written with --topk ${item.topk}; resume it with the same --topk`);
       keepBytes = item.end;
-      legacy = item.legacy;
     } else if (item.kind === 'blank') {
       keepBytes = item.end;
     } else if (item.kind === 'record') {
-      if (item.fields) {
-        const row = item.fields;
-        const n = row.length;
-        const error = row[n - 3] !== '';
-        add({file: row[0]!, error, identity: storedIdentity(error, row[n - 2] || null, row[n - 1] || null), text: item.text});
-      } else {
-        const rec = parseRecord(item.text);
-        if (!rec) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
-        const error = rec.error !== undefined;
-        add({file: rec.file, error, identity: storedIdentity(error, rec.size, rec.mtime), text: item.text});
-      }
+      const record = item.fields ? fromCsvRow(item.fields, topk) : fromJson(item.text);
+      if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
+      add({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text});
       keepBytes = item.end;
     }
   }
-  return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0, legacy};
+  return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
 }
 
 /**

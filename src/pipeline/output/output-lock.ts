@@ -2,7 +2,7 @@
  * One writer per output file. `lcnet classify -o FILE` holds FILE.lock while it writes, so a
  * second run on the same output (another terminal, a retried pod or array task while the first
  * still runs) is refused instead of interleaving its records with the first one's. The lock is a
- * heartbeat lock file (src/models/download/lock.ts). A run killed with SIGKILL leaves it behind:
+ * heartbeat lock file (src/fs/lock-file.ts). A run killed with SIGKILL leaves it behind:
  * the next run takes it over at once when it can see that the owner's process is gone (same host
  * and PID namespace), and otherwise (another host, another container: a pid says nothing there)
  * once the owner's heartbeat has stopped for a minute, which it waits for.
@@ -10,8 +10,8 @@
 
 import {statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {FatalError, UsageError} from '../../cli/exit-codes.js';
-import {acquireLock, LockTimeoutError, ownerAlive, readOwnerSync, type HeldLock} from '../../models/download/lock.js';
+import {FatalError, UsageError} from '../../errors.js';
+import {acquireLock, LockTimeoutError, ownerAlive, readOwnerSync, type HeldLock} from '../../fs/lock-file.js';
 
 export class OutputBusyError extends FatalError {}
 

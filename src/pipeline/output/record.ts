@@ -41,12 +41,9 @@ export function identityKey(size: number | null | undefined, mtime: string | nul
   return `${size ?? ''}|${mtime ?? ''}`;
 }
 
-/** The identity of a record written by lcnet 0.1, which did not record size and mtime: any file matches it. */
-export const ANY_IDENTITY = '*';
-
-/** Whether a recorded identity (identityKey, or ANY_IDENTITY) stands for a file of this size and mtime. */
+/** Whether a recorded identity (identityKey) stands for a file of this size and mtime. */
 export function sameIdentity(recorded: string | undefined, size: number | null | undefined, mtime: string | null | undefined): boolean {
-  return recorded === ANY_IDENTITY || (recorded !== undefined && recorded === identityKey(size, mtime));
+  return recorded !== undefined && recorded === identityKey(size, mtime);
 }
 
 /** float32 scores carry about 7 significant digits; print no more than that */

@@ -1,8 +1,9 @@
 /**
  * The structure of an lcnet output file, format by format, read as a stream: where its header or
  * opening bracket is, where each record stands (a CSV row, possibly over several lines, or a JSON
- * object on its line), and what an interrupted write left at the end. What a record means is left
- * to the callers: `--resume` (existing-output.ts) and `lcnet merge` (src/merge).
+ * object on its line), and what an interrupted write left at the end. What a record means is
+ * decoded by the callers with the record codec (codec.ts): `--resume` (existing-output.ts) and
+ * `lcnet merge` (src/merge).
  *
  * Only the end of a file can be unfinished: lcnet appends whole records in single writes. So a
  * line without its newline is the last one, and it is passed on marked incomplete (JSON, JSON
@@ -11,8 +12,9 @@
  */
 
 import {closeSync, openSync, readSync} from 'node:fs';
+import {beatHeldLocks} from '../../fs/lock-file.js';
+import {csvHeader, csvHeaderLineTopk} from './codec.js';
 import {parseCsv} from './csv.js';
-import {beatHeldLocks} from '../../models/download/lock.js';
 import type {OutputFormat} from './record.js';
 
 export class NotOurOutputError extends Error {}
@@ -59,38 +61,9 @@ export function* readLines(path: string): Generator<Line> {
   }
 }
 
-export function csvHeader(topk: number): string[] {
-  const cols = ['file', 'model'];
-  for (let i = 1; i <= topk; i++) cols.push(`class_${i}`, `label_${i}`, `score_${i}`);
-  cols.push('error', 'size', 'mtime');
-  return cols;
-}
-
-/** The top-k a CSV header was written with, or null when it is not an lcnet header. */
-export function csvHeaderTopk(cols: string[]): number | null {
-  const topk = (cols.length - 5) / 3;
-  if (!Number.isInteger(topk) || topk < 1) return null;
-  return cols.join(',') === csvHeader(topk).join(',') ? topk : null;
-}
-
-/** The top-k of a CSV file from its first line, or null when that is not an lcnet header. */
-export function csvHeaderLineTopk(line: string): number | null {
-  return csvHeaderTopk(parseCsv(line.replace(/\r$/, '') + '\n').rows[0] ?? []);
-}
-
-/** The top-k of a header written by lcnet 0.1, which had no size and mtime columns; or null. */
-function legacyCsvHeaderTopk(line: string): number | null {
-  const topk = csvHeaderLineTopk(line.replace(/\r$/, '') + ',size,mtime');
-  return topk !== null && !/,size,mtime\r?$/.test(line) ? topk : null;
-}
-
 export type ScanItem =
-  /**
-   * CSV: the header line, with the top-k it was written with; JSON: the opening bracket (topk
-   * null). `legacy`: a CSV header of lcnet 0.1, without the size and mtime columns; its records
-   * are given with those two fields empty, as the current format writes them.
-   */
-  | {kind: 'start'; topk: number | null; end: number; legacy: boolean}
+  /** CSV: the header line, with the top-k it was written with; JSON: the opening bracket (topk null) */
+  | {kind: 'start'; topk: number | null; end: number}
   /** JSON Lines: an empty line */
   | {kind: 'blank'; end: number}
   | {
@@ -123,7 +96,6 @@ export function scanOutput(path: string, format: OutputFormat): Generator<ScanIt
 
 function* scanCsv(path: string): Generator<ScanItem> {
   let columns = 0;
-  let legacy = false;
   let pending = '';
   let pendingQuotes = 0;
   let pendingLine = 0;
@@ -135,14 +107,10 @@ function* scanCsv(path: string): Generator<ScanItem> {
       return;
     }
     if (columns === 0) {
-      let topk = csvHeaderLineTopk(line.text);
-      if (topk === null) {
-        topk = legacyCsvHeaderTopk(line.text);
-        legacy = topk !== null;
-      }
+      const topk = csvHeaderLineTopk(line.text);
       if (topk === null) throw new NotOurOutputError(`${path} does not look like lcnet CSV output (its first line is not the lcnet header)`);
-      columns = csvHeader(topk).length - (legacy ? 2 : 0);
-      yield {kind: 'start', topk, end: line.end, legacy};
+      columns = csvHeader(topk).length;
+      yield {kind: 'start', topk, end: line.end};
       continue;
     }
     // a quoted field may hold newlines: a record ends where the quotes balance
@@ -155,8 +123,7 @@ function* scanCsv(path: string): Generator<ScanItem> {
     pending = '';
     pendingQuotes = 0;
     if (!row || row.length !== columns || !row[0]) throw new NotOurOutputError(`${path}: line ${pendingLine} is not an lcnet CSV record`);
-    if (legacy) yield {kind: 'record', text: text + ',,', fields: [...row, '', ''], line: pendingLine, end: line.end, complete: true};
-    else yield {kind: 'record', text, fields: row, line: pendingLine, end: line.end, complete: true};
+    yield {kind: 'record', text, fields: row, line: pendingLine, end: line.end, complete: true};
   }
   if (pending) yield {kind: 'tail', line: pendingLine};
 }
@@ -191,7 +158,7 @@ function* scanJsonArray(path: string): Generator<ScanItem> {
       if (closed) throw new NotOurOutputError(`${path}: line ${lineNo} follows the end of the JSON array`);
       if (body !== '[') throw new NotOurOutputError(`${path} does not look like lcnet JSON output (it does not start with '[')`);
       opened = true;
-      yield {kind: 'start', topk: null, end: line.end, legacy: false};
+      yield {kind: 'start', topk: null, end: line.end};
       continue;
     }
     if (body === ']') {

@@ -10,11 +10,12 @@
  */
 
 import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
+import {UsageError} from '../../errors.js';
 import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
+import {csvHeader, toCsvRow, toJson} from './codec.js';
 import {compactOutput, readExistingOutput} from './existing-output.js';
-import {csvHeader} from './scan.js';
-import {isError, type OutputFormat, type OutputRecord} from './record.js';
+import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
   readonly format: OutputFormat;
@@ -29,16 +30,6 @@ export interface OpenedOutput {
   writer: RecordWriter;
   /** files that already have a record (resume), with the identityKey of their size and mtime */
   done: Map<string, string>;
-}
-
-function csvRow(r: OutputRecord, topk: number): (string | number)[] {
-  const row: (string | number)[] = [r.file, r.model];
-  for (let i = 0; i < topk; i++) {
-    const p = isError(r) ? undefined : r.predictions[i];
-    row.push(p?.class_id ?? '', p?.label ?? '', p?.score ?? '');
-  }
-  row.push(isError(r) ? r.error : '', r.size ?? '', r.mtime ?? '');
-  return row;
 }
 
 /**
@@ -58,10 +49,10 @@ export function openOutput(
   let jsonHasRecords = false;
   if (path !== null) {
     const exists = fileSize(path) > 0;
-    if (exists && mode === 'new') throw new Error(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
+    if (exists && mode === 'new') throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
       let existing = readExistingOutput(path, format, topk);
-      if (existing.superseded > 0 || existing.legacy || (retryErrors && existing.failed.size > 0)) {
+      if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
         compactOutput(path, format, topk, {dropErrors: retryErrors});
         existing = readExistingOutput(path, format, topk);
       }
@@ -95,10 +86,10 @@ export function openOutput(
       let text = '';
       for (const r of records) {
         if (done.has(r.file)) rewritten = true;
-        if (format === 'csv') text += csvLine(csvRow(r, topk));
-        else if (format === 'jsonl') text += JSON.stringify(r) + '\n';
+        if (format === 'csv') text += csvLine(toCsvRow(r, topk));
+        else if (format === 'jsonl') text += toJson(r) + '\n';
         else {
-          text += (jsonHasRecords ? ',\n' : '') + JSON.stringify(r);
+          text += (jsonHasRecords ? ',\n' : '') + toJson(r);
           jsonHasRecords = true;
         }
       }

@@ -3,14 +3,15 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/models/download/lock.js';
+import {acquireLock, beatHeldLocks, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/fs/lock-file.js';
+import {settle, signal, until} from './support/wait.js';
 
 function deadPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'});
   return Number(child.stdout);
 }
 
-describe('download: lock files', () => {
+describe('lock files', () => {
   let dir: string;
   let path: string;
   beforeEach(() => {
@@ -37,15 +38,14 @@ describe('download: lock files', () => {
   it('makes a second taker wait until the first releases', async () => {
     const order: string[] = [];
     const first = await acquireLock(path, {timeoutMs: 1000});
-    let waited = false;
-    const second = withLock(path, {timeoutMs: 2000, pollMs: 10, onWait: () => (waited = true)}, async () => {
+    const waiting = signal();
+    const second = withLock(path, {timeoutMs: 20_000, pollMs: 10, onWait: () => waiting.fire()}, async () => {
       order.push('second');
     });
-    await new Promise((r) => setTimeout(r, 80));
+    await waiting.promise;
     order.push('first done');
     await first.release();
     await second;
-    assert.equal(waited, true);
     assert.deepEqual(order, ['first done', 'second']);
   });
 
@@ -85,15 +85,16 @@ describe('download: lock files', () => {
   });
 
   it('tells its holder when the lock is taken away', async () => {
-    let lost = false;
-    const lock = await acquireLock(path, {timeoutMs: 100, heartbeatMs: 20, onLost: () => (lost = true)});
+    const lost = signal();
+    // a heartbeat due at every look: each timer tick and each beatHeldLocks() call beats
+    const lock = await acquireLock(path, {timeoutMs: 100, heartbeatMs: 0, onLost: () => lost.fire()});
     writeFileSync(path, JSON.stringify({pid: 1, host: 'elsewhere', createdAt: '', token: 'usurper'}));
-    for (let i = 0; i < 100 && !lost; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.ok(lost);
+    await lost.promise;
     // and its heartbeat no longer refreshes a lock that is not its own
     const old = new Date(Date.now() - 60000);
     utimesSync(path, old, old);
-    await new Promise((r) => setTimeout(r, 100));
+    beatHeldLocks();
+    await settle();
     assert.ok(Date.now() - statSync(path).mtimeMs > 50000);
     await lock.release();
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'usurper');
@@ -137,8 +138,7 @@ describe('download: lock files', () => {
     const lock = await acquireLock(path, {timeoutMs: 500, heartbeatMs: 20});
     const old = new Date(Date.now() - 60_000);
     utimesSync(path, old, old);
-    await new Promise((r) => setTimeout(r, 200));
-    assert.ok(Date.now() - statSync(path).mtimeMs < 1000);
+    await until(() => Date.now() - statSync(path).mtimeMs < 30_000, 'a heartbeat to refresh the lock');
     await lock.release();
   });
 

@@ -1,5 +1,6 @@
 /**
- * Inter-process lock files: created with O_EXCL and holding the owner's pid, host, PID namespace,
+ * Inter-process lock files, a file-system utility used by the model store (installs, checksums)
+ * and by outputs (one writer per output file): created with O_EXCL and holding the owner's pid, host, PID namespace,
  * boot id, start time and a random token. The owner refreshes the file's modification time every
  * few seconds (a heartbeat), after checking the file is still its own; if it is not, the holder is
  * told. A lock is stale when its owner is a dead process that can be looked up from here (same
@@ -13,10 +14,9 @@ import {randomBytes} from 'node:crypto';
 import {hostname} from 'node:os';
 import {readFileSync, readlinkSync, unlinkSync, utimesSync} from 'node:fs';
 import {mkdir, open, readFile, stat, unlink} from 'node:fs/promises';
-import {dirname, join} from 'node:path';
-import {FatalError} from '../../cli/exit-codes.js';
-import {sleep} from './backoff.js';
-import {lcnetHome} from '../store.js';
+import {dirname} from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {CancelledError, FatalError} from '../errors.js';
 
 export interface LockOwner {
   pid: number;
@@ -64,11 +64,6 @@ export class LockTimeoutError extends FatalError {}
 
 /** Tokens of the locks this process holds. */
 const heldHere = new Set<string>();
-
-/** `$LCNET_HOME/locks/<name>.lock` */
-export function lockPath(name: string, home = lcnetHome()): string {
-  return join(home, 'locks', `${name}.lock`);
-}
 
 /** This process's PID namespace, e.g. 'pid:[4026531836]'; '' where there is none to read. */
 export function pidNamespace(): string {
@@ -250,7 +245,17 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<Held
       );
     }
     const poll = opts.pollMs ?? 100;
-    await sleep(Math.min(Math.max(0, deadline - Date.now()), poll * (0.75 + 0.5 * Math.random())), opts.signal);
+    await pause(Math.min(Math.max(0, deadline - Date.now()), poll * (0.75 + 0.5 * Math.random())), path, opts.signal);
+  }
+}
+
+/** Waits `ms` between looks at a busy lock; a fired `signal` ends the wait with a CancelledError. */
+async function pause(ms: number, path: string, signal?: AbortSignal): Promise<void> {
+  try {
+    await delay(ms, undefined, {signal});
+  } catch (e) {
+    if (signal?.aborted) throw new CancelledError(`stopped waiting for ${path}`, {cause: e});
+    throw e;
   }
 }
 

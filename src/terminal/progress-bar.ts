@@ -1,7 +1,11 @@
-/** A download progress bar (cli-progress) drawn on stderr, only when stderr is a terminal. */
+/**
+ * Terminal UI for downloads: a progress bar (cli-progress) drawn on stderr only when stderr is a
+ * terminal, and the stderr report of a model downloaded on first use. Used by the commands and
+ * by the library API's `downloadProgress: true`; the download code itself only calls callbacks.
+ */
 
 import cliProgress from 'cli-progress';
-import type {FetchProgress} from './fetch-file.js';
+import type {FetchProgress} from '../models/download/fetch-file.js';
 
 export interface ProgressDisplay {
   update(p: FetchProgress): void;
@@ -51,4 +55,33 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
       bar = undefined;
     },
   };
+}
+
+/** The callbacks of `ensureModel` that report a first-use download on stderr. */
+export interface DownloadReport {
+  onDownload(name: string, url: string): void;
+  onProgress?: (p: FetchProgress) => void;
+  onStatus?: (message: string) => void;
+  /** ends the bar, if one was drawn */
+  stop(): void;
+}
+
+/**
+ * A first-use download told on stderr: one line saying what is fetched, then a bar on a
+ * terminal, or status lines (waiting, retrying, converting ...) when stderr is not one.
+ */
+export function stderrDownloadReport(stream: NodeJS.WriteStream = process.stderr): DownloadReport {
+  let bar: ProgressDisplay | null = null;
+  const report: DownloadReport = {
+    onDownload(name, url) {
+      stream.write(`lcnet: model ${name} is not installed yet; downloading it once (${url})\n`);
+      bar = terminalProgress(`Downloading ${name}`, stream);
+    },
+    onProgress: (p) => bar?.update(p),
+    onStatus: (m) => {
+      if (!bar) stream.write(`lcnet: ${m}\n`);
+    },
+    stop: () => bar?.stop(),
+  };
+  return report;
 }
