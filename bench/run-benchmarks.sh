@@ -88,8 +88,8 @@ fi
 echo "== 2c. start-up and memory (one run each)"
 for t in 1 2 3; do /usr/bin/time -f '   lcnet --version: %e s' "${lcnet[@]}" --version >/dev/null; done 2>&1
 for t in 1 2 3; do echo "   one file: $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample/ILSVRC2012_val_00000001.JPEG" -m PPLCNet_x1_0)"; done
-for extra in "" "--sessions 1" "--batch-size 4"; do
-  /usr/bin/time -f "   peak RSS %M KB, 900 files, default settings $extra" "${lcnet[@]}" classify "$work/val900" -m PPLCNet_x1_0 --no-progress $extra 2>&1 >/dev/null | grep peak
+for extra in "" "--sessions 1" "--batch-size 4" "" "--sessions 1" "--batch-size 4"; do
+  /usr/bin/time -f "   900 files, default settings $extra: wall %e s, cpu %U+%S s, peak RSS %M KB" "${lcnet[@]}" classify "$work/val900" -m PPLCNet_x1_0 --no-progress $extra 2>&1 >/dev/null | grep peak
 done
 
 echo "== 2d. --resize exact and fast on 40 copies of the 3000x2250 photo (decode+preprocess CPU ms per image, and images/s)"

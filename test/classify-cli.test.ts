@@ -308,6 +308,16 @@ describe('lcnet classify (end to end through the CLI)', function () {
     }
   });
 
+  it('stops quietly when the reader of standard output goes away (lcnet classify ... | head)', async () => {
+    const r = await runCli(['classify', manyImages(), '-m', MODEL, '--format', 'json'], {
+      // the reader takes the first records and closes its end
+      onStart: (child) => child.stdout!.once('data', () => child.stdout!.destroy()),
+    });
+    assert.equal(r.code, 130, r.stderr);
+    assert.match(r.stderr, /standard output was closed by its reader: stopped/);
+    assert.doesNotMatch(r.stderr, /classification failed|EPIPE|Error/);
+  });
+
   it('fails with exit 3 and no records when the runtime cannot load the model', async () => {
     const graph = new OnnxGraph('broken');
     graph.inputs.push({name: 'x', elemType: 'float32', shape: ['batch', 3, 224, 224]});

@@ -49,6 +49,21 @@ describe('lock files', () => {
     assert.deepEqual(order, ['first done', 'second']);
   });
 
+  it('gives a lock to one of several takers in this process at a time, even when they start together', async () => {
+    // a taker that read the file between another's creating it and that one's return took it for
+    // a stale lock of our pid and broke it: both held the lock (two installs, one scratch folder)
+    let holders = 0;
+    let most = 0;
+    const take = () =>
+      withLock(path, {timeoutMs: 20_000, pollMs: 1}, async () => {
+        most = Math.max(most, ++holders);
+        await new Promise((r) => setImmediate(r));
+        holders--;
+      });
+    for (let round = 0; round < 300; round++) await Promise.all([take(), take(), take()]);
+    assert.equal(most, 1);
+  });
+
   it('breaks a lock left by a dead process on this host', async () => {
     const pid = deadPid();
     assert.equal(pidAlive(pid), false);

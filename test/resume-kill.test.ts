@@ -126,6 +126,9 @@ describe('an output lock taken away from a running classify', function () {
       const r = await runCli(['classify', '-', '-m', 'synthetic:PPLCNet_x0_25', '--threads', '1', '--workers', '1', '-o', out], {
         openStdin: true,
         onStart: (child) => {
+          // the feeding below goes on until the child is seen to exit: a write that comes after the
+          // child has closed its end fails with EPIPE, which only means it has gone
+          child.stdin!.on('error', () => undefined);
           child.stdin!.write(join(images, 'i0.png') + '\n');
           const timer = setInterval(() => {
             if (usurped || lineCount(out) < 1 || !existsSync(lock)) return;

@@ -132,6 +132,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       }
       const lost = session.lostError();
       if (lost) this.error(lost.message, {exit: EXIT.FATAL});
+      if (session.readerGone) process.stderr.write('lcnet: standard output was closed by its reader: stopped\n');
     } finally {
       bar.stop();
       interrupts.dispose();

@@ -203,11 +203,22 @@ async function breakStale(path: string, stale: LockOwner | null, staleMs: number
 export async function acquireLock(path: string, opts: LockOptions): Promise<HeldLock> {
   await mkdir(dirname(path), {recursive: true});
   const me = ownerHere();
+  // known as ours before the file exists: another acquire in this process that reads the file
+  // between its creation and our return must see a live lock, not a stale one of our pid to break
+  heldHere.add(me.token);
+  try {
+    return await acquireAs(path, me, opts);
+  } catch (e) {
+    heldHere.delete(me.token);
+    throw e;
+  }
+}
+
+async function acquireAs(path: string, me: LockOwner, opts: LockOptions): Promise<HeldLock> {
   const deadline = Date.now() + opts.timeoutMs;
   let told = false;
   for (;;) {
     if (await tryCreate(path, me)) {
-      heldHere.add(me.token);
       const heartbeat = startHeartbeat(path, me.token, opts.heartbeatMs ?? HEARTBEAT_MS, () => opts.onLost?.());
       return {
         path,

@@ -207,8 +207,11 @@ export class ClassifyEngine {
     const ring = this.buffers.length;
     const aborted = () => hooks.signal?.aborted === true || this.closing !== null;
 
+    // the run's first batch holds one image: the network runs it in a few milliseconds where a
+    // full first batch takes about 60, so the first record comes that much sooner
+    let wanted = 1;
     /**
-     * Takes entries until `batchSize` images are in the batch (entries with an error ride along),
+     * Takes entries until `wanted` images are in the batch (entries with an error ride along),
      * or until the source pauses, ends or the run is stopped.
      */
     const formBatch = async (): Promise<Batch | null> => {
@@ -216,8 +219,9 @@ export class ClassifyEngine {
       const items: PendingItem[] = [];
       const startedAt = performance.now();
       let images = 0;
+      const target = wanted;
       try {
-        while (images < batchSize && items.length < MAX_BATCH_ITEMS && !aborted()) {
+        while (images < target && items.length < MAX_BATCH_ITEMS && !aborted()) {
           const got = await feed.take(items.length > 0 ? IDLE_MS : null);
           if (got.kind === 'end') exhausted = true;
           if (got.kind !== 'entry') break;
@@ -240,6 +244,7 @@ export class ClassifyEngine {
         free.unshift(buffer);
         return null;
       }
+      if (images > 0) wanted = batchSize;
       const count = images;
       const done = Promise.all(items.map((it) => it.result)).then(async (results): Promise<BatchOutcome> => {
         if (!results.some((r) => r?.ok)) return {results, output: null};

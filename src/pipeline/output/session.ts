@@ -73,10 +73,23 @@ export class OutputSession {
     return sameIdentity(this.recorded.get(f.file), f.size, f.mtime);
   }
 
-  /** Writes one record; false once the lock is lost (then nothing more is written). */
+  /** Set when the reader of standard output has gone (`lcnet classify ... | head`). */
+  readerGone = false;
+
+  /**
+   * Writes one record; false once nothing more can be written: the lock was lost, or standard
+   * output was closed by its reader (then the run should stop, quietly).
+   */
   write(record: OutputRecord): boolean {
-    if (this.lost.aborted) return false;
-    this.writer!.write([record]);
+    if (this.lost.aborted || this.readerGone) return false;
+    try {
+      this.writer!.write([record]);
+    } catch (e) {
+      if (this.output !== null || (e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
+      this.readerGone = true;
+      this.writer!.abandon();
+      return false;
+    }
     return true;
   }
 
@@ -86,7 +99,7 @@ export class OutputSession {
    * is released. Synchronous, so exit and signal handlers can call it; safe to call again.
    */
   closeNow(): void {
-    if (this.lost.aborted) this.writer?.abandon();
+    if (this.lost.aborted || this.readerGone) this.writer?.abandon();
     else this.writer?.close();
     this.lock?.releaseSync();
   }
