@@ -3,6 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {createClassifier, isError, isPrediction, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
+import {UsageError} from '../src/errors.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
 import {ROOT} from './support/shared-data.js';
@@ -251,6 +252,8 @@ await c.close();
   it('rejects a model it cannot find, and classify after close', async () => {
     await assert.rejects(createClassifier({model: 'PPLCNet_x9_9', download: false}), /unknown model 'PPLCNet_x9_9'/);
     await assert.rejects(createClassifier({model: MODEL, batchSize: 0}), /batchSize must be/);
+    // a threshold is for yes/no and attribute models: a top-k model refuses it as a usage error
+    await assert.rejects(createClassifier({model: MODEL, threshold: 0.5}), (e) => e instanceof UsageError && /--threshold applies to yes\/no and attribute models/.test(e.message));
     const c = await createClassifier({model: MODEL, threads: 1, workers: 1});
     await c.close();
     await assert.rejects(async () => {
