@@ -73,6 +73,9 @@ echo "== 2. lcnet bench on the 900 files"
 "${lcnet[@]}" bench -m PPLCNet_x1_0 --images "$work/val900" --threads 2 --batch-size 8 --duration 8 --json -o "$work/bench.json" 2>/dev/null >/dev/null
 "${lcnet[@]}" bench -m PPLCNet_x1_0 --images "$work/val900" --threads 2 --batch-size 8 --duration 8 2>/dev/null
 
+echo "== 2a. the network alone, batch 4 and 8 (synthetic tensors)"
+"${lcnet[@]}" bench -m PPLCNet_x1_0 --threads 2 --batch-size 4,8 --duration 8 2>/dev/null | grep -E '^ *threads|^ +[0-9]+ +[0-9]+ +[0-9]+ '
+
 if [ "$long_runs" -gt 0 ]; then
   echo "== 2b. overhead: CPU per image of a steady run ((9,900-file CPU - 900-file CPU) / 9,000) against the sum of the stages"
   node -e '

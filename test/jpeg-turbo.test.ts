@@ -164,7 +164,7 @@ describe('JPEG decoding with libjpeg-turbo', function () {
     assert.equal((await decodeRgb(png, opts)).width, 10);
   });
 
-  it('decodes and resamples in one native call to the tensors of the JS reference kernel, for every JPEG in ../shared and every layout', async function () {
+  it('decodes (only the columns the resize reads) and resamples in one native call to the tensors of the JS reference kernel, for every JPEG in ../shared and every layout', async function () {
     skipWithoutShared(this);
     const base = imagenetPreprocess();
     const specs = [base, {...base, resize: {kind: 'stretch' as const, width: 160, height: 80}, crop: null, scale: 1 / 255}, {...base, channels: 'bgr' as const}];

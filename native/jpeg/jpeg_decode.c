@@ -35,6 +35,8 @@
 #define STRIP_ROWS 8
 /* libvips' limit: this many warnings are an error */
 #define MAX_WARNINGS 100
+/* columns decoded beyond those the resize reads, on each side (see decode_resize) */
+#define COLUMN_MARGIN 2
 
 typedef struct {
   struct jpeg_error_mgr pub;
@@ -122,16 +124,34 @@ static int fail(Failure *f, const char *code, const char *message) {
   return -1;
 }
 
+/* Columns of the stored image a caller needs: [from, to); to = 0 for all of them. */
+typedef struct {
+  size_t from, to;
+} Columns;
+
+/* Where decoded pixels went: `pixels` (`height` rows of `width` RGB pixels), from column `x0`. */
+typedef struct {
+  uint8_t *pixels;
+  size_t x0, width, height;
+} Decoded;
+
 /*
  * Decodes `jpeg` as interleaved RGB into dst (exactly dst_len = width * height * 3 bytes of the
- * image turned by `orientation`). Returns 0, or -1 with `f` filled in.
+ * image turned by `orientation`), or, when dst is NULL, into memory it allocates (out->pixels,
+ * for the caller to free). An upright image may be decoded in `want` columns only (widened to
+ * libjpeg's iMCU boundaries, see out->x0 and out->width): every row is still entropy-decoded,
+ * in the same strips, so damaged data is found exactly as in a full decode; only the inverse
+ * DCT, upsampling and colour conversion of the other columns are saved. Returns 0, or -1 with
+ * `f` filled in.
  */
-static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uint8_t *dst, size_t dst_len, Failure *f) {
+static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, Columns want, uint8_t *dst, size_t dst_len,
+                      Decoded *out, Failure *f) {
   struct jpeg_decompress_struct cinfo;
   ErrorManager err;
   /* volatile: read after a longjmp */
   uint8_t *volatile scratch = NULL;
   uint8_t *volatile cmyk_row = NULL;
+  uint8_t *volatile owned = NULL;
   volatile int reading_header = 1;
 
   cinfo.err = jpeg_std_error(&err.pub);
@@ -145,6 +165,7 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uin
     jpeg_destroy_decompress(&cinfo);
     free(scratch);
     free(cmyk_row);
+    free(owned);
     return fail(f, reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
   }
 
@@ -158,23 +179,32 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uin
   cinfo.do_fancy_upsampling = TRUE;
   jpeg_start_decompress(&cinfo);
 
+  JDIMENSION x0 = 0;
+  if (orientation == 1 && want.to > want.from && want.to - want.from < cinfo.output_width) {
+    JDIMENSION cols = (JDIMENSION)(want.to - want.from);
+    x0 = (JDIMENSION)want.from;
+    jpeg_crop_scanline(&cinfo, &x0, &cols);
+  }
   size_t w = cinfo.output_width;
   size_t h = cinfo.output_height;
   size_t row_bytes = w * 3;
-  if (dst_len != row_bytes * h) {
+  if (dst && dst_len != row_bytes * h) {
     jpeg_destroy_decompress(&cinfo);
     char why[160];
     snprintf(why, sizeof why, "the target holds %zu bytes, the image needs %zu", dst_len, row_bytes * h);
     return fail(f, "ERR_LCNET_JPEG_TARGET", why);
   }
 
-  uint8_t *pixels = dst;
+  uint8_t *target = dst;
+  if (!target) owned = target = (uint8_t *)malloc(row_bytes * h);
+  uint8_t *pixels = target;
   if (orientation != 1) scratch = (uint8_t *)malloc(row_bytes * h);
   if (cmyk) cmyk_row = (uint8_t *)malloc(w * 4);
-  if ((orientation != 1 && !scratch) || (cmyk && !cmyk_row)) {
+  if (!target || (orientation != 1 && !scratch) || (cmyk && !cmyk_row)) {
     jpeg_destroy_decompress(&cinfo);
     free(scratch);
     free(cmyk_row);
+    free(owned);
     return fail(f, "ERR_LCNET_JPEG_MEMORY", "out of memory");
   }
   if (scratch) pixels = scratch;
@@ -185,6 +215,7 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uin
       jpeg_destroy_decompress(&cinfo);
       free(scratch);
       free(cmyk_row);
+      free(owned);
       return fail(f, "ERR_LCNET_JPEG_DATA", err.message);
     }
     if (cmyk) {
@@ -202,9 +233,13 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, uin
   /* the tail (EOI and whatever follows) is not read, as libvips does not */
   jpeg_destroy_decompress(&cinfo);
 
-  if (scratch) orient(scratch, w, h, orientation, dst);
+  if (scratch) orient(scratch, w, h, orientation, target);
   free(scratch);
   free(cmyk_row);
+  out->pixels = target;
+  out->x0 = x0;
+  out->width = orientation >= 5 ? h : w;
+  out->height = orientation >= 5 ? w : h;
   return 0;
 }
 
@@ -251,7 +286,9 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
   uint8_t *dst = typed_array(env, argv[2], napi_uint8_array, &dst_len, "target");
   if (!dst) return NULL;
   Failure f;
-  if (decode_rgb(jpeg, jpeg_len, orientation, dst, dst_len, &f) != 0) return throw_coded(env, f.code, f.message);
+  Decoded decoded;
+  Columns all = {0, 0};
+  if (decode_rgb(jpeg, jpeg_len, orientation, all, dst, dst_len, &decoded, &f) != 0) return throw_coded(env, f.code, f.message);
   return NULL;
 }
 
@@ -291,24 +328,41 @@ static napi_value decode_resize(napi_env env, napi_callback_info info) {
   for (int c = 0; c < 3; c++)
     if (planes[c] < 0 || (size_t)planes[c] + plane > out_len) return throw_coded(env, NULL, "the output planes do not fit");
 
-  uint8_t *pixels = (uint8_t *)malloc(w * h * 3);
-  int32_t *scratch = (int32_t *)malloc(6 * (size_t)out_w * sizeof(int32_t));
-  if (!pixels || !scratch) {
-    free(pixels);
-    free(scratch);
-    return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
-  }
+  const int32_t *taps = plan + 4;
+  const int32_t *xfirst = taps, *xsecond = taps + out_w;
+  /*
+   * The columns the taps read (they only grow from left to right), with a margin of
+   * COLUMN_MARGIN pixels: fancy upsampling treats the edges of a cropped decode as the image's
+   * own, so the pixels next to them may differ from a full decode, and none of them is read.
+   */
+  size_t used_from = (size_t)xfirst[0] / 3, used_to = (size_t)xsecond[out_w - 1] / 3 + 1;
+  Columns want = {used_from > COLUMN_MARGIN ? used_from - COLUMN_MARGIN : 0, used_to + COLUMN_MARGIN < w ? used_to + COLUMN_MARGIN : w};
+  int32_t *scratch = (int32_t *)malloc((6 + 2) * (size_t)out_w * sizeof(int32_t));
+  if (!scratch) return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
   Failure f;
-  if (decode_rgb(jpeg, jpeg_len, orientation, pixels, w * h * 3, &f) != 0) {
-    free(pixels);
+  Decoded d;
+  if (decode_rgb(jpeg, jpeg_len, orientation, want, NULL, 0, &d, &f) != 0) {
     free(scratch);
     return throw_coded(env, f.code, f.message);
   }
-  const int32_t *taps = plan + 4;
-  resize_crop_normalize(pixels, (int)(w * 3), taps, taps + out_w, taps + 2 * out_w, out_w, taps + 3 * out_w,
+  if (d.height != h || d.x0 + d.width > w || d.x0 > used_from || d.x0 + d.width < used_to) {
+    free(d.pixels);
+    free(scratch);
+    char why[200];
+    snprintf(why, sizeof why, "the decoded image (%zux%zu from column %zu) does not hold what the plan for %zux%zu reads (columns %zu to %zu)", d.width, d.height, d.x0, w, h, used_from, used_to);
+    return throw_coded(env, "ERR_LCNET_JPEG_TARGET", why);
+  }
+  /* the x taps, moved to the decoded columns */
+  int32_t *shifted = scratch + 6 * out_w;
+  int32_t shift = (int32_t)(d.x0 * 3);
+  for (int i = 0; i < out_w; i++) {
+    shifted[i] = xfirst[i] - shift;
+    shifted[out_w + i] = xsecond[i] - shift;
+  }
+  resize_crop_normalize(d.pixels, (int)(d.width * 3), shifted, shifted + out_w, taps + 2 * out_w, out_w, taps + 3 * out_w,
                         taps + 3 * out_w + out_h, taps + 3 * out_w + 2 * out_h, out_h, norm, out + planes[0],
                         out + planes[1], out + planes[2], scratch);
-  free(pixels);
+  free(d.pixels);
   free(scratch);
   return NULL;
 }
