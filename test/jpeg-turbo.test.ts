@@ -151,6 +151,20 @@ describe('JPEG decoding with libjpeg-turbo', function () {
     }
   });
 
+  it('refuses a resampling plan that would read outside the image', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const jpeg = await rawImage(20, 10).jpeg().toBuffer();
+    const plan = (xTap: number, yTap: number) => Int32Array.from([20, 10, 1, 1, xTap, xTap, 2048, yTap, yTap, 2048]);
+    const norm = Float32Array.of(1 / 255, 0, 0, 0, 1, 1, 1);
+    const out = new Float32Array(3);
+    const planes = Int32Array.of(0, 1, 2);
+    addon.decodeResize(jpeg, 1, plan(57, 9), norm, out, planes);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(60, 0), norm, out, planes), /malformed plan: an x tap/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 10), norm, out, planes), /malformed plan: a y tap/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 0), norm, out, Int32Array.of(0, 1, 3)), /do not fit/);
+  });
+
   it('enforces the pixel limit before decoding, with the same error', async () => {
     const jpeg = await rawImage(100, 100).jpeg().toBuffer();
     const small = {maxPixels: 5000};

@@ -331,11 +331,24 @@ static napi_value decode_resize(napi_env env, napi_callback_info info) {
   const int32_t *taps = plan + 4;
   const int32_t *xfirst = taps, *xsecond = taps + out_w;
   /*
-   * The columns the taps read (they only grow from left to right), with a margin of
-   * COLUMN_MARGIN pixels: fancy upsampling treats the edges of a cropped decode as the image's
-   * own, so the pixels next to them may differ from a full decode, and none of them is read.
+   * Every tap must fall inside the image (the plan comes from JavaScript: nothing outside is
+   * ever read). The columns the taps read are then decoded, with a margin of COLUMN_MARGIN
+   * pixels: fancy upsampling treats the edges of a cropped decode as the image's own, so the
+   * pixels next to them may differ from a full decode, and none of them is read.
    */
-  size_t used_from = (size_t)xfirst[0] / 3, used_to = (size_t)xsecond[out_w - 1] / 3 + 1;
+  size_t used_from = w, used_to = 0;
+  for (int i = 0; i < out_w; i++) {
+    int32_t a = xfirst[i], b = xsecond[i], weight = taps[2 * out_w + i];
+    if (a < 0 || b < 0 || a % 3 || b % 3 || (size_t)a / 3 >= w || (size_t)b / 3 >= w || weight < 0 || weight > 2048)
+      return throw_coded(env, NULL, "malformed plan: an x tap outside the image");
+    if ((size_t)a / 3 < used_from) used_from = (size_t)a / 3;
+    if ((size_t)b / 3 + 1 > used_to) used_to = (size_t)b / 3 + 1;
+  }
+  for (int i = 0; i < out_h; i++) {
+    int32_t a = taps[3 * out_w + i], b = taps[3 * out_w + out_h + i], weight = taps[3 * out_w + 2 * out_h + i];
+    if (a < 0 || b < 0 || (size_t)a >= h || (size_t)b >= h || weight < 0 || weight > 2048)
+      return throw_coded(env, NULL, "malformed plan: a y tap outside the image");
+  }
   Columns want = {used_from > COLUMN_MARGIN ? used_from - COLUMN_MARGIN : 0, used_to + COLUMN_MARGIN < w ? used_to + COLUMN_MARGIN : w};
   int32_t *scratch = (int32_t *)malloc((6 + 2) * (size_t)out_w * sizeof(int32_t));
   if (!scratch) return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
