@@ -79,6 +79,16 @@ export function readBenchReport(path: string): BenchReport {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isClassScore = (p: unknown): p is ClassScore => isObject(p) && typeof p.label === 'string' && typeof p.score === 'number';
 
+/**
+ * The values in an attribute string as PaddleClas prints vehicles, `Color: (red, prob: 0.9),
+ * Type: (suv, prob: 0.8)` -> `Color: red`, `Type: suv` (probabilities vary; values group); any
+ * other string is one value.
+ */
+export function attributeValues(text: string): string[] {
+  const values = [...text.matchAll(/(\w+): \(([^,)]+)[^)]*\)|(\w+ unknown)/g)].map((m) => m[3] ?? `${m[1]}: ${m[2]}`);
+  return values.length ? values : [text];
+}
+
 /** A JSON record the codec does not know: a yes/no decision becomes a one-class prediction. */
 function fromOtherJson(text: string, line: number): ReportRecord {
   let v: unknown;
@@ -95,7 +105,7 @@ function fromOtherJson(text: string, line: number): ReportRecord {
     return {kind: 'prediction', file, predictions: [{class_id: Number.isInteger(d.class_id) ? (d.class_id as number) : 0, label: d.label, score: d.score}]};
   }
   if (file !== null && (typeof v.attributes === 'string' || (Array.isArray(v.attributes) && v.attributes.every((a) => typeof a === 'string')))) {
-    const values = typeof v.attributes === 'string' ? v.attributes.split(/,\s*/).filter((a) => a !== '') : (v.attributes as string[]);
+    const values = typeof v.attributes === 'string' ? attributeValues(v.attributes) : (v.attributes as string[]);
     return {kind: 'attributes', file, values};
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
