@@ -31,17 +31,15 @@ export type ReportRecord =
 const SCHEMA_HEAD = /^\s*\{\s*"schema"\s*:\s*"(lcnet-eval|lcnet-bench)\/1"/;
 
 function readHead(path: string, bytes: number): string {
-  let fd: number;
+  let fd: number | null = null;
   try {
     fd = openSync(path, 'r');
-  } catch (e) {
-    throw new FatalError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-  try {
     const buf = Buffer.alloc(bytes);
     return buf.toString('utf8', 0, readSync(fd, buf, 0, bytes, 0));
+  } catch (e) {
+    throw new FatalError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   } finally {
-    closeSync(fd);
+    if (fd !== null) closeSync(fd);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The evaluation part of a report: measured top-1/top-5 (and ImageNet-ReaL when present) beside
- * the documented figures, per-class accuracy sorted from the weakest class, the most frequent
- * confusions with thumbnails of the images behind each, and the images that failed.
+ * the documented figures, the most frequent confusions with thumbnails of the images behind
+ * each, per-class accuracy sorted from the weakest class, and the images that failed.
  */
 
 import {fmtDiff, fmtPercent, shortName} from '../eval/report.js';
@@ -59,22 +59,6 @@ export function renderEval(v: EvalView, thumbs: Thumbnails): {nav: {href: string
   if (m.onError === 'exclude' && m.failed.length) body.push('<p class="muted">Failed images are left out of the accuracies (--on-error exclude).</p>');
   body.push('</section>');
 
-  body.push(`<section id="${id('classes')}"><h2>Per-class accuracy</h2>`);
-  if (classes) {
-    const shown = classes.slice(0, v.maxRows);
-    body.push(`<p class="muted">${esc(fmtInt(classes.length))} classes, weakest first${classes.length > shown.length ? `; the ${esc(fmtInt(shown.length))} weakest are listed` : ''}.</p>`);
-    body.push(
-      table(
-        ['class', 'id', 'images', 'correct', 'top-1', ''],
-        shown.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${esc(fmtInt(c.n))}`, `#${esc(fmtInt(c.correct))}`, `#${esc(fmtPercent(c.top1))}`, inlineBar(c.top1, 100, c.top1 < 50, 120)]),
-      ),
-    );
-  } else {
-    body.push('<p class="note">This report was written without <code>--per-image</code>: only its weakest classes are known, and confusions have no images. Run <code>lcnet eval ... -o report.json --per-image</code> for all of them.</p>');
-    body.push(table(['class', 'id', 'images', 'correct', 'top-1'], m.worstClasses.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${c.n}`, `#${c.correct}`, `#${esc(fmtPercent(c.top1))}`])));
-  }
-  body.push('</section>');
-
   body.push(`<section id="${id('confusions')}"><h2>Most frequent confusions</h2>`);
   if (confusions.length === 0) body.push('<p class="muted">No confusions.</p>');
   else {
@@ -95,10 +79,26 @@ export function renderEval(v: EvalView, thumbs: Thumbnails): {nav: {href: string
   }
   body.push('</section>');
 
+  body.push(`<section id="${id('classes')}"><h2>Per-class accuracy</h2>`);
+  if (classes) {
+    const shown = classes.slice(0, v.maxRows);
+    body.push(`<p class="muted">${esc(fmtInt(classes.length))} classes, weakest first${classes.length > shown.length ? `; the ${esc(fmtInt(shown.length))} weakest are listed` : ''}.</p>`);
+    body.push(
+      table(
+        ['class', 'id', 'images', 'correct', 'top-1', ''],
+        shown.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${esc(fmtInt(c.n))}`, `#${esc(fmtInt(c.correct))}`, `#${esc(fmtPercent(c.top1))}`, inlineBar(c.top1, 100, c.top1 < 50, 120)]),
+      ),
+    );
+  } else {
+    body.push('<p class="note">This report was written without <code>--per-image</code>: only its weakest classes are known, and confusions have no images. Run <code>lcnet eval ... -o report.json --per-image</code> for all of them.</p>');
+    body.push(table(['class', 'id', 'images', 'correct', 'top-1'], m.worstClasses.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${c.n}`, `#${c.correct}`, `#${esc(fmtPercent(c.top1))}`])));
+  }
+  body.push('</section>');
+
   const nav = [
     {href: id('summary'), text: `Eval ${baseName(v.input)}`},
-    {href: id('classes'), text: 'Per class'},
     {href: id('confusions'), text: 'Confusions'},
+    {href: id('classes'), text: 'Per class'},
   ];
   if (m.failed.length) {
     nav.push({href: id('failed'), text: `Failed (${fmtInt(m.failed.length)})`});

@@ -150,7 +150,7 @@ export function renderPredictions(v: PredictionsView, thumbs: Thumbnails): Predi
 function classSection(c: ClassStats, i: number, total: number, fig: (file: string, caption: string) => string): string {
   const best = c.best.sorted();
   const parts = [
-    `<section id="${slug('class', i)}"><h3>${esc(c.label)} <span class="muted">class ${esc(c.classId)} · ${esc(fmtInt(c.count))} images (${esc(fmtPct(c.count, total))})${
+    `<section id="${slug('class', i)}"><h3>${esc(c.label)} <span class="muted">class ${esc(c.classId)} · ${esc(fmtInt(c.count))} image${c.count === 1 ? "" : "s"} (${esc(fmtPct(c.count, total))})${
       c.count > best.length ? ` · best ${esc(best.length)} shown` : ''
     } · <a href="#classes">all classes</a></span></h3>`,
     '<div class="grid">',
