@@ -64,6 +64,20 @@ function checkSelfContained(d: Doc, html: string): void {
   }
   for (const e of all(d, '*')) for (const a of [...e.attributes]) assert.ok(!/^on/i.test(a.name), `no event handler attribute (${a.name})`);
   assert.equal(all(d, 'link[rel=stylesheet], iframe, object, embed').length, 0);
+  for (const m of html.matchAll(/url\(\s*["']?([^"')]*)/gi)) assert.match(m[1]!, /^data:image\/jpeg;base64,/, 'CSS loads inline images only');
+  assert.ok(!/@import|@font-face/i.test(html));
+}
+
+/** Inline thumbnails: every `.th` element has a CSS class whose rule holds a JPEG data: URI. */
+function inlineThumbnails(d: Doc, html: string): {shown: number; distinct: number} {
+  const rules = new Map([...html.matchAll(/^\.(t\d+)\{background-image:url\("(data:[^"]*)"\)\}$/gm)].map((m) => [m[1]!, m[2]!]));
+  const shown = all(d, '.th');
+  for (const e of shown) {
+    const cls = e.getAttribute('class')!.split(' ')[1]!;
+    assert.match(rules.get(cls) ?? '', /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/, cls);
+    assert.ok(e.getAttribute('title'), 'the whole path is in the tooltip');
+  }
+  return {shown: shown.length, distinct: new Set(shown.map((e) => e.getAttribute('class'))).size};
 }
 
 /** Summary cards as {label: value}. */
@@ -140,10 +154,11 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
       const best = Math.max(...expected.map((x) => x.predictions![0]!.score));
       assert.equal(scores[0], Number(best.toFixed(3)));
     }
-    // every predicted image is readable here: real thumbnails, inline
-    const imgs = all(d, 'img');
-    assert.ok(imgs.length > 0);
-    for (const img of imgs) assert.match(img.getAttribute('src')!, /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/);
+    // every predicted image is readable here: real thumbnails, inline, each written once as a CSS class
+    assert.equal(all(d, 'img').length, 0);
+    const inline = inlineThumbnails(d, html);
+    assert.ok(inline.shown > inline.distinct && inline.distinct > 0, 'thumbnails shown more than once are written once');
+    assert.equal(all(d, '.ph').length, 0);
 
     // errors grouped by reason; the counts add up
     const reasons = all(d, '#errors > table tbody tr');
@@ -274,7 +289,8 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     const target = d.getElementById(pairs[0]!.querySelector('a')!.getAttribute('href')!.slice(1))!;
     const figures = [...target.nextElementSibling!.querySelectorAll('figure')];
     assert.ok(figures.length >= Math.min(top.count, 4));
-    assert.ok(figures.every((f) => f.querySelector('img')?.getAttribute('src')?.startsWith('data:image/jpeg;base64,')));
+    assert.ok(figures.every((f) => f.querySelector('.th')));
+    inlineThumbnails(d, html);
   });
 
   it('draws a benchmark sweep: images/s and p99 per configuration, and the stage costs', async () => {

@@ -7,8 +7,7 @@
 import {fmtDiff, fmtPercent, shortName} from '../eval/report.js';
 import {esc} from './escape.js';
 import type {EvalSummary} from './eval-summary.js';
-import {baseName, cards, figure, fmtInt, inlineBar, table} from './html.js';
-import type {Thumbnails} from './thumbnails.js';
+import {baseName, cards, figure, fmtInt, inlineBar, table, type ThumbView} from './html.js';
 
 export interface EvalView {
   summary: EvalSummary;
@@ -21,7 +20,7 @@ export interface EvalView {
   maxRows: number;
 }
 
-export function renderEval(v: EvalView, thumbs: Thumbnails): {nav: {href: string; text: string}[]; body: string[]} {
+export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string; text: string}[]; body: string[]} {
   const {report, classes, confusions, failed} = v.summary;
   const m = report.metrics;
   const known = new Map<number, string | null>();

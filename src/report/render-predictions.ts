@@ -7,8 +7,7 @@
 
 import {classesByCount, type Aggregate, type AggregateOptions, type ClassStats} from './aggregate.js';
 import {esc, slug} from './escape.js';
-import {cards, figure, fmtInt, fmtPct, fmtScore, histogramSvg, inlineBar, strip, table} from './html.js';
-import type {Thumbnails} from './thumbnails.js';
+import {cards, figure, fmtInt, fmtPct, fmtScore, histogramSvg, inlineBar, strip, table, type ThumbView} from './html.js';
 
 /** thumbnails in the strip beside each class in the class table */
 const STRIP = 6;
@@ -40,7 +39,7 @@ export interface PredictionsPart {
   body: string[];
 }
 
-export function renderPredictions(v: PredictionsView, thumbs: Thumbnails): PredictionsPart {
+export function renderPredictions(v: PredictionsView, thumbs: ThumbView): PredictionsPart {
   const a = v.aggregate;
   const o = v.options;
   const classes = classesByCount(a);

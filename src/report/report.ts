@@ -12,7 +12,7 @@ import {CancelledError, UsageError} from '../errors.js';
 import {imagenetLabels} from '../models/labels.js';
 import {Aggregator, type AggregateOptions} from './aggregate.js';
 import {evalImages, summariseEval, type EvalSummary} from './eval-summary.js';
-import {renderPage} from './html.js';
+import {renderPage, ThumbView} from './html.js';
 import {inputKind, outputRecords, readBenchReport, readEvalReport, type OutputRead} from './read-inputs.js';
 import {renderBench} from './render-bench.js';
 import {renderEval} from './render-eval.js';
@@ -143,7 +143,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     if (staging) rmSync(staging, {recursive: true, force: true});
     throw e;
   }
-  const thumbs = made.thumbnails;
+  const thumbs = new ThumbView(made.thumbnails);
 
   const nav: {href: string; text: string}[] = [];
   const body: string[] = [];
@@ -166,7 +166,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     `${opts.inputs.length} input${opts.inputs.length === 1 ? '' : 's'}: ${opts.inputs.map((i) => basename(i)).slice(0, 8).join(', ')}${opts.inputs.length > 8 ? ', ...' : ''}`,
     `written by lcnet report on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   ];
-  const html = renderPage({title: opts.title ?? 'lcnet report', subtitle, nav, body});
+  const html = renderPage({title: opts.title ?? 'lcnet report', subtitle, nav, body, css: thumbs.css()});
 
   const page = single ? opts.output : join(opts.output, 'index.html');
   mkdirSync(dirname(page), {recursive: true});
@@ -189,7 +189,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     unknown: aggregate.unknown,
     evals: evals.length,
     benches: benches.length,
-    thumbnails: thumbs.size,
+    thumbnails: made.thumbnails.size,
     placeholders: made.failed,
   };
 }
