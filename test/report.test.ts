@@ -1,0 +1,320 @@
+import assert from 'node:assert/strict';
+import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {parseHTML} from 'linkedom';
+import type {BenchReport} from '../src/bench/sweep.js';
+import type {EvalReport} from '../src/eval/report.js';
+import {fmtPercent} from '../src/eval/report.js';
+import {runCli, tempDir} from './support/cli.js';
+import {link, sampleImages, write} from './support/eval-fixtures.js';
+import {writeBadInputs} from './support/images.js';
+import {skipWithoutShared, VAL_SAMPLE_DIR} from './support/shared-data.js';
+
+const MODEL = 'synthetic:PPLCNet_x0_25';
+
+interface JsonRecord {
+  file: string;
+  predictions?: {class_id: number; label: string; score: number}[];
+  error?: string;
+}
+
+/** The part of the DOM (linkedom) the checks use; the project compiles without the DOM lib. */
+interface Element {
+  textContent: string | null;
+  attributes: Iterable<{name: string}>;
+  nextElementSibling: Element | null;
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): Element | null;
+  querySelectorAll(selector: string): Iterable<Element> & ArrayLike<Element>;
+}
+interface Doc {
+  getElementById(id: string): Element | null;
+  querySelector(selector: string): Element | null;
+  querySelectorAll(selector: string): Iterable<Element>;
+}
+
+function parsePage(path: string): {html: string; document: Doc} {
+  const html = readFileSync(path, 'utf8');
+  return {html, document: (parseHTML(html) as unknown as {document: Doc}).document};
+}
+
+const all = (d: Doc, selector: string) => [...d.querySelectorAll(selector)];
+const text = (e: Element | null | undefined) => (e?.textContent ?? '').trim();
+const number = (s: string) => Number(s.replace(/,/g, ''));
+
+/** The checks every page passes: no script, nothing from outside, every fragment link resolves. */
+function checkSelfContained(d: Doc, html: string): void {
+  assert.equal(all(d, 'script').length, 0, 'no <script> element');
+  assert.ok(!/<script/i.test(html), 'no <script tag anywhere');
+  for (const e of all(d, '[src], [href]')) {
+    for (const attr of ['src', 'href']) {
+      const v = e.getAttribute(attr);
+      if (v === null) continue;
+      if (attr === 'src' && v.startsWith('data:')) {
+        // inline data (base64 may hold '//' of its own)
+        assert.match(v, /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/);
+        continue;
+      }
+      assert.ok(!/^[a-z][a-z0-9+.-]*:/i.test(v) && !v.includes('//'), `${attr}="${v.slice(0, 60)}" points outside the page (http:, https:, //, any scheme)`);
+      if (attr === 'href') {
+        assert.match(v, /^#/, `link ${v} is a fragment`);
+        assert.ok(d.getElementById(v.slice(1)), `link ${v} has a target`);
+      }
+    }
+  }
+  for (const e of all(d, '*')) for (const a of [...e.attributes]) assert.ok(!/^on/i.test(a.name), `no event handler attribute (${a.name})`);
+  assert.equal(all(d, 'link[rel=stylesheet], iframe, object, embed').length, 0);
+  for (const m of html.matchAll(/url\(\s*["']?([^"')]*)/gi)) assert.match(m[1]!, /^data:image\/jpeg;base64,/, 'CSS loads inline images only');
+  assert.ok(!/@import|@font-face/i.test(html));
+}
+
+/** Inline thumbnails: every `.th` element has a CSS class whose rule holds a JPEG data: URI. */
+function inlineThumbnails(d: Doc, html: string): {shown: number; distinct: number} {
+  const rules = new Map([...html.matchAll(/^\.(t\d+)\{background-image:url\("(data:[^"]*)"\)\}$/gm)].map((m) => [m[1]!, m[2]!]));
+  const shown = all(d, '.th');
+  for (const e of shown) {
+    const cls = e.getAttribute('class')!.split(' ')[1]!;
+    assert.match(rules.get(cls) ?? '', /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/, cls);
+    assert.ok(e.getAttribute('title'), 'the whole path is in the tooltip');
+  }
+  return {shown: shown.length, distinct: new Set(shown.map((e) => e.getAttribute('class'))).size};
+}
+
+/** Summary cards as {label: value}. */
+function cardsOf(d: Doc, scope: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of all(d, `${scope} .card`)) out[text(c.querySelector('span'))] = number(text(c.querySelector('b')));
+  return out;
+}
+
+describe('lcnet report (from the outputs of the real pipeline)', function () {
+  this.timeout(120000);
+  let dir: string;
+  let jsonl: string;
+  let records: JsonRecord[];
+
+  after(() => dir && rmSync(dir, {recursive: true, force: true}));
+
+  before(async function () {
+    skipWithoutShared(this, VAL_SAMPLE_DIR);
+    dir = tempDir('lcnet-report-');
+    const bad = join(dir, 'bad');
+    mkdirSync(bad);
+    await writeBadInputs(bad);
+    // names that must be shown, never run or break out of an attribute
+    writeFileSync(join(bad, '<script>.jpg'), 'not an image <script>alert(1)</script>\n');
+    copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000001.JPEG'), join(bad, '<img src=x onerror=alert(1)>" q=\'.jpg'));
+    jsonl = join(dir, 'preds.jsonl');
+    const r = await runCli(['classify', VAL_SAMPLE_DIR, bad, '-m', MODEL, '-o', jsonl]);
+    assert.equal(r.code, 1, r.stderr);
+    records = readFileSync(jsonl, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as JsonRecord);
+    assert.equal(records.length, 107);
+  });
+
+  it('writes one self-contained page: counts, classes sorted by count, thumbnails by score, errors by reason', async () => {
+    const out = join(dir, 'report.html');
+    const r = await runCli(['report', jsonl, '-o', out, '--per-class', '5']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /wrote .*report\.html.*107 records/);
+    const {html, document: d} = parsePage(out);
+    checkSelfContained(d, html);
+
+    const predicted = records.filter((x) => x.predictions);
+    const failed = records.filter((x) => x.error);
+    assert.ok(failed.length >= 5, 'the bad inputs failed');
+    assert.deepEqual(cardsOf(d, '#summary'), {
+      records: 107,
+      classified: predicted.length,
+      errors: failed.length,
+      classes: new Set(predicted.map((x) => x.predictions![0]!.class_id)).size,
+      'low confidence': predicted.filter((x) => x.predictions![0]!.score < 0.5 || x.predictions![0]!.score - x.predictions![1]!.score < 0.1).length,
+    });
+
+    // classes by count, most first; their counts add up to the predictions
+    const rows = all(d, '#classes tbody tr');
+    const counts = rows.map((tr) => number(text(tr.querySelectorAll('td')[2])));
+    assert.equal(rows.length, cardsOf(d, '#summary').classes);
+    assert.equal(counts.reduce((a, b) => a + b, 0), predicted.length);
+    assert.deepEqual(counts, [...counts].sort((a, b) => b - a));
+    const byLabel = new Map<string, JsonRecord[]>();
+    for (const x of predicted) byLabel.set(x.predictions![0]!.label, [...(byLabel.get(x.predictions![0]!.label) ?? []), x]);
+    for (const tr of rows) {
+      const a = tr.querySelector('a')!;
+      const label = text(a);
+      const section = d.getElementById(a.getAttribute('href')!.slice(1))!;
+      const figures = [...section.querySelectorAll('figure')];
+      const expected = byLabel.get(label)!;
+      assert.equal(number(text(tr.querySelectorAll('td')[2])), expected.length, label);
+      assert.equal(figures.length, Math.min(5, expected.length), `${label}: at most --per-class thumbnails`);
+      const scores = figures.map((f) => Number(text(f.querySelector('.score'))));
+      assert.deepEqual(scores, [...scores].sort((x, y) => y - x), `${label}: best score first`);
+      const best = Math.max(...expected.map((x) => x.predictions![0]!.score));
+      assert.equal(scores[0], Number(best.toFixed(3)));
+    }
+    // every predicted image is readable here: real thumbnails, inline, each written once as a CSS class
+    assert.equal(all(d, 'img').length, 0);
+    const inline = inlineThumbnails(d, html);
+    assert.ok(inline.shown > inline.distinct && inline.distinct > 0, 'thumbnails shown more than once are written once');
+    assert.equal(all(d, '.ph').length, 0);
+
+    // errors grouped by reason; the counts add up
+    const reasons = all(d, '#errors > table tbody tr');
+    assert.equal(reasons.map((tr) => number(text(tr.querySelectorAll('td')[1]))).reduce((a, b) => a + b, 0), failed.length);
+    assert.equal(new Set(reasons.map((tr) => text(tr))).size, reasons.length);
+    const errorFiles = all(d, '#errors td.path').map(text);
+    assert.deepEqual(errorFiles.sort(), failed.map((x) => x.file).sort());
+
+    // hostile names are text, shown as they are
+    assert.ok(errorFiles.some((f) => f.endsWith('/<script>.jpg')));
+    const hostile = records.find((x) => x.file.includes('onerror'))!;
+    assert.ok(hostile.predictions, 'the hostile name is a real image');
+    assert.ok(all(d, 'figure .name').some((e) => text(e) === '<img src=x onerror=alert(1)>" q=\'.jpg' && e.getAttribute('title') === hostile.file));
+    assert.ok(!html.includes('<img src=x'));
+
+    // the histogram counts every prediction
+    const bars = all(d, '#scores svg rect title').map((t) => number(text(t).split(': ')[1]!));
+    assert.equal(bars.length, 20);
+    assert.equal(bars.reduce((a, b) => a + b, 0), predicted.length);
+  });
+
+  it('reads several parts in any format into a folder report; missing images get a placeholder; unknown records are listed', async () => {
+    const csv = join(dir, 'part1.csv');
+    const json = join(dir, 'part2.json');
+    for (const [shard, out] of [
+      ['1/2', csv],
+      ['2/2', json],
+    ] as const) {
+      const r = await runCli(['classify', VAL_SAMPLE_DIR, join(dir, 'bad'), '-m', MODEL, '-o', out, '--shard', shard, '--topk', '2']);
+      assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    }
+    // a part with a moved image and records of kinds this version does not write
+    const extra = join(dir, 'part3.jsonl');
+    const lines = [
+      {file: join(dir, 'moved-away.jpg'), model: 'm', predictions: [{class_id: 7, label: 'cock', score: 0.9}], size: 1, mtime: null},
+      {file: join(dir, 'yes.jpg'), model: 'PP-LCNet_x1_0_person_exists', decision: {class_id: 1, label: 'someone', score: 0.8}, threshold: 0.5, size: 1, mtime: null},
+      {file: join(dir, 'attr.jpg'), model: 'PP-LCNet_x1_0_vehicle_attribute', attributes: 'Color: (red, prob: 0.9), Type: (suv, prob: 0.8)', output: [1], probabilities: {red: 0.9}, size: 1, mtime: null},
+      {file: join(dir, 'odd.jpg'), model: 'm', something: 'else'},
+    ];
+    writeFileSync(extra, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+
+    const out = join(dir, 'folder-report');
+    const r = await runCli(['report', csv, json, extra, '-o', out, '--progress']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /1 records are not lcnet records/);
+    const page = join(out, 'index.html');
+    const {html, document: d} = parsePage(page);
+    checkSelfContained(d, html);
+    const cards = cardsOf(d, '#summary');
+    assert.equal(cards.records, 107 + lines.length);
+    assert.equal(cards.classified, records.filter((x) => x.predictions).length + 2);
+    assert.equal(cards['attribute records'], 1);
+    assert.equal(cards['unrecognised records'], 1);
+    assert.match(text(d.querySelector('#unknown tbody')), /odd\.jpg.*something/);
+    assert.ok(all(d, '#classes td a').some((a) => text(a) === 'someone'), 'a yes/no decision counts as its class');
+    assert.deepEqual(
+      all(d, '#attributes tbody tr').map((tr) => text(tr.querySelector('td'))),
+      ['Color: red', 'Type: suv'],
+    );
+
+    // thumbnails are files beside the page, each one there
+    const thumbs = all(d, 'img').map((i) => i.getAttribute('src')!);
+    assert.ok(thumbs.length > 0);
+    for (const src of thumbs) {
+      assert.match(src, /^thumbnails\/[0-9a-f]{20}\.jpg$/);
+      assert.ok(existsSync(join(out, src)), src);
+    }
+    assert.equal(readdirSync(join(out, 'thumbnails')).length, new Set(thumbs).size);
+    // the moved image: a placeholder in its class section, and the report still written
+    const moved = all(d, 'figure').find((f) => text(f.querySelector('.name')) === 'moved-away.jpg')!;
+    assert.ok(moved, 'the moved image is shown');
+    assert.equal(moved.querySelector('img'), null);
+    assert.equal(text(moved.querySelector('.ph')), 'no preview');
+
+    // an existing report is refused, then replaced with --overwrite
+    const again = await runCli(['report', csv, '-o', out]);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /--overwrite/);
+    assert.equal((await runCli(['report', csv, '-o', out, '--overwrite'])).code, 0);
+  });
+
+  it('refuses what is not lcnet output, and bad thresholds', async () => {
+    const notOurs = join(dir, 'notes.csv');
+    writeFileSync(notOurs, 'a,b,c\n1,2,3\n');
+    const r = await runCli(['report', notOurs, '-o', join(dir, 'x.html')]);
+    assert.equal(r.code, 3);
+    assert.match(r.stderr, /not look like lcnet CSV/);
+    assert.ok(!existsSync(join(dir, 'x.html')));
+    const t = await runCli(['report', jsonl, '-o', join(dir, 'y.html'), '--low-confidence', '2']);
+    assert.equal(t.code, 2);
+    assert.match(t.stderr, /--low-confidence must be a number from 0 to 1/);
+  });
+
+  it('shows an evaluation: accuracies with the documented figures, per-class accuracy, confusions with their images', async () => {
+    const flat = join(dir, 'val');
+    const images = sampleImages();
+    for (const img of images) await link(img.path, join(flat, img.name));
+    await write(join(flat, 'val.txt'), images.map((i) => `${i.name} ${i.label}`).join('\n') + '\n');
+    const evalJson = join(dir, 'eval.json');
+    const e = await runCli(['eval', '--imagenet-val', flat, '-m', MODEL, '--per-image', '--output', evalJson]);
+    assert.equal(e.code, 0, e.stderr);
+    const report = JSON.parse(readFileSync(evalJson, 'utf8')) as EvalReport;
+
+    const out = join(dir, 'eval.html');
+    const r = await runCli(['report', evalJson, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const {html, document: d} = parsePage(out);
+    checkSelfContained(d, html);
+    const cards = all(d, '#eval1-summary .card').map((c) => [text(c.querySelector('span')), text(c.querySelector('b'))]);
+    assert.deepEqual(cards.slice(0, 2), [
+      ['top-1', fmtPercent(report.metrics.top1)],
+      ['top-5', fmtPercent(report.metrics.top5)],
+    ]);
+    const firstRow = all(d, '#eval1-summary tbody tr')[0]!;
+    assert.equal(text(firstRow.querySelectorAll('td')[1]), fmtPercent(report.metrics.top1));
+    // per-class: one row per class present, weakest first, images add up
+    const classRows = all(d, '#eval1-classes tbody tr').map((tr) => [...tr.querySelectorAll('td')].map((td) => text(td)));
+    assert.equal(classRows.length, report.metrics.classesPresent);
+    assert.equal(classRows.reduce((n, row) => n + number(row[2]!), 0), report.metrics.n);
+    const acc = classRows.map((row) => Number(row[4]!.replace('%', '')));
+    assert.deepEqual(acc, [...acc].sort((a, b) => a - b));
+    assert.equal(classRows.reduce((n, row) => n + number(row[3]!), 0), report.metrics.correctTop1);
+    // confusions: the most frequent first, each with the images behind it
+    const pairs = all(d, '#eval1-confusions tbody tr');
+    assert.ok(pairs.length > 0);
+    const top = report.metrics.confusions[0]!;
+    assert.equal(number(text(pairs[0]!.querySelectorAll('td')[2])), top.count);
+    const target = d.getElementById(pairs[0]!.querySelector('a')!.getAttribute('href')!.slice(1))!;
+    const figures = [...target.nextElementSibling!.querySelectorAll('figure')];
+    assert.ok(figures.length >= Math.min(top.count, 4));
+    assert.ok(figures.every((f) => f.querySelector('.th')));
+    inlineThumbnails(d, html);
+  });
+
+  it('draws a benchmark sweep: images/s and p99 per configuration, and the stage costs', async () => {
+    const b = await runCli(['bench', '--model', MODEL, '--images', VAL_SAMPLE_DIR, '--limit', '8', '--threads', '1', '--batch-size', '1,4', '--iterations', '2', '--warmup', '0', '--json']);
+    assert.equal(b.code, 0, b.stderr);
+    const benchJson = join(dir, 'bench.json');
+    writeFileSync(benchJson, b.stdout);
+    const bench = JSON.parse(b.stdout) as BenchReport;
+    const out = join(dir, 'bench.html');
+    const r = await runCli(['report', benchJson, jsonl, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const {html, document: d} = parsePage(out);
+    checkSelfContained(d, html);
+    assert.ok(d.getElementById('summary'), 'the predictions part is there too');
+    const charts = all(d, '#bench1-sweep svg');
+    assert.equal(charts.length, 2);
+    for (const svg of charts) assert.equal(svg.querySelectorAll('rect').length, bench.configs.length);
+    const rows = all(d, '#bench1-sweep tbody tr').map((tr) => [...tr.querySelectorAll('td')].map((td) => text(td)));
+    assert.deepEqual(
+      rows.map((row) => [Number(row[2]), row[3], row[6]]),
+      bench.configs.map((c) => [c.batchSize, c.imagesPerSecond.toFixed(1), c.latencyMs.p99.toFixed(1)]),
+    );
+    const stages = all(d, '#bench1-stages tbody tr');
+    assert.equal(stages.length, bench.configs.length);
+    assert.match(text(d.querySelector('#bench1-summary .note')), /bottleneck/);
+  });
+});
