@@ -3,9 +3,9 @@
  * (schema lcnet-eval/1) or an `lcnet bench --json` report (schema lcnet-bench/1) is read whole;
  * anything else is an lcnet output (JSON Lines, JSON array or CSV, as `lcnet merge` reads them)
  * and is streamed record by record through the one record codec, so a million records never sit
- * in memory. Records the codec does not know (yes/no decisions and attributes written by newer
- * lcnet versions, or anything else that is a JSON object) are passed on as such rather than
- * refused: the report counts and lists them.
+ * in memory. A yes/no decision counts as a one-class prediction, an attribute record as its
+ * decoded values. Records the codec does not know (anything else that is a JSON object) are
+ * passed on as such rather than refused: the report counts and lists them.
  */
 
 import {closeSync, openSync, readFileSync, readSync} from 'node:fs';
@@ -13,8 +13,8 @@ import {FatalError} from '../errors.js';
 import type {BenchReport} from '../bench/sweep.js';
 import type {EvalReport} from '../eval/report.js';
 import {detectFormat} from '../merge/read-output.js';
-import {fromCsvRow, fromJson} from '../pipeline/output/codec.js';
-import {isError, type ClassScore} from '../pipeline/output/record.js';
+import {fromCsvRow, fromJson, type CsvLayout} from '../pipeline/output/codec.js';
+import {isAttributes, isDecision, isError, type ClassScore, type OutputRecord} from '../pipeline/output/record.js';
 import {NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
 
 export type InputKind = 'eval' | 'bench' | 'output';
@@ -87,7 +87,15 @@ export function attributeValues(text: string): string[] {
   return values.length ? values : [text];
 }
 
-/** A JSON record the codec does not know: a yes/no decision becomes a one-class prediction. */
+/** A record read by the codec as the report sees it: a yes/no decision is a one-class prediction. */
+function reportRecord(r: OutputRecord): ReportRecord {
+  if (isError(r)) return {kind: 'error', file: r.file, error: r.error};
+  if (isDecision(r)) return {kind: 'prediction', file: r.file, predictions: [r.decision]};
+  if (isAttributes(r)) return {kind: 'attributes', file: r.file, values: typeof r.attributes === 'string' ? attributeValues(r.attributes) : r.attributes};
+  return {kind: 'prediction', file: r.file, predictions: r.predictions};
+}
+
+/** A JSON record the codec does not know (a decision or attributes it refuses are still read as such). */
 function fromOtherJson(text: string, line: number): ReportRecord {
   let v: unknown;
   try {
@@ -128,19 +136,17 @@ export function* outputRecords(path: string, state: OutputRead): Generator<Repor
     if (e instanceof FatalError) throw e;
     throw new FatalError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let csvTopk = 0;
+  let csvLayout: CsvLayout | null = null;
   let cutAt: number | null = null;
   state.truncation = null;
   try {
     for (const item of scanOutput(path, format)) {
-      if (item.kind === 'start') csvTopk = item.topk ?? 0;
+      if (item.kind === 'start') csvLayout = item.layout;
       else if (item.kind === 'tail') cutAt = item.line;
       else if (item.kind === 'record') {
-        const record = item.fields ? fromCsvRow(item.fields, csvTopk) : fromJson(item.text);
+        const record = item.fields ? (csvLayout ? fromCsvRow(item.fields, csvLayout) : null) : fromJson(item.text);
         if (record) {
-          yield isError(record)
-            ? {kind: 'error', file: record.file, error: record.error}
-            : {kind: 'prediction', file: record.file, predictions: record.predictions};
+          yield reportRecord(record);
         } else if (!item.complete) {
           cutAt = item.line;
         } else if (item.fields) {
