@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import {Aggregator, classesByCount, errorReason} from '../src/report/aggregate.js';
 import {Best} from '../src/report/bounded.js';
 import {esc} from '../src/report/escape.js';
-import {attributeValues} from '../src/report/read-inputs.js';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {csvHeader, toCsvRow} from '../src/pipeline/output/codec.js';
+import {csvLine} from '../src/pipeline/output/csv.js';
+import type {OutputRecord} from '../src/pipeline/output/record.js';
+import {attributeValues, outputRecords} from '../src/report/read-inputs.js';
 
 describe('report building blocks', () => {
   it('escapes text and attribute values', () => {
@@ -65,5 +71,31 @@ describe('report building blocks', () => {
     assert.deepEqual(attributeValues('Color: (red, prob: 0.9), Type: (suv, prob: 0.8)'), ['Color: red', 'Type: suv']);
     assert.deepEqual(attributeValues('Color unknown, Type: (bus, prob: 0.7)'), ['Color unknown', 'Type: bus']);
     assert.deepEqual(attributeValues('something'), ['something']);
+  });
+
+  it('reads yes/no and attribute CSV outputs through the record codec', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lcnet-report-'));
+    try {
+      const yes: OutputRecord = {file: 'y.jpg', model: 'person_exists', decision: {class_id: 1, label: 'someone', score: 0.8}, threshold: 0.5, size: 1, mtime: null};
+      const thresh = join(dir, 'people.csv');
+      writeFileSync(thresh, csvLine(csvHeader({kind: 'thresh'})) + csvLine(toCsvRow(yes, {kind: 'thresh'})));
+      assert.deepEqual([...outputRecords(thresh, {truncation: null})], [{kind: 'prediction', file: 'y.jpg', predictions: [{class_id: 1, label: 'someone', score: 0.8}]}]);
+      const labels = ['yellow', 'orange', 'green', 'gray', 'red', 'blue', 'white', 'golden', 'brown', 'black', 'sedan', 'suv', 'van', 'hatchback', 'mpv', 'pickup', 'bus', 'truck', 'estate'];
+      const layout = {kind: 'vehicle-attribute' as const, labels};
+      const car: OutputRecord = {
+        file: 'c.jpg',
+        model: 'vehicle_attribute',
+        attributes: 'Color: (red, prob: 0.9), Type: (suv, prob: 0.8)',
+        output: labels.map((l) => (l === 'red' || l === 'suv' ? 1 : 0)),
+        probabilities: Object.fromEntries(labels.map((l) => [l, l === 'red' ? 0.9 : l === 'suv' ? 0.8 : 0.1])),
+        size: 2,
+        mtime: null,
+      };
+      const cars = join(dir, 'cars.csv');
+      writeFileSync(cars, csvLine(csvHeader(layout)) + csvLine(toCsvRow(car, layout)));
+      assert.deepEqual([...outputRecords(cars, {truncation: null})], [{kind: 'attributes', file: 'c.jpg', values: ['Color: red', 'Type: suv']}]);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
   });
 });
