@@ -4,7 +4,8 @@
  * worker to overlap file reads, libvips decoding (on libuv threads) and the JS resampling.
  */
 
-import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
+import {closeSync, fstatSync, openSync} from 'node:fs';
+import {FileBuffers} from './file-buffers.js';
 import {parentPort, workerData} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import {describeDecodeError, megapixelsOf} from './decode.js';
@@ -19,8 +20,13 @@ const views = config.buffers.map((b) => new Float32Array(b));
 const limit = pLimit(config.concurrency);
 const budget = new PixelBudget(config.budget, config.budgetMp);
 
-/** The image's bytes with the file's size and mtime as read, or why its file cannot be read. */
-function readSource(source: string | Uint8Array): {bytes: Uint8Array; identity: ReadIdentity} | string {
+const fileBuffers = new FileBuffers();
+
+/**
+ * The image's bytes with the file's size and mtime as read, or why its file cannot be read; a
+ * file's bytes are in a buffer of `fileBuffers`, to be released once the image is done.
+ */
+function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: Buffer; identity: ReadIdentity} | string {
   if (typeof source !== 'string') return {bytes: source, identity: {}};
   try {
     // a synchronous read costs a few syscalls on this worker thread, where an asynchronous one
@@ -29,7 +35,7 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; identity: 
     try {
       const st = fstatSync(fd);
       if (st.isDirectory()) return 'cannot read file: is a directory';
-      return {bytes: readFileSync(fd), identity: {size: st.size, mtime: recordedMtime(st.mtimeMs)}};
+      return {...fileBuffers.read(fd, st.size), identity: {size: st.size, mtime: recordedMtime(st.mtimeMs)}};
     } finally {
       closeSync(fd);
     }
@@ -44,16 +50,20 @@ async function handle(job: JobRequest): Promise<JobResult> {
   const t0 = performance.now();
   const read = readSource(job.source);
   if (typeof read === 'string') return {id: job.id, ok: false, error: read};
-  const {bytes, identity} = read;
-  const t1 = performance.now();
-  const held = await budget.acquire(await megapixelsOf(bytes));
+  const {bytes, buffer, identity} = read;
   try {
-    const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
-    return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...identity};
-  } catch (e) {
-    return {id: job.id, ok: false, error: describeDecodeError(e, bytes), ...identity};
+    const t1 = performance.now();
+    const held = await budget.acquire(await megapixelsOf(bytes));
+    try {
+      const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
+      return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...identity};
+    } catch (e) {
+      return {id: job.id, ok: false, error: describeDecodeError(e, bytes), ...identity};
+    } finally {
+      budget.release(held);
+    }
   } finally {
-    budget.release(held);
+    if (buffer) fileBuffers.release(buffer);
   }
 }
 
