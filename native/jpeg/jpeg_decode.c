@@ -248,11 +248,6 @@ static napi_value throw_coded(napi_env env, const char *code, const char *messag
   return NULL;
 }
 
-#define CHECK(call)                                                            \
-  do {                                                                         \
-    if ((call) != napi_ok) return throw_coded(env, NULL, "invalid arguments"); \
-  } while (0)
-
 /* The bytes of a typed array argument of the expected type, or NULL after throwing. */
 static void *typed_array(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *what) {
   napi_typedarray_type type;
@@ -269,20 +264,36 @@ static void *typed_array(napi_env env, napi_value value, napi_typedarray_type wa
 }
 
 /*
+ * The arguments every entry point starts with, (jpeg: Uint8Array, orientation: number, ...):
+ * fills argv (argc of them), the JPEG's bytes and its orientation; false after throwing.
+ */
+static int jpeg_arguments(napi_env env, napi_callback_info info, size_t argc, napi_value *argv, const char *usage,
+                          const uint8_t **jpeg, size_t *jpeg_len, int32_t *orientation) {
+  size_t given = argc;
+  if (napi_get_cb_info(env, info, &given, argv, NULL, NULL) != napi_ok || given < argc) {
+    throw_coded(env, NULL, usage);
+    return 0;
+  }
+  *jpeg = typed_array(env, argv[0], napi_uint8_array, jpeg_len, "jpeg");
+  if (!*jpeg) return 0;
+  if (napi_get_value_int32(env, argv[1], orientation) != napi_ok) {
+    throw_coded(env, NULL, "the orientation must be a number");
+    return 0;
+  }
+  if (*orientation < 1 || *orientation > 8) *orientation = 1;
+  return 1;
+}
+
+/*
  * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): undefined
  * target must hold exactly width * height * 3 bytes of the oriented image.
  */
 static napi_value decode_into(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
   napi_value argv[3];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 3) return throw_coded(env, NULL, "decodeInto(jpeg, orientation, target) takes three arguments");
+  const uint8_t *jpeg;
   size_t jpeg_len, dst_len;
-  const uint8_t *jpeg = typed_array(env, argv[0], napi_uint8_array, &jpeg_len, "jpeg");
-  if (!jpeg) return NULL;
   int32_t orientation;
-  CHECK(napi_get_value_int32(env, argv[1], &orientation));
-  if (orientation < 1 || orientation > 8) orientation = 1;
+  if (!jpeg_arguments(env, info, 3, argv, "decodeInto(jpeg, orientation, target) takes three arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
   uint8_t *dst = typed_array(env, argv[2], napi_uint8_array, &dst_len, "target");
   if (!dst) return NULL;
   Failure f;
@@ -301,16 +312,11 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
  * norm: scale, mean[3], std[3]; planes: where in `out` the R, G and B planes start.
  */
 static napi_value decode_resize(napi_env env, napi_callback_info info) {
-  size_t argc = 6;
   napi_value argv[6];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc < 6) return throw_coded(env, NULL, "decodeResize(jpeg, orientation, plan, norm, out, planes) takes six arguments");
+  const uint8_t *jpeg;
   size_t jpeg_len, plan_len, norm_len, out_len, planes_len;
-  const uint8_t *jpeg = typed_array(env, argv[0], napi_uint8_array, &jpeg_len, "jpeg");
-  if (!jpeg) return NULL;
   int32_t orientation;
-  CHECK(napi_get_value_int32(env, argv[1], &orientation));
-  if (orientation < 1 || orientation > 8) orientation = 1;
+  if (!jpeg_arguments(env, info, 6, argv, "decodeResize(jpeg, orientation, plan, norm, out, planes) takes six arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
   const int32_t *plan = typed_array(env, argv[2], napi_int32_array, &plan_len, "plan");
   if (!plan) return NULL;
   const float *norm = typed_array(env, argv[3], napi_float32_array, &norm_len, "norm");
