@@ -21,7 +21,7 @@
  * 1 - p at inference), flatten, FC, softmax. Published size of base: 6.6 M parameters.
  */
 
-import {makeDivisible, type BatchNormLayer, type ConvLayer, type Layer, type LCNetConfig, type Stride} from './architecture.js';
+import {layerMakers, makeDivisible, type Layer, type LCNetConfig, type Stride} from './architecture.js';
 
 /** in channels (before scaling), kernel, split pw, re-parameterised dw, SE, shortcut */
 const STAGES: [number, number, boolean, boolean, boolean, boolean][] = [
@@ -44,24 +44,9 @@ export function v2Config(variant: keyof typeof V2_VARIANTS, classCount = 1000, i
 }
 
 export function expandLayersV2(cfg: LCNetConfig): Layer[] {
-  if (!(cfg.scale > 0)) throw new Error(`scale must be positive, got ${cfg.scale}`);
-  if (!Number.isInteger(cfg.classCount) || cfg.classCount < 1) throw new Error(`class count must be a positive integer, got ${cfg.classCount}`);
+  const {conv, bn} = layerMakers(cfg);
   const depths = cfg.depths;
   if (!depths || depths.length !== 4 || !depths.every((d) => Number.isInteger(d) && d >= 1)) throw new Error('PP-LCNetV2 needs four stage depths');
-  let convIndex = 0;
-  let bnIndex = 0;
-  const conv = (inC: number, outC: number, k: number, stride: Stride, groups: number, bias: boolean): ConvLayer => ({
-    kind: 'conv',
-    name: `conv2d_${convIndex++}`,
-    inChannels: inC,
-    outChannels: outC,
-    kernel: k,
-    stride,
-    pad: (k - 1) >> 1,
-    groups,
-    bias,
-  });
-  const bn = (channels: number): BatchNormLayer => ({kind: 'bn', name: `batch_norm_${bnIndex++}`, channels});
   const relu: Layer = {kind: 'act', fn: 'relu'};
   const convBnRelu = (inC: number, outC: number, k: number, stride: Stride, groups = 1): Layer[] => [conv(inC, outC, k, stride, groups, false), bn(outC), relu];
   const md = (c: number) => makeDivisible(c * cfg.scale);

@@ -193,25 +193,38 @@ export interface Parameter {
   trainable: boolean;
 }
 
-/** Expands a configuration into the ordered layer list, naming layers as PaddleClas creates them. */
-export function expandLayers(cfg: LCNetConfig): Layer[] {
-  if (cfg.version === 2) return expandLayersV2(cfg);
+/**
+ * What every version's expansion starts with: the configuration's scale and class count checked,
+ * and makers of convolution and batch-norm layers named in the order PaddleClas creates them.
+ */
+export function layerMakers(cfg: LCNetConfig): {
+  conv: (inC: number, outC: number, k: number, stride: Stride, groups: number, bias: boolean) => ConvLayer;
+  bn: (channels: number) => BatchNormLayer;
+} {
   if (!(cfg.scale > 0)) throw new Error(`scale must be positive, got ${cfg.scale}`);
   if (!Number.isInteger(cfg.classCount) || cfg.classCount < 1) throw new Error(`class count must be a positive integer, got ${cfg.classCount}`);
   let convIndex = 0;
   let bnIndex = 0;
-  const conv = (inC: number, outC: number, k: number, stride: Stride, groups: number, bias: boolean): ConvLayer => ({
-    kind: 'conv',
-    name: `conv2d_${convIndex++}`,
-    inChannels: inC,
-    outChannels: outC,
-    kernel: k,
-    stride,
-    pad: (k - 1) >> 1,
-    groups,
-    bias,
-  });
-  const bn = (channels: number): BatchNormLayer => ({kind: 'bn', name: `batch_norm_${bnIndex++}`, channels});
+  return {
+    conv: (inC, outC, k, stride, groups, bias) => ({
+      kind: 'conv',
+      name: `conv2d_${convIndex++}`,
+      inChannels: inC,
+      outChannels: outC,
+      kernel: k,
+      stride,
+      pad: (k - 1) >> 1,
+      groups,
+      bias,
+    }),
+    bn: (channels) => ({kind: 'bn', name: `batch_norm_${bnIndex++}`, channels}),
+  };
+}
+
+/** Expands a configuration into the ordered layer list, naming layers as PaddleClas creates them. */
+export function expandLayers(cfg: LCNetConfig): Layer[] {
+  if (cfg.version === 2) return expandLayersV2(cfg);
+  const {conv, bn} = layerMakers(cfg);
   const hardswish: ActivationLayer = {kind: 'act', fn: 'hardswish'};
 
   const md = (c: number) => makeDivisible(c * cfg.scale);
