@@ -21,7 +21,7 @@
  * 1 - p at inference), flatten, FC, softmax. Published size of base: 6.6 M parameters.
  */
 
-import {layerMakers, makeDivisible, type Layer, type LCNetConfig, type Stride} from './architecture.js';
+import {headLayers, layerMakers, makeDivisible, type Layer, type LCNetConfig, type Stride} from './architecture.js';
 
 /** in channels (before scaling), kernel, split pw, re-parameterised dw, SE, shortcut */
 const STAGES: [number, number, boolean, boolean, boolean, boolean][] = [
@@ -79,15 +79,6 @@ export function expandLayersV2(cfg: LCNetConfig): Layer[] {
     }
   });
 
-  let features = md(1024);
-  layers.push({kind: 'globalpool'});
-  if (cfg.useLastConv) {
-    layers.push(conv(features, cfg.classExpand, 1, one, 1, false), relu);
-    if (cfg.dropout > 0) layers.push({kind: 'dropout', p: cfg.dropout});
-    features = cfg.classExpand;
-  }
-  layers.push({kind: 'flatten'});
-  layers.push({kind: 'linear', name: 'linear_0', inFeatures: features, outFeatures: cfg.classCount});
-  layers.push({kind: 'softmax'});
+  layers.push(...headLayers(cfg, conv, md(1024), relu));
   return layers;
 }

@@ -255,10 +255,18 @@ export function expandLayers(cfg: LCNetConfig): Layer[] {
     });
   });
 
-  let features = md(512);
-  layers.push({kind: 'globalpool'});
+  layers.push(...headLayers(cfg, conv, md(512), hardswish));
+  return layers;
+}
+
+/**
+ * The head both versions share: global pool, then (with `useLastConv`) a 1x1 conv to
+ * `classExpand` with its activation and dropout, flatten, the classifier and softmax.
+ */
+export function headLayers(cfg: LCNetConfig, conv: ReturnType<typeof layerMakers>['conv'], features: number, activation: Layer): Layer[] {
+  const layers: Layer[] = [{kind: 'globalpool'}];
   if (cfg.useLastConv) {
-    layers.push(conv(features, cfg.classExpand, 1, [1, 1], 1, false), hardswish);
+    layers.push(conv(features, cfg.classExpand, 1, [1, 1], 1, false), activation);
     if (cfg.dropout > 0) layers.push({kind: 'dropout', p: cfg.dropout});
     features = cfg.classExpand;
   }
