@@ -3,7 +3,7 @@
  * cli-progress on stderr, only when stderr is a terminal and progress was not turned off.
  */
 
-import cliProgress from 'cli-progress';
+import {cliProgress} from '../lazy-modules.js';
 
 export interface FilesProgress {
   setTotal(total: number): void;
@@ -23,7 +23,7 @@ export function filesProgress(
   if (!enabled || !stream.isTTY) return NONE;
   const started = performance.now();
   let total = 0;
-  const bar = new cliProgress.SingleBar(
+  const bar = new (cliProgress().SingleBar)(
     {
       stream,
       format: `${label} [{bar}] {value}/{total} files | {rate} img/s | ETA {eta_formatted}${extraFormat}`,
@@ -32,7 +32,7 @@ export function filesProgress(
       etaBuffer: 200,
       fps: 5,
     },
-    cliProgress.Presets.shades_classic,
+    cliProgress().Presets.shades_classic,
   );
   bar.start(0, 0, {rate: '0', ...initial});
   return {

@@ -6,7 +6,7 @@
 
 import {statSync} from 'node:fs';
 import {resolve} from 'node:path';
-import fg from 'fast-glob';
+import {fastGlob} from '../lazy-modules.js';
 import {FatalError, UsageError} from '../errors.js';
 import {statOrNull} from '../pipeline/output/atomic-file.js';
 
@@ -15,8 +15,8 @@ export function resolveInputs(args: readonly string[]): string[] {
   const files: string[] = [];
   for (const arg of args) {
     if (arg === '-') throw new UsageError('merge reads its inputs twice, so they must be files, not - (standard input)');
-    if (!statOrNull(arg) && fg.isDynamicPattern(arg)) {
-      const matches = fg.sync(arg, {onlyFiles: true, unique: true, dot: true}).sort();
+    if (!statOrNull(arg) && fastGlob().isDynamicPattern(arg)) {
+      const matches = fastGlob().sync(arg, {onlyFiles: true, unique: true, dot: true}).sort();
       if (matches.length === 0) throw new FatalError(`${arg}: no files match this pattern`);
       files.push(...matches);
     } else {

@@ -11,7 +11,7 @@
  * The argument `-` reads a list of file paths from standard input instead (see path-list.ts).
  */
 
-import fg from 'fast-glob';
+import {fastGlob} from '../lazy-modules.js';
 import {type Dirent} from 'node:fs';
 import {opendir, realpath, stat} from 'node:fs/promises';
 import {dirname, join, posix, resolve, sep} from 'node:path';
@@ -227,8 +227,8 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     } else if (k.dir) {
       visited?.add(k.real);
       yield* once(walkDirectory(resolve(k.arg), k.arg, '', opts, visited));
-    } else if (fg.isDynamicPattern(k.arg)) {
-      const matches = await fg(k.arg, {
+    } else if (fastGlob().isDynamicPattern(k.arg)) {
+      const matches = await fastGlob()(k.arg, {
         onlyFiles: true,
         dot: false,
         followSymbolicLinks: opts.followSymlinks,
@@ -258,7 +258,7 @@ export function globBase(pattern: string): string {
   const parts = pattern.split('/');
   const fixed: string[] = [];
   for (const p of parts.slice(0, -1)) {
-    if (fg.isDynamicPattern(p)) break;
+    if (fastGlob().isDynamicPattern(p)) break;
     fixed.push(p);
   }
   return fixed.join('/');

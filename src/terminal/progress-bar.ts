@@ -4,7 +4,8 @@
  * by the library API's `downloadProgress: true`; the download code itself only calls callbacks.
  */
 
-import cliProgress from 'cli-progress';
+import type * as CliProgress from 'cli-progress';
+import {cliProgress} from '../lazy-modules.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
 
 export interface ProgressDisplay {
@@ -28,13 +29,13 @@ export function formatBytes(n: number): string {
 /** A progress bar labelled `label` on `stream`, or null when `stream` is not a TTY. */
 export function terminalProgress(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressDisplay | null {
   if (!stream.isTTY) return null;
-  let bar: cliProgress.SingleBar | undefined;
+  let bar: CliProgress.SingleBar | undefined;
   return {
     update(p) {
       const total = p.total ?? 0;
       const payload = {done: formatBytes(p.received), size: p.total === null ? '?' : formatBytes(p.total)};
       if (!bar) {
-        bar = new cliProgress.SingleBar(
+        bar = new (cliProgress().SingleBar)(
           {
             stream,
             format: `${label} [{bar}] {percentage}% {done}/{size} eta {eta_formatted}`,
@@ -42,7 +43,7 @@ export function terminalProgress(label: string, stream: NodeJS.WriteStream = pro
             clearOnComplete: false,
             etaBuffer: 50,
           },
-          cliProgress.Presets.shades_classic,
+          cliProgress().Presets.shades_classic,
         );
         bar.start(total, p.received, payload);
       } else {

@@ -12,7 +12,8 @@
  * process.env only, while lcnet's NO_PROXY takes `10.0.0.0/8` and callers pass the environment.
  */
 
-import {Agent, ProxyAgent, request, type Dispatcher} from 'undici';
+// undici loads on the first download only: it is a fifth of a classify run's start-up otherwise
+import type {Dispatcher} from 'undici';
 import {DownloadError, fromNodeError} from './errors.js';
 import {proxyAuthorization, proxyFor} from './proxy.js';
 
@@ -47,6 +48,7 @@ const codeOf = (e: unknown): string => {
 
 /** Sends `GET url` and resolves with the response headers (see the module comment). */
 export async function httpGet(url: URL, opts: RequestOptions): Promise<HttpResponse> {
+  const {Agent, ProxyAgent, request} = await import('undici');
   const target = url.host;
   const proxy = proxyFor(url, opts.env);
   const connectTls = {ca: opts.ca, timeout: opts.connectTimeoutMs};
