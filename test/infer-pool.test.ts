@@ -28,6 +28,30 @@ describe('inference pool', function () {
     await assert.rejects(p.run(0, 1), /closed/);
   });
 
+  it('is ready with its first session and adds the others as they load', async () => {
+    const p = await pool(3);
+    assert.ok(workers(p).length >= 1);
+    const first = await p.run(0, 1);
+    await p.loaded();
+    assert.equal(workers(p).length, 3);
+    const outs = await Promise.all([p.run(0, 1), p.run(0, 1), p.run(0, 1)]);
+    for (const o of outs) assert.deepEqual(Array.from(o.values), Array.from(first.values));
+    await p.close();
+  });
+
+  it('ends the sessions still loading when it is closed', async () => {
+    const p = await pool(3);
+    const starting = (p as unknown as {starting: Set<{worker: Worker}>}).starting;
+    const all = [...workers(p), ...[...starting].map((s) => s.worker)];
+    const exits = all.map((w) => new Promise((r) => w.once('exit', r)));
+    await p.close();
+    await p.loaded();
+    // every worker spawned so far has ended, and none was started after the close
+    await Promise.all(exits);
+    assert.equal(starting.size, 0);
+    assert.equal(workers(p).length, 0);
+  });
+
   it('replaces a crashed worker once, and keeps serving', async () => {
     const p = await pool(1);
     const before = await p.run(0, 1);

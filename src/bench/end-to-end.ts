@@ -3,7 +3,8 @@
  * measured window, per-batch latency (decode to records), and the peak resident memory.
  */
 
-import {runClassify, type LoadedModel, type PipelineOptions, type RecordSink} from '../pipeline/classify-run.js';
+import {ClassifyEngine, emptySummary, type RunHooks} from '../pipeline/classify-engine.js';
+import type {LoadedModel, PipelineOptions, RecordSink} from '../pipeline/classify-run.js';
 import type {WalkEntry} from '../pipeline/walk.js';
 import {percentiles, RssSampler, type Percentiles} from './stats.js';
 
@@ -44,7 +45,9 @@ export async function measureEndToEnd(files: string[], model: LoadedModel, pipel
   };
   const rss = new RssSampler();
   let ended = 0;
-  const summary = await runClassify(entries(), model, pipeline, sink, {
+  const engine = new ClassifyEngine(model, pipeline);
+  const summary = emptySummary();
+  const hooks: RunHooks = {
     onBatch: (b) => {
       batchesSeen++;
       if (!measuring) {
@@ -61,7 +64,14 @@ export async function measureEndToEnd(files: string[], model: LoadedModel, pipel
       ended = performance.now();
     },
     onProgress: (p) => (failed = p.failed),
-  });
+  };
+  try {
+    // measured with every session running, as a long run is
+    await engine.loaded();
+    for await (const records of engine.run(entries(), summary, hooks)) sink.write(records);
+  } finally {
+    await engine.close();
+  }
   const peak = rss.stop();
   const seconds = Math.max((ended - started) / 1000, 1e-9);
   return {

@@ -140,6 +140,8 @@ export async function measureInference(onnx: Uint8Array | string, manifest: Mode
     run.sessions,
   );
   try {
+    // the pool is ready with its first session; the others load one after another
+    await pool.loaded();
     let next = 0;
     const one = () => pool.run(next++ % buffers.length, run.batchSize);
     await Promise.all(Array.from({length: run.warmup}, one));

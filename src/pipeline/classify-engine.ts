@@ -29,6 +29,8 @@ export interface LoadedModel {
   manifest: ModelManifest;
   /** ONNX bytes, or a path onnxruntime can read */
   onnx: Uint8Array | string;
+  /** where the optimised graph of a model given by path is kept (graph-cache.ts) */
+  graphCache?: string;
 }
 
 export interface PipelineOptions {
@@ -143,7 +145,7 @@ export class ClassifyEngine {
     this.buffers = Array.from({length: ring}, () => new SharedArrayBuffer(options.batchSize * this.tensorSize * 4));
     // sessions start first (the longest way to the first record) and load while the first batches decode
     this.network = InferencePool.create(
-      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: options.threads, buffers: this.buffers, size: [height, width]},
+      {model: model.onnx, inputName: m.inputName, outputName: m.outputName, threads: options.threads, graphCache: model.graphCache, buffers: this.buffers, size: [height, width]},
       options.sessions,
     );
     this.preprocess = new PreprocessPool(
@@ -161,9 +163,17 @@ export class ClassifyEngine {
     this.network.catch(() => undefined);
   }
 
-  /** Resolves once the sessions are loaded; rejects when the runtime cannot load the model. */
+  /**
+   * Resolves once the first session is loaded (the others follow, one after another); rejects
+   * when the runtime cannot load the model.
+   */
   async ready(): Promise<void> {
     await this.network;
+  }
+
+  /** Resolves once every session has loaded (or failed to): what a benchmark waits for. */
+  async loaded(): Promise<void> {
+    await (await this.network).loaded();
   }
 
   /**

@@ -33,6 +33,10 @@ const CLOSE_TIMEOUT_MS = 10000;
 
 export class InferencePool {
   private sessions: Session[] = [];
+  /** the sessions after the first, loading one after another */
+  private rest: Promise<void> = Promise.resolve();
+  /** workers still loading the model: `close` ends them too */
+  private starting = new Set<Session>();
   private queue: Job[] = [];
   private nextId = 0;
   private closed = false;
@@ -41,29 +45,47 @@ export class InferencePool {
 
   private constructor(private readonly config: InferWorkerConfig) {}
 
-  /** Starts `count` sessions and waits until each has loaded the model. */
+  /**
+   * Starts `count` sessions and resolves once the first has loaded the model: batches run on it
+   * while the others load, one after another (sessions loading side by side share the cores and
+   * each takes longer). A model that cannot be loaded rejects; a later session that fails to
+   * load leaves the pool with those that did.
+   */
   static async create(config: InferWorkerConfig, count: number): Promise<InferencePool> {
     const pool = new InferencePool(config);
     try {
-      await Promise.all(Array.from({length: count}, () => pool.spawn()));
+      await pool.spawn();
     } catch (e) {
       await pool.close();
       throw e;
     }
+    pool.rest = (async () => {
+      for (let i = 1; i < count && !pool.closed; i++) await pool.spawn().catch(() => undefined);
+    })();
     return pool;
+  }
+
+  /** Resolves once every session asked for has loaded (or failed to): what a benchmark waits for. */
+  loaded(): Promise<void> {
+    return this.rest;
   }
 
   private spawn(): Promise<void> {
     const worker = new Worker(new URL('./infer-worker.js', import.meta.url), {workerData: this.config});
     let onExit!: () => void;
     const session: Session = {worker, job: null, exited: new Promise((r) => (onExit = r))};
+    this.starting.add(session);
+    void session.exited.then(() => this.starting.delete(session));
     return new Promise((ready, failed) => {
       let started = false;
       let gone = false;
       worker.on('message', (m: InferReady | InferResult) => {
         if ('ready' in m) {
+          this.starting.delete(session);
           if (!m.ready) return failed(new Error(`cannot load the model: ${m.error}`));
           started = true;
+          // the pool closed while this session loaded: `close` has asked it to end already
+          if (this.closed) return ready();
           this.sessions.push(session);
           ready();
           this.pump();
@@ -126,8 +148,11 @@ export class InferencePool {
     this.queue = [];
     const sessions = this.sessions;
     this.sessions = [];
-    await Promise.all(
-      sessions.map(async (s) => {
+    // a worker still loading reads this once its session is made, and ends
+    for (const s of this.starting) s.worker.postMessage({close: true} satisfies InferClose);
+    await Promise.all([
+      ...[...this.starting].map((s) => s.exited),
+      ...sessions.map(async (s) => {
         // a run in flight finishes first: terminating a worker inside onnxruntime aborts the process
         if (s.job) await new Promise<void>((settled) => s.worker.once('message', () => settled()));
         s.worker.postMessage({close: true} satisfies InferClose);
@@ -135,6 +160,6 @@ export class InferencePool {
         await s.exited;
         clearTimeout(timer);
       }),
-    );
+    ]);
   }
 }
