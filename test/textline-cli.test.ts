@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {modelDir} from '../src/models/store.js';
+import {graphsRoot, modelDir} from '../src/models/store.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
 import type {PredictionRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -42,6 +42,12 @@ describe('the real text-line model through the CLI: download --from, then classi
       assert.ok(worst.png < 1e-4, `PNG ${worst.png}`);
       // the reference decoded JPEGs differently from libjpeg-turbo/OpenCV (see paddle-convert.test.ts)
       assert.ok(worst.jpg < 2e-3, `JPEG ${worst.jpg}`);
+      // the first run kept onnxruntime's optimised graph of the model; the next loads it and
+      // gives the same records
+      assert.equal(readdirSync(graphsRoot(home)).length, 1);
+      const again = await runCli(['classify', TEXTLINE, '-m', 'PP-LCNet_x0_25_textline_ori', '-k', '2'], {env});
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout, c.stdout);
     } finally {
       rmSync(home, {recursive: true, force: true});
     }

@@ -19,6 +19,7 @@ import {listedFile, parseExtensions, walkInputs, type WalkEntry, type WalkOption
 import {defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
 import {loadModel, type ModelChoice} from './load-model.js';
 import type {ModelManifest} from '../models/manifest.js';
+import {graphsRoot} from '../models/store.js';
 import {headOf} from '../pipeline/postprocess/head.js';
 
 export interface ClassifierOptions extends ModelChoice {
@@ -129,7 +130,8 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   const loaded = await loadModel(options);
   // a threshold the model's head cannot take (a top-k model, out of 0..1) is refused before any worker starts
   headOf(loaded.manifest, pipeline.topk, options.threshold);
-  const engine = new ClassifyEngine(loaded, pipeline);
+  // sessions after the first on this machine load onnxruntime's saved optimised graph
+  const engine = new ClassifyEngine({...loaded, graphCache: graphsRoot(options.home)}, pipeline);
   try {
     await engine.ready();
   } catch (e) {

@@ -26,6 +26,14 @@ export function modelsRoot(home = lcnetHome()): string {
   return join(home, 'models');
 }
 
+/**
+ * `$LCNET_HOME/graphs`: onnxruntime's optimised graphs of the models run on this machine
+ * (src/pipeline/graph-cache.ts), each named for its model, runtime and CPU; safe to delete.
+ */
+export function graphsRoot(home = lcnetHome()): string {
+  return join(home, 'graphs');
+}
+
 /** Catalogue and user model names: letters, digits, dot, dash, underscore. */
 export function validModelName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name) && !name.includes('..');

@@ -7,6 +7,8 @@ export interface InferWorkerConfig {
   outputName: string;
   /** intra-op threads of this worker's session */
   threads: number;
+  /** where optimised graphs are kept (graph-cache.ts); absent: the model is optimised each time */
+  graphCache?: string;
   /** the batch buffers, shared with the decoders and the main thread */
   buffers: SharedArrayBuffer[];
   /** [height, width] of one image tensor */

@@ -14,7 +14,7 @@ const [height, width] = config.size;
 
 let session: InferenceSession;
 try {
-  session = await InferenceSession.create(config.model, config.inputName, config.outputName, {threads: config.threads});
+  session = await InferenceSession.create(config.model, config.inputName, config.outputName, {threads: config.threads, graphCache: config.graphCache});
   parentPort!.postMessage({ready: true} satisfies InferReady);
 } catch (e) {
   parentPort!.postMessage({ready: false, error: (e as Error).message} satisfies InferReady);

@@ -3,12 +3,23 @@
  * (spinning would steal the CPU the decoders need), and the session is created once per run.
  */
 
+import {existsSync, mkdirSync, renameSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
 import * as ort from 'onnxruntime-node';
+import {ensureCacheDir, graphEntry, GRAPH_FILE, temporaryName, WEIGHTS_FILE} from './graph-cache.js';
 
 export interface InferenceOptions {
   /** intra-op threads; the calling thread is one of them */
   threads: number;
+  /** a folder where the optimised graph of a model given by path is kept (graph-cache.ts) */
+  graphCache?: string;
 }
+
+/** Where a session's graph came from: the saved optimised graph, or the model optimised now. */
+export type GraphSource = 'cache' | 'model';
+
+/** Threads do not spin between runs: spinning would steal the CPU the decoders need. */
+const SESSION_CONFIG = {intra_op: {allow_spinning: '0'}};
 
 export class InferenceSession {
   /** onnxruntime-node rejects tensors over SharedArrayBuffer memory: batches are copied here */
@@ -18,6 +29,7 @@ export class InferenceSession {
     private readonly session: ort.InferenceSession,
     readonly inputName: string,
     readonly outputName: string,
+    readonly graphSource: GraphSource,
   ) {}
 
   static async create(model: Uint8Array | string, inputName: string, outputName: string, opts: InferenceOptions): Promise<InferenceSession> {
@@ -30,12 +42,12 @@ export class InferenceSession {
       // about 25 MiB per session at batch 8 for PPLCNet_x1_0, for no speed measured on this kind
       // of CPU (docs/benchmarks.md); without it the arena reuses blocks as tensors die
       enableMemPattern: false,
-      extra: {session: {intra_op: {allow_spinning: '0'}}},
+      extra: {session: SESSION_CONFIG},
     };
-    const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
+    const {session, source} = await openSession(model, options, opts.graphCache);
     if (!session.inputNames.includes(inputName)) throw new Error(`the model has no input '${inputName}' (inputs: ${session.inputNames.join(', ')})`);
     if (!session.outputNames.includes(outputName)) throw new Error(`the model has no output '${outputName}' (outputs: ${session.outputNames.join(', ')})`);
-    return new InferenceSession(session, inputName, outputName);
+    return new InferenceSession(session, inputName, outputName, source);
   }
 
   /** Runs `count` images of shape [3, height, width] stored contiguously in `data`. */
@@ -56,4 +68,40 @@ export class InferenceSession {
   async release(): Promise<void> {
     await this.session.release();
   }
+}
+
+/** A session of `model`, from its saved optimised graph when `graphCache` holds one, else saving it there. */
+async function openSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions, graphCache: string | undefined): Promise<{session: ort.InferenceSession; source: GraphSource}> {
+  if (typeof model !== 'string') return {session: await ort.InferenceSession.create(model, options), source: 'model'};
+  const entry = graphCache !== undefined ? graphEntry(graphCache, model, ort.env.versions.node ?? ort.env.versions.common) : null;
+  if (entry && existsSync(join(entry, GRAPH_FILE))) {
+    try {
+      return {session: await ort.InferenceSession.create(join(entry, GRAPH_FILE), options), source: 'cache'};
+    } catch {
+      // an entry this runtime cannot load (damaged on disk): optimise the model again
+      rmSync(entry, {recursive: true, force: true});
+    }
+  }
+  if (entry && ensureCacheDir(graphCache!)) {
+    const partial = temporaryName(entry);
+    let session: ort.InferenceSession | null = null;
+    try {
+      mkdirSync(partial);
+      session = await ort.InferenceSession.create(model, {
+        ...options,
+        optimizedModelFilePath: join(partial, GRAPH_FILE),
+        // saving a graph of level 'all' makes onnxruntime warn that it suits this machine only,
+        // which the entry's name already ensures
+        logSeverityLevel: 3,
+        extra: {session: {...SESSION_CONFIG, optimized_model_external_initializers_file_name: WEIGHTS_FILE, optimized_model_external_initializers_min_size_in_bytes: '1024'}},
+      });
+      renameSync(partial, entry);
+    } catch {
+      // the entry could not be written, or another run wrote it first (a session made is used
+      // all the same), or the model cannot be loaded (the plain way below says why)
+      rmSync(partial, {recursive: true, force: true});
+    }
+    if (session) return {session, source: 'model'};
+  }
+  return {session: await ort.InferenceSession.create(model, options), source: 'model'};
 }
