@@ -5,7 +5,6 @@
  */
 
 import {loadCatalogue} from '../models/download/catalogue.js';
-import {ensureModel} from '../models/download/ensure.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
 import {resolveModel, type ResolvedModel} from '../models/resolve.js';
 import {stderrDownloadReport} from '../terminal/progress-bar.js';
@@ -46,6 +45,8 @@ export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
             const progress = choice.downloadProgress;
             const report = progress === true ? stderrDownloadReport() : null;
             try {
+              // the download machinery loads only when a model must be downloaded
+              const {ensureModel} = await import('../models/download/ensure.js');
               await ensureModel(name, {...report, onProgress: typeof progress === 'function' ? progress : report?.onProgress, signal: choice.signal, home: choice.home});
             } finally {
               report?.stop();
