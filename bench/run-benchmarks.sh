@@ -8,7 +8,8 @@
 #   3. the JPEG decoders alone: lcnet's libjpeg-turbo addon, sharp, and OpenCV's cv2.imdecode.
 # The model is PPLCNet_x1_0 built from seeds (the same network and cost as the official weights,
 # which cannot be downloaded here), installed in a temporary LCNET_HOME; the files are the 100
-# ImageNet val JPEGs of ../shared copied 9 (900) and 99 (9,900) times, warm in the page cache.
+# ImageNet val JPEGs of ../shared copied 9 (900) and 99 (9,900) times, read into the page cache
+# before each run.
 # Needs: a build (npm run build), ../shared, GNU time, and for the Python parts a python3 with
 # numpy, cv2 and onnxruntime ($PYTHON; Debian: python3-opencv, and onnxruntime from a wheel).
 #   bash bench/run-benchmarks.sh [RUNS] [LONG_RUNS]
@@ -50,7 +51,11 @@ pair() {
   [ "$n" -gt 0 ] || return 0
   : > "$work/l.$name"; : > "$work/p.$name"
   for i in $(seq 1 "$n"); do
+    # the files are read back into the page cache before each run: this VM's proactive reclaim
+    # evicts them between runs otherwise
+    cat "$dir"/* > /dev/null
     measure "${lcnet[@]}" classify "$dir" -m PPLCNet_x1_0 --no-progress >> "$work/l.$name"
+    cat "$dir"/* > /dev/null
     [ $have_python = 1 ] && measure "$python" bench/python-baseline.py "$work/x1_0.onnx" "$dir" - >> "$work/p.$name"
   done
   echo "-- $name files: each run 'wall_s cpu_s peak_MiB first_record_s' (lcnet | python)"
@@ -64,6 +69,11 @@ pair() {
     awk -v l="$lw" -v p="$pw" 'BEGIN{printf "   lcnet is %.2fx the Python baseline (median wall)\n", p/l}'
   fi
 }
+
+# a model's first run on a machine saves onnxruntime's optimised graph in LCNET_HOME/graphs;
+# every later run loads it: the first run is timed here, apart from the pairs
+echo "== 0. first run after the download (saves the optimised graph; 100 files): $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
+echo "   and the next run (loads it): $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
 
 echo "== 1. whole process, paired and alternated (lcnet classify, then the Python baseline)"
 pair "$work/val900" "$runs" 900
