@@ -6,7 +6,8 @@
  * lets runs in flight finish, then each worker releases its session and ends.
  */
 
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {takeWorker} from './early-workers.js';
 import type {InferClose, InferReady, InferRequest, InferResult, InferWorkerConfig} from './infer-protocol.js';
 
 export interface BatchOutput {
@@ -71,7 +72,7 @@ export class InferencePool {
   }
 
   private spawn(): Promise<void> {
-    const worker = new Worker(new URL('./infer-worker.js', import.meta.url), {workerData: this.config});
+    const worker = takeWorker('infer', this.config);
     let onExit!: () => void;
     const session: Session = {worker, job: null, exited: new Promise((r) => (onExit = r))};
     this.starting.add(session);

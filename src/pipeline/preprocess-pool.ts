@@ -4,7 +4,8 @@
  * dies fails its jobs with a clear error and is replaced, so one bad file cannot stop a run.
  */
 
-import {Worker} from 'node:worker_threads';
+import type {Worker} from 'node:worker_threads';
+import {takeWorker} from './early-workers.js';
 import type {JobRequest, JobResult, WorkerConfig} from './preprocess-protocol.js';
 
 interface PendingJob {
@@ -32,7 +33,7 @@ export class PreprocessPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./preprocess-worker.js', import.meta.url), {workerData: this.config});
+    const worker = takeWorker('preprocess', this.config);
     const slot: Slot = {worker, pending: new Map()};
     worker.on('message', (r: JobResult) => {
       const p = slot.pending.get(r.id);

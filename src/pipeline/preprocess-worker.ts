@@ -6,19 +6,14 @@
 
 import {closeSync, fstatSync, openSync} from 'node:fs';
 import {FileBuffers} from './file-buffers.js';
-import {parentPort, workerData} from 'node:worker_threads';
+import {parentPort} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import {describeDecodeError, megapixelsOf} from './decode.js';
 import {recordedMtime} from './file-identity.js';
 import {createPreprocessor} from './preprocess.js';
 import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
-
-const config = workerData as WorkerConfig;
-const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
-const views = config.buffers.map((b) => new Float32Array(b));
-const limit = pLimit(config.concurrency);
-const budget = new PixelBudget(config.budget, config.budgetMp);
+import {withConfig} from './worker-config.js';
 
 const fileBuffers = new FileBuffers();
 
@@ -46,30 +41,37 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: B
   }
 }
 
-async function handle(job: JobRequest): Promise<JobResult> {
-  const t0 = performance.now();
-  const read = readSource(job.source);
-  if (typeof read === 'string') return {id: job.id, ok: false, error: read};
-  const {bytes, buffer, identity} = read;
-  try {
-    const t1 = performance.now();
-    const held = await budget.acquire(await megapixelsOf(bytes));
-    try {
-      const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
-      return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...identity};
-    } catch (e) {
-      return {id: job.id, ok: false, error: describeDecodeError(e, bytes), ...identity};
-    } finally {
-      budget.release(held);
-    }
-  } finally {
-    if (buffer) fileBuffers.release(buffer);
-  }
-}
+withConfig<WorkerConfig>((config) => {
+  const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
+  const views = config.buffers.map((b) => new Float32Array(b));
+  const limit = pLimit(config.concurrency);
+  const budget = new PixelBudget(config.budget, config.budgetMp);
 
-parentPort!.on('message', (job: JobRequest) => {
-  limit(() => handle(job)).then(
-    (r) => parentPort!.postMessage(r),
-    (e: unknown) => parentPort!.postMessage({id: job.id, ok: false, error: `internal error: ${String(e)}`} satisfies JobResult),
-  );
+  async function handle(job: JobRequest): Promise<JobResult> {
+    const t0 = performance.now();
+    const read = readSource(job.source);
+    if (typeof read === 'string') return {id: job.id, ok: false, error: read};
+    const {bytes, buffer, identity} = read;
+    try {
+      const t1 = performance.now();
+      const held = await budget.acquire(await megapixelsOf(bytes));
+      try {
+        const size = await preprocessor.run(bytes, views[job.buffer]!, job.offset);
+        return {id: job.id, ok: true, width: size.width, height: size.height, readMs: t1 - t0, preprocessMs: performance.now() - t1, ...identity};
+      } catch (e) {
+        return {id: job.id, ok: false, error: describeDecodeError(e, bytes), ...identity};
+      } finally {
+        budget.release(held);
+      }
+    } finally {
+      if (buffer) fileBuffers.release(buffer);
+    }
+  }
+
+  parentPort!.on('message', (job: JobRequest) => {
+    limit(() => handle(job)).then(
+      (r) => parentPort!.postMessage(r),
+      (e: unknown) => parentPort!.postMessage({id: job.id, ok: false, error: `internal error: ${String(e)}`} satisfies JobResult),
+    );
+  });
 });
