@@ -69,6 +69,17 @@ describe('optimised graphs kept on disk', function () {
     assert.equal((await open(model, graphs)).source, 'cache');
   });
 
+  it('leaves one whole entry when two runs save the same graph at once', async () => {
+    const plain = await open(model);
+    // both look before either has saved: both save, and the second rename finds the entry made
+    const [a, b] = await Promise.all([open(model, graphs), open(model, graphs)]);
+    assert.deepEqual([a.source, b.source], ['model', 'model']);
+    assert.equal(entries().length, 1, `no temporary folder left: ${entries().join(', ')}`);
+    assert.deepEqual(a.out, plain.out);
+    assert.deepEqual(b.out, plain.out);
+    assert.equal((await open(model, graphs)).source, 'cache');
+  });
+
   it('remakes an entry that cannot be loaded', async () => {
     await open(model, graphs);
     const entry = join(graphs, entries()[0]!);

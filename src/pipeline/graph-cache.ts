@@ -66,9 +66,11 @@ export function graphEntry(dir: string, modelPath: string, ortVersion: string): 
   return join(dir, digest.slice(0, 32));
 }
 
-/** A name beside the entry `path` that no other thread or process writing the same entry uses. */
+let saves = 0;
+
+/** A name beside the entry `path` that no other save of it (in any thread or process) uses. */
 export function temporaryName(path: string): string {
-  return `${path}.${process.pid}-${threadId}.tmp`;
+  return `${path}.${process.pid}-${threadId}-${saves++}.tmp`;
 }
 
 /** Creates the cache folder; false when it cannot be written (a read-only store). */
