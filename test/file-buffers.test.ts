@@ -46,4 +46,14 @@ describe('reusable file buffers', () => {
     assert.ok(Buffer.from(c.bytes).equals(content(4000, 3)));
     assert.ok(Buffer.from(b.bytes).equals(content(6000, 2)), 'b is intact after c reused a');
   });
+
+  it('reads a file by path with its stats, and refuses a directory with EISDIR before reading', () => {
+    const buffers = new FileBuffers();
+    const expected = content(3000, 7);
+    const {bytes, buffer, stats} = buffers.readFile(file('p', expected));
+    assert.ok(Buffer.from(bytes).equals(expected));
+    assert.equal(stats.size, 3000);
+    buffers.release(buffer);
+    assert.throws(() => buffers.readFile(dir), (e: NodeJS.ErrnoException) => e.code === 'EISDIR');
+  });
 });

@@ -3,8 +3,8 @@
  * measured window, per-batch latency (decode to records), and the peak resident memory.
  */
 
-import {ClassifyEngine, emptySummary, type RunHooks} from '../pipeline/classify-engine.js';
-import type {LoadedModel, PipelineOptions, RecordSink} from '../pipeline/classify-run.js';
+import type {RunHooks} from '../pipeline/classify-engine.js';
+import {runClassify, type LoadedModel, type PipelineOptions, type RecordSink} from '../pipeline/classify-run.js';
 import type {WalkEntry} from '../pipeline/walk.js';
 import {percentiles, RssSampler, type Percentiles} from './stats.js';
 
@@ -45,8 +45,6 @@ export async function measureEndToEnd(files: string[], model: LoadedModel, pipel
   };
   const rss = new RssSampler();
   let ended = 0;
-  const engine = new ClassifyEngine(model, pipeline);
-  const summary = emptySummary();
   const hooks: RunHooks = {
     onBatch: (b) => {
       batchesSeen++;
@@ -65,13 +63,8 @@ export async function measureEndToEnd(files: string[], model: LoadedModel, pipel
     },
     onProgress: (p) => (failed = p.failed),
   };
-  try {
-    // measured with every session running, as a long run is
-    await engine.loaded();
-    for await (const records of engine.run(entries(), summary, hooks)) sink.write(records);
-  } finally {
-    await engine.close();
-  }
+  // measured with every session running, as a long run is
+  const summary = await runClassify(entries(), model, pipeline, sink, hooks, 'every-session');
   const peak = rss.stop();
   const seconds = Math.max((ended - started) / 1000, 1e-9);
   return {

@@ -5,7 +5,7 @@
  * the machine's limit: cores / (sum of the stages).
  */
 
-import {closeSync, fstatSync, openSync, readFileSync} from 'node:fs';
+import {readFileSync} from 'node:fs';
 import {FileBuffers} from '../pipeline/file-buffers.js';
 import pLimit from 'p-limit';
 import type {ModelManifest} from '../models/manifest.js';
@@ -52,18 +52,11 @@ export function syntheticTensors(count: number, size: number): Float32Array {
 }
 
 export async function measureHostStages(files: string[], manifest: ModelManifest, resize: ResizeMode, maxPixels: number, topk: number): Promise<{stages: HostStages; tensors: Float32Array; ok: number}> {
-  // read as the pipeline's workers do: open, fstat, read into a reused buffer, close (a fresh
-  // buffer per file would count the page faults of new memory as the cost of reading)
+  // read as the pipeline's workers do, into a reused buffer (a fresh buffer per file would count
+  // the page faults of new memory as the cost of reading)
   const fileBuffers = new FileBuffers();
   const read = await cpuMs(async () => {
-    for (const f of files) {
-      const fd = openSync(f, 'r');
-      try {
-        fileBuffers.release(fileBuffers.read(fd, fstatSync(fd).size).buffer);
-      } finally {
-        closeSync(fd);
-      }
-    }
+    for (const f of files) fileBuffers.release(fileBuffers.readFile(f).buffer);
   });
   // decoding needs every file's bytes at hand: read again, outside the measurement
   const buffers: Uint8Array[] = files.map((f) => readFileSync(f));

@@ -5,7 +5,7 @@
  * dead file contents resident. Each image in flight holds its own buffer until it is released.
  */
 
-import {readSync} from 'node:fs';
+import {closeSync, fstatSync, openSync, readSync, type Stats} from 'node:fs';
 
 /** Buffers larger than this are not kept for the next file (a rare huge image). */
 const KEEP_BYTES = 16 * 1024 * 1024;
@@ -33,6 +33,23 @@ export class FileBuffers {
       n += got;
     }
     return {bytes: buffer.subarray(0, n), buffer};
+  }
+
+  /**
+   * Reads the file at `path` as a decoding worker does: open, fstat, one read into a buffer of
+   * this pool (a synchronous read costs a few syscalls on the worker's thread, where an
+   * asynchronous one would take four trips through the libuv pool), close. A directory throws
+   * EISDIR before anything is read.
+   */
+  readFile(path: string): {bytes: Uint8Array; buffer: Buffer; stats: Stats} {
+    const fd = openSync(path, 'r');
+    try {
+      const stats = fstatSync(fd);
+      if (stats.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), {code: 'EISDIR'});
+      return {...this.read(fd, stats.size), stats};
+    } finally {
+      closeSync(fd);
+    }
   }
 
   release(buffer: Buffer): void {

@@ -4,7 +4,6 @@
  * worker to overlap file reads, libvips decoding (on libuv threads) and the JS resampling.
  */
 
-import {closeSync, fstatSync, openSync} from 'node:fs';
 import {FileBuffers} from './file-buffers.js';
 import {parentPort} from 'node:worker_threads';
 import pLimit from 'p-limit';
@@ -24,16 +23,8 @@ const fileBuffers = new FileBuffers();
 function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: Buffer; identity: ReadIdentity} | string {
   if (typeof source !== 'string') return {bytes: source, identity: {}};
   try {
-    // a synchronous read costs a few syscalls on this worker thread, where an asynchronous one
-    // would take four trips through the libuv pool that the decoders need
-    const fd = openSync(source, 'r');
-    try {
-      const st = fstatSync(fd);
-      if (st.isDirectory()) return 'cannot read file: is a directory';
-      return {...fileBuffers.read(fd, st.size), identity: {size: st.size, mtime: recordedMtime(st.mtimeMs)}};
-    } finally {
-      closeSync(fd);
-    }
+    const {bytes, buffer, stats} = fileBuffers.readFile(source);
+    return {bytes, buffer, identity: {size: stats.size, mtime: recordedMtime(stats.mtimeMs)}};
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
