@@ -206,6 +206,24 @@ await c.close();
     }, /iterated once/);
   });
 
+  it('gives the same records a batch at a time with batches(), at most batchSize images each', async () => {
+    const photos = join(dir, 'photos');
+    const one = await collectAll(classifier.classify(photos));
+    const run = classifier.classify(photos);
+    const batches: (readonly OutputRecord[])[] = [];
+    for await (const b of run.batches()) batches.push(b);
+    assert.deepEqual(batches.flat(), one);
+    assert.ok(batches.every((b) => b.length > 0 && b.filter(isPrediction).length <= 2));
+    assert.equal(run.summary.files, 4);
+    await assert.rejects(collectAll(run), /iterated once/);
+
+    // inputs that are all there at once fill whole batches: the run's first holds one image
+    const bytes = files.map((f) => readFileSync(join(dir, f)));
+    const sizes: number[] = [];
+    for await (const b of classifier.classify([...bytes, bytes[0]!]).batches()) sizes.push(b.length);
+    assert.deepEqual(sizes, [1, 2, 2]);
+  });
+
   it('a source that fails part-way rejects the iteration and leaves later records exact', async () => {
     const paths = files.map((f) => join(dir, f));
     // large images still decoding when the source fails: they must not land in the next run's batch

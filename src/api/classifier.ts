@@ -82,10 +82,12 @@ export interface ClassifyOptions {
   stdin?: AsyncIterable<Buffer | string>;
 }
 
-/** The records of one `classify` call: iterate it once. */
+/** The records of one `classify` call: iterate it once, record by record or batch by batch. */
 export interface Classification extends AsyncIterable<OutputRecord> {
   /** counts and timings so far; final once the iteration has ended */
   readonly summary: RunSummary;
+  /** The same records a batch at a time, in input order (for a writer that writes each batch at once). */
+  batches(): AsyncIterable<readonly OutputRecord[]>;
 }
 
 export interface ClassifierModel {
@@ -151,17 +153,21 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
 function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: ClassifyOptions): Classification {
   const summary = emptySummary();
   let started = false;
+  async function* batches(): AsyncGenerator<readonly OutputRecord[]> {
+    if (started) throw new Error('a classification can be iterated once; call classify again');
+    started = true;
+    const shard = typeof opts.shard === 'string' ? parseShard(opts.shard) : (opts.shard ?? NO_SHARD);
+    if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
+      throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
+    }
+    const entries = selectEntries(toEntries(inputs, opts), shard, opts.skip);
+    yield* engine.run(entries, summary, {topk: opts.topk, threshold: opts.threshold, signal: opts.signal, onProgress: opts.onProgress});
+  }
   return {
     summary,
+    batches,
     async *[Symbol.asyncIterator]() {
-      if (started) throw new Error('a classification can be iterated once; call classify again');
-      started = true;
-      const shard = typeof opts.shard === 'string' ? parseShard(opts.shard) : (opts.shard ?? NO_SHARD);
-      if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
-        throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
-      }
-      const entries = selectEntries(toEntries(inputs, opts), shard, opts.skip);
-      for await (const records of engine.run(entries, summary, {topk: opts.topk, threshold: opts.threshold, signal: opts.signal, onProgress: opts.onProgress})) yield* records;
+      for await (const records of batches()) yield* records;
     },
   };
 }

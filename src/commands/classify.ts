@@ -126,7 +126,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         skip,
       });
       try {
-        for await (const record of run) if (!session.write(record)) break;
+        for await (const records of run.batches()) if (!session.write(records)) break;
       } catch (e) {
         this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
       }

@@ -77,13 +77,14 @@ export class OutputSession {
   readerGone = false;
 
   /**
-   * Writes one record; false once nothing more can be written: the lock was lost, or standard
-   * output was closed by its reader (then the run should stop, quietly).
+   * Writes records (a batch, in one write); false once nothing more can be written: the lock was
+   * lost, or standard output was closed by its reader (then the run should stop, quietly).
    */
-  write(record: OutputRecord): boolean {
+  write(records: readonly OutputRecord[]): boolean {
     if (this.lost.aborted || this.readerGone) return false;
+    if (records.length === 0) return true;
     try {
-      this.writer!.write([record]);
+      this.writer!.write(records);
     } catch (e) {
       if (this.output !== null || (e as NodeJS.ErrnoException).code !== 'EPIPE') throw e;
       this.readerGone = true;

@@ -19,7 +19,7 @@ import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
   readonly format: OutputFormat;
-  write(records: OutputRecord[]): void;
+  write(records: readonly OutputRecord[]): void;
   /** finishes the document (closes a JSON array); safe to call more than once */
   close(): void;
   /** stops writing at once, leaving the file as it is (another process owns it now) */
