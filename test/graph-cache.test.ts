@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import {existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
-import {GRAPH_FILE, WEIGHTS_FILE} from '../src/pipeline/graph-cache.js';
+import {GRAPH_FILE, SOURCE_FILE, WEIGHTS_FILE, type EntrySource} from '../src/pipeline/graph-cache.js';
 import {InferenceSession} from '../src/pipeline/infer.js';
 
 const SIZE = [32, 32] as const;
@@ -49,15 +49,16 @@ describe('optimised graphs kept on disk', function () {
     const first = await open(model, graphs);
     assert.equal(first.source, 'model');
     assert.equal(entries().length, 1, 'one entry, no temporary folder left');
-    assert.deepEqual(readdirSync(join(graphs, entries()[0]!)).sort(), [WEIGHTS_FILE, GRAPH_FILE]);
+    assert.deepEqual(readdirSync(join(graphs, entries()[0]!)).sort(), [WEIGHTS_FILE, GRAPH_FILE, SOURCE_FILE]);
     const second = await open(model, graphs);
     assert.equal(second.source, 'cache');
     assert.deepEqual(first.out, plain.out);
     assert.deepEqual(second.out, plain.out);
   });
 
-  it('misses when the model file changes, so a stale graph is never used', async () => {
+  it('misses when the model file changes, so a stale graph is never used, and removes the stale entry', async () => {
     await open(model, graphs);
+    const [stale] = entries();
     // the same architecture and size with other weights, written over the same file
     writeFileSync(model, modelBytes(2));
     utimesSync(model, new Date(2030, 0, 1), new Date(2030, 0, 1));
@@ -65,8 +66,38 @@ describe('optimised graphs kept on disk', function () {
     const changed = await open(model, graphs);
     assert.equal(changed.source, 'model');
     assert.deepEqual(changed.out, plain.out);
-    assert.equal(entries().length, 2);
+    assert.equal(entries().length, 1);
+    assert.notEqual(entries()[0], stale);
     assert.equal((await open(model, graphs)).source, 'cache');
+  });
+
+  it('keeps the entries of other models, runtimes and CPUs, and removes older formats and abandoned saves', async () => {
+    await open(model, graphs);
+    const [first] = entries();
+    const source = JSON.parse(readFileSync(join(graphs, first!, SOURCE_FILE), 'utf8')) as EntrySource;
+    assert.equal(source.model, realpathSync(model));
+    const day = 24 * 3600 * 1000;
+    const folder = (name: string, src?: EntrySource, ageMs = 0) => {
+      const path = join(graphs, name);
+      mkdirSync(path);
+      writeFileSync(join(path, GRAPH_FILE), 'a graph');
+      if (src) writeFileSync(join(path, SOURCE_FILE), JSON.stringify(src));
+      const when = new Date(Date.now() - ageMs);
+      utimesSync(path, when, when);
+    };
+    folder('other-runtime', {model: source.model, runtime: 'another runtime or CPU'});
+    folder('other-model', {model: join(dir, 'another.onnx'), runtime: source.runtime});
+    folder('older-format');
+    folder('abandoned.123-0-0.tmp', undefined, 2 * day);
+    folder('in-progress.456-0-0.tmp', undefined, day / 24);
+
+    writeFileSync(model, modelBytes(2));
+    utimesSync(model, new Date(2030, 0, 1), new Date(2030, 0, 1));
+    assert.equal((await open(model, graphs)).source, 'model');
+    const left = entries();
+    assert.deepEqual(left.filter((e) => !/^[0-9a-f]{32}$/.test(e)).sort(), ['in-progress.456-0-0.tmp', 'other-model', 'other-runtime']);
+    assert.equal(left.length, 4, left.join(', '));
+    assert.ok(!left.includes(first!));
   });
 
   it('leaves one whole entry when two runs save the same graph at once', async () => {

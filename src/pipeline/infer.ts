@@ -6,7 +6,7 @@
 import {existsSync, mkdirSync, renameSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import * as ort from 'onnxruntime-node';
-import {ensureCacheDir, graphEntry, GRAPH_FILE, temporaryName, WEIGHTS_FILE} from './graph-cache.js';
+import {ensureCacheDir, graphEntry, GRAPH_FILE, pruneStale, temporaryName, WEIGHTS_FILE, writeSource} from './graph-cache.js';
 import {encodeModel} from '../onnx/encode.js';
 import {OnnxGraph} from '../onnx/graph.js';
 
@@ -76,16 +76,16 @@ export class InferenceSession {
 async function openSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions, graphCache: string | undefined): Promise<{session: ort.InferenceSession; source: GraphSource}> {
   if (typeof model !== 'string') return {session: await ort.InferenceSession.create(model, options), source: 'model'};
   const entry = graphCache !== undefined ? graphEntry(graphCache, model, ort.env.versions.node ?? ort.env.versions.common) : null;
-  if (entry && existsSync(join(entry, GRAPH_FILE))) {
+  if (entry && existsSync(join(entry.path, GRAPH_FILE))) {
     try {
-      return {session: await ort.InferenceSession.create(join(entry, GRAPH_FILE), options), source: 'cache'};
+      return {session: await ort.InferenceSession.create(join(entry.path, GRAPH_FILE), options), source: 'cache'};
     } catch {
       // an entry this runtime cannot load (damaged on disk): optimise the model again
-      rmSync(entry, {recursive: true, force: true});
+      rmSync(entry.path, {recursive: true, force: true});
     }
   }
   if (entry && ensureCacheDir(graphCache!)) {
-    const partial = temporaryName(entry);
+    const partial = temporaryName(entry.path);
     let session: ort.InferenceSession | null = null;
     try {
       mkdirSync(partial);
@@ -97,7 +97,9 @@ async function openSession(model: Uint8Array | string, options: ort.InferenceSes
         logSeverityLevel: 3,
         extra: {session: {...SESSION_CONFIG, optimized_model_external_initializers_file_name: WEIGHTS_FILE, optimized_model_external_initializers_min_size_in_bytes: '1024'}},
       });
-      renameSync(partial, entry);
+      writeSource(partial, entry.source);
+      renameSync(partial, entry.path);
+      pruneStale(entry);
     } catch {
       // the entry could not be written, or another run wrote it first (a session made is used
       // all the same), or the model cannot be loaded (the plain way below says why)
