@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import {execFile} from 'node:child_process';
-import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {loadCatalogue} from '../src/models/download/catalogue.js';
 import {PACKAGE_ROOT} from '../src/models/paths.js';
+import {graphsRoot, modelDir, MODEL_FILE} from '../src/models/store.js';
+import {SOURCE_FILE, type EntrySource} from '../src/pipeline/graph-cache.js';
 import {requireShared} from './support/shared-data.js';
+import {encodeModel} from '../src/onnx/encode.js';
+import {OnnxGraph} from '../src/onnx/graph.js';
 import {buildTar} from './support/tar-build.js';
 
 const TEXTLINE = 'PP-LCNet_x0_25_textline_ori';
@@ -71,6 +75,22 @@ describe('download: the lcnet download command', function () {
     assert.deepEqual(readdirSync(env.LCNET_HOME!).filter((n) => n === 'models'), []);
   });
 
+  it('installs an ONNX model onnxruntime cannot run with a note saying so, and saves no graph', async () => {
+    const graph = new OnnxGraph('unknown op');
+    graph.inputs.push({name: 'x', elemType: 'float32', shape: ['N', 3, 8, 8]});
+    graph.node('NoSuchOperator', ['x'], {}, ['y']);
+    graph.outputs.push({name: 'y', elemType: 'float32', shape: ['N', 4]});
+    const file = join(dir, 'odd.onnx');
+    writeFileSync(file, encodeModel(graph, {producer: 'test', producerVersion: '0', metadata: {}}));
+    const labels = join(dir, 'labels.txt');
+    writeFileSync(labels, 'a\nb\nc\nd\n');
+    const r = await lcnet(['--from', file, '--name', 'odd', '--labels', labels, '--json', '--no-progress'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /note: onnxruntime cannot run the installed model: .*NoSuchOperator/);
+    assert.match((JSON.parse(r.stdout) as {notes: string[]}).notes.join('\n'), /onnxruntime cannot run the installed model/);
+    assert.deepEqual(readdirSync(graphsRoot(env.LCNET_HOME)), []);
+  });
+
   it('installs the real text-line model from a local archive, then lists it', async function () {
     const shared = requireShared(this, 'models/paddle/PP-LCNet_x0_25_textline_ori');
     const tar = join(dir, `${TEXTLINE}_infer.tar`);
@@ -82,6 +102,11 @@ describe('download: the lcnet download command', function () {
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout) as {name: string; installed: boolean; task: string; classes: number; archive: {checksum: string}};
     assert.deepEqual([out.name, out.installed, out.task, out.classes, out.archive.checksum], [TEXTLINE, true, 'textline-orientation', 2, 'unchecked']);
+    // onnxruntime's optimised graph of the installed model is saved at once, for the first classify
+    const graphs = readdirSync(graphsRoot(env.LCNET_HOME));
+    assert.equal(graphs.length, 1);
+    const source = JSON.parse(readFileSync(join(graphsRoot(env.LCNET_HOME), graphs[0]!, SOURCE_FILE), 'utf8')) as EntrySource;
+    assert.equal(source.model, realpathSync(join(modelDir(TEXTLINE, env.LCNET_HOME), MODEL_FILE)));
     const list = JSON.parse((await lcnet(['--list', '--json'], env)).stdout) as {models: {name: string; installed: boolean}[]};
     assert.deepEqual(list.models.filter((m) => m.installed).map((m) => m.name), [TEXTLINE]);
     const human = await lcnet([TEXTLINE], env);

@@ -42,8 +42,8 @@ describe('the real text-line model through the CLI: download --from, then classi
       assert.ok(worst.png < 1e-4, `PNG ${worst.png}`);
       // the reference decoded JPEGs differently from libjpeg-turbo/OpenCV (see paddle-convert.test.ts)
       assert.ok(worst.jpg < 2e-3, `JPEG ${worst.jpg}`);
-      // the first run kept onnxruntime's optimised graph of the model; the next loads it and
-      // gives the same records
+      // onnxruntime's optimised graph of the model was kept (by the download); the next run
+      // loads it and gives the same records
       assert.equal(readdirSync(graphsRoot(home)).length, 1);
       const again = await runCli(['classify', TEXTLINE, '-m', 'PP-LCNet_x0_25_textline_ori', '-k', '2'], {env});
       assert.equal(again.code, 0, again.stderr);

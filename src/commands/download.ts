@@ -10,7 +10,8 @@ import {terminalProgress} from '../terminal/progress-bar.js';
 import {nameFromPath} from '../models/download/sources.js';
 import {settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
 import {secondsFlag} from '../cli/pipeline-flags.js';
-import {lcnetHome} from '../models/store.js';
+import {join} from 'node:path';
+import {graphsRoot, lcnetHome, MODEL_FILE} from '../models/store.js';
 
 function table(models: ListedModel[]): string {
   const metric = (m: ListedModel) => (m.metric && m.metric.name !== 'top-1' ? `${m.metric.name} ${m.metric.value}` : m.top1 === null ? '-' : `top-1 ${m.top1.toFixed(2)}`);
@@ -141,6 +142,16 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
     }
     bar?.stop();
     interrupts.dispose();
+    if (result.installed) {
+      // the first classify then starts its sessions from the saved optimised graph too
+      const {prepareGraph} = await import('../pipeline/infer.js');
+      const m = result.manifest;
+      try {
+        await prepareGraph(join(result.dir, MODEL_FILE), m.inputName, m.outputName, graphsRoot());
+      } catch (e) {
+        result.notes.push(`onnxruntime cannot run the installed model: ${(e as Error).message}`);
+      }
+    }
     for (const n of result.notes) process.stderr.write(`note: ${n}\n`);
     if (flags.json) {
       const m = result.manifest;

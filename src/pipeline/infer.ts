@@ -72,6 +72,18 @@ export class InferenceSession {
   }
 }
 
+/**
+ * Saves the optimised graph of the model file `model` in `graphCache` ahead of its first run (what
+ * `lcnet download` does once it has installed a model), so that the first classify starts its
+ * sessions from it too. Resolves to where the session's graph came from ('cache' when it was saved
+ * already); rejects when onnxruntime cannot load the model.
+ */
+export async function prepareGraph(model: string, inputName: string, outputName: string, graphCache: string): Promise<GraphSource> {
+  const session = await InferenceSession.create(model, inputName, outputName, {threads: 1, graphCache});
+  await session.release();
+  return session.graphSource;
+}
+
 /** A session of `model`, from its saved optimised graph when `graphCache` holds one, else saving it there. */
 async function openSession(model: Uint8Array | string, options: ort.InferenceSession.SessionOptions, graphCache: string | undefined): Promise<{session: ort.InferenceSession; source: GraphSource}> {
   if (typeof model !== 'string') return {session: await ort.InferenceSession.create(model, options), source: 'model'};
