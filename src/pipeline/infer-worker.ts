@@ -21,6 +21,9 @@ withConfig<InferWorkerConfig>((config) => {
       await runtime;
       const session = await InferenceSession.create(config.model, config.inputName, config.outputName, {threads: config.threads, graphCache: config.graphCache});
       parentPort!.postMessage({ready: true} satisfies InferReady);
+      // a session's first run costs ten times a later one (memory first touched, weights first
+      // read): one image of zeros takes it while the first batch is still being decoded
+      await session.run(new Float32Array(3 * height * width), 1, height, width).catch(() => undefined);
       return session;
     } catch (e) {
       parentPort!.postMessage({ready: false, error: (e as Error).message} satisfies InferReady);

@@ -12,7 +12,8 @@ import {recordedMtime} from './file-identity.js';
 import {createPreprocessor} from './preprocess.js';
 import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
-import {withConfig} from './worker-config.js';
+import {jpegTurbo} from './jpeg-turbo.js';
+import {startedEarly, withConfig} from './worker-config.js';
 
 const fileBuffers = new FileBuffers();
 
@@ -29,6 +30,15 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: B
     const code = (e as NodeJS.ErrnoException).code;
     const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
     return `cannot read file: ${reason}`;
+  }
+}
+
+// a worker started early loads the JPEG decoder while it waits for its configuration
+if (startedEarly()) {
+  try {
+    jpegTurbo();
+  } catch {
+    // a bad LCNET_JPEG_DECODER is reported by the first JPEG's decoding
   }
 }
 
