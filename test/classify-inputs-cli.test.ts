@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import {lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {OutputRecord} from '../src/pipeline/output/record.js';
@@ -40,6 +41,27 @@ describe('classify inputs: path lists on stdin and --shard auto (through the CLI
       ],
     );
     assert.match(r.stderr, /skipped 1 directories in the path list/);
+  });
+
+  it('classify - gives a FIFO or a device in the list an error record instead of waiting or reading for ever', async function () {
+    const fifo = join(dir, 'pipe.jpg');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return this.skip();
+    try {
+      const list = ['imgs/a.jpg', fifo, '/dev/zero', 'imgs/b.png'].join('\n') + '\n';
+      const r = await runCli(['classify', '-', ...base], {cwd: dir, input: list});
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(
+        jsonl(r.stdout).map((x) => [x.file, 'error' in x ? x.error : 'ok']),
+        [
+          ['imgs/a.jpg', 'ok'],
+          [fifo, 'cannot read file: not a regular file (a FIFO, socket or device)'],
+          ['/dev/zero', 'cannot read file: not a regular file (a FIFO, socket or device)'],
+          ['imgs/b.png', 'ok'],
+        ],
+      );
+    } finally {
+      rmSync(fifo, {force: true});
+    }
   });
 
   it('classify - gives a file named several times (in the list, or also as an argument) one record', async () => {

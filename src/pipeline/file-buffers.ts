@@ -5,7 +5,10 @@
  * dead file contents resident. Each image in flight holds its own buffer until it is released.
  */
 
-import {closeSync, fstatSync, openSync, readSync, type Stats} from 'node:fs';
+import {closeSync, constants, fstatSync, openSync, readSync, type Stats} from 'node:fs';
+
+/** The error code of a path that names a FIFO, a socket or a device. */
+export const NOT_REGULAR_FILE = 'ERR_LCNET_NOT_REGULAR_FILE';
 
 /** Buffers larger than this are not kept for the next file (a rare huge image). */
 const KEEP_BYTES = 16 * 1024 * 1024;
@@ -39,13 +42,16 @@ export class FileBuffers {
    * Reads the file at `path` as a decoding worker does: open, fstat, one read into a buffer of
    * this pool (a synchronous read costs a few syscalls on the worker's thread, where an
    * asynchronous one would take four trips through the libuv pool), close. A directory throws
-   * EISDIR before anything is read.
+   * EISDIR and anything else that is not a regular file (a FIFO, which would wait for a writer
+   * for ever, a device, which may never end) NOT_REGULAR_FILE, before anything is read.
    */
   readFile(path: string): {bytes: Uint8Array; buffer: Buffer; stats: Stats} {
-    const fd = openSync(path, 'r');
+    // non-blocking: opening a FIFO must not wait for a writer (a regular file reads as before)
+    const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       const stats = fstatSync(fd);
       if (stats.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), {code: 'EISDIR'});
+      if (!stats.isFile()) throw Object.assign(new Error(`not a regular file: '${path}'`), {code: NOT_REGULAR_FILE});
       return {...this.read(fd, stats.size), stats};
     } finally {
       closeSync(fd);

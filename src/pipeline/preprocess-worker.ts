@@ -4,7 +4,7 @@
  * worker to overlap file reads, libvips decoding (on libuv threads) and the JS resampling.
  */
 
-import {FileBuffers} from './file-buffers.js';
+import {FileBuffers, NOT_REGULAR_FILE} from './file-buffers.js';
 import {parentPort} from 'node:worker_threads';
 import pLimit from 'p-limit';
 import {describeDecodeError, megapixelsOf} from './decode.js';
@@ -28,7 +28,16 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: B
     return {bytes, buffer, identity: {size: stats.size, mtime: recordedMtime(stats.mtimeMs)}};
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason = code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : code === 'ENOENT' ? 'file disappeared before it was read' : (e as Error).message;
+    const reason =
+      code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : code === NOT_REGULAR_FILE
+            ? 'not a regular file (a FIFO, socket or device)'
+            : code === 'ENOENT'
+              ? 'file disappeared before it was read'
+              : (e as Error).message;
     return `cannot read file: ${reason}`;
   }
 }
