@@ -76,7 +76,7 @@ describe('JPEG decoding with libjpeg-turbo', function () {
   it('is built from the C sources in the repository (native/jpeg/build.sh was run after the last change)', function () {
     const addon = jpegTurbo();
     if (!addon) this.skip();
-    const sources = ['native/jpeg/jpeg_decode.c', 'native/resize_linear.c', 'native/jpeg/libjpeg_stderr.c'].map((f) => readFileSync(join(ROOT, f)));
+    const sources = ['native/jpeg/jpeg_decode.c', 'native/resize_linear.c', 'native/read_ahead.c', 'native/jpeg/libjpeg_stderr.c', 'native/read_ahead.h'].map((f) => readFileSync(join(ROOT, f)));
     assert.equal(addon.sourceDigest, createHash('sha256').update(Buffer.concat(sources)).digest('hex').slice(0, 16));
   });
 

@@ -16,8 +16,8 @@ mkdir -p "$(dirname "$out")"
 # -ffp-contract=off: no floating point here, but no fused arithmetic may ever creep in either.
 # --exclude-libs keeps libjpeg's symbols private, so they never meet the libjpeg inside libvips.
 # the sources' digest is compiled in, so a test can tell a binary that is older than its sources
-sources=(native/jpeg/jpeg_decode.c native/resize_linear.c native/jpeg/libjpeg_stderr.c)
-digest=$(cat "${sources[@]}" | sha256sum | cut -c1-16)
+sources=(native/jpeg/jpeg_decode.c native/resize_linear.c native/read_ahead.c native/jpeg/libjpeg_stderr.c)
+digest=$(cat "${sources[@]}" native/read_ahead.h | sha256sum | cut -c1-16)
 gcc -O3 -fPIC -shared -std=c11 -Wall -Wextra -ffp-contract=off -fvisibility=hidden \
   -DNODE_GYP_MODULE_NAME=lcnet_jpeg -I"$node_include" \
   -DLCNET_SOURCE_DIGEST="\"$digest\"" "${sources[@]}" "$libjpeg" \

@@ -31,6 +31,8 @@
 #include <jpeglib.h>
 #include <jerror.h>
 
+#include "../read_ahead.h"
+
 /* rows libvips decodes per strip; it looks for warnings before each strip */
 #define STRIP_ROWS 8
 /* libvips' limit: this many warnings are an error */
@@ -392,6 +394,7 @@ static napi_value init(napi_env env, napi_value exports) {
   napi_set_named_property(env, exports, "decodeInto", fn);
   napi_create_function(env, "decodeResize", NAPI_AUTO_LENGTH, decode_resize, NULL, &fn);
   napi_set_named_property(env, exports, "decodeResize", fn);
+  register_read_ahead(env, exports);
   char text[32];
   snprintf(text, sizeof text, "%d", LIBJPEG_TURBO_VERSION_NUMBER);
   napi_create_string_utf8(env, text, NAPI_AUTO_LENGTH, &version);

@@ -9,33 +9,12 @@
  * makes a missing addon an error instead of a silent fallback.
  */
 
-import {createRequire} from 'node:module';
-import {fileURLToPath} from 'node:url';
+import {nativeAddon, type NativeAddon} from './native-addon.js';
 
-export interface JpegTurboAddon {
-  /**
-   * Decodes `jpeg` as interleaved RGB into `target` (exactly width x height x 3 bytes of the
-   * image as `orientation`, an EXIF value 1-8, turns it). Throws an Error whose `code` is
-   * ERR_LCNET_JPEG_HEADER (the header cannot be read) or ERR_LCNET_JPEG_DATA (the data is
-   * damaged, or libjpeg warned about it).
-   */
-  decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): void;
-  /**
-   * Decodes `jpeg` and resamples it in one call (native/resize_linear.c, the WebAssembly kernel's
-   * source), writing the network's input into `out`. plan: [width, height, outW, outH, then the
-   * x taps (first, second, weight) and the y taps of resize-linear.ts]; norm: scale, mean[3],
-   * std[3]; planes: where the R, G and B planes start in `out`. Throws as decodeInto does.
-   */
-  decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array, out: Float32Array, planes: Int32Array): void;
-  /** e.g. "2001005" for 2.1.5 */
-  libjpegTurboVersion: string;
-  /** the first 16 hex digits of the sha256 of the C sources it was built from (native/jpeg/build.sh) */
-  sourceDigest: string;
-}
+/** The decoding half of the native addon. */
+export type JpegTurboAddon = Pick<NativeAddon, 'decodeInto' | 'decodeResize' | 'libjpegTurboVersion' | 'sourceDigest'>;
 
 export type JpegDecoderName = 'libjpeg-turbo' | 'sharp';
-
-const PREBUILD = fileURLToPath(new URL(`../../../prebuilds/${process.platform}-${process.arch}/lcnet-jpeg.node`, import.meta.url));
 
 let loaded: {addon: JpegTurboAddon | null; why: string} | undefined;
 
@@ -43,13 +22,9 @@ function load(): {addon: JpegTurboAddon | null; why: string} {
   const wanted = process.env.LCNET_JPEG_DECODER ?? 'auto';
   if (wanted === 'sharp') return {addon: null, why: 'LCNET_JPEG_DECODER=sharp'};
   if (wanted !== 'auto' && wanted !== 'libjpeg-turbo') throw new Error(`LCNET_JPEG_DECODER must be auto, libjpeg-turbo or sharp, not '${wanted}'`);
-  try {
-    return {addon: createRequire(import.meta.url)(PREBUILD) as JpegTurboAddon, why: ''};
-  } catch (e) {
-    const why = `no prebuilt libjpeg-turbo decoder loads on ${process.platform}-${process.arch}: ${(e as Error).message.split('\n')[0]}`;
-    if (wanted === 'libjpeg-turbo') throw new Error(why);
-    return {addon: null, why};
-  }
+  const {addon, why} = nativeAddon();
+  if (!addon && wanted === 'libjpeg-turbo') throw new Error(why);
+  return {addon, why};
 }
 
 /** The addon, or null when JPEGs are decoded by sharp (see `jpegDecoder()` for why). */

@@ -13,6 +13,7 @@ import {createPreprocessor} from './preprocess.js';
 import {PixelBudget} from './pixel-budget.js';
 import type {JobRequest, JobResult, ReadIdentity, WorkerConfig} from './preprocess-protocol.js';
 import {jpegTurbo} from './jpeg-turbo.js';
+import {readAhead} from './read-ahead.js';
 import {startedEarly, withConfig} from './worker-config.js';
 
 const fileBuffers = new FileBuffers();
@@ -79,6 +80,8 @@ withConfig<WorkerConfig>((config) => {
   }
 
   parentPort!.on('message', (job: JobRequest) => {
+    // the disk reads the file while the images before it are decoded
+    if (typeof job.source === 'string' && limit.activeCount + limit.pendingCount >= config.concurrency) readAhead(job.source);
     limit(() => handle(job)).then(
       (r) => parentPort!.postMessage(r),
       (e: unknown) => parentPort!.postMessage({id: job.id, ok: false, error: `internal error: ${String(e)}`} satisfies JobResult),
