@@ -72,8 +72,9 @@ pair() {
 
 # a model's first run on a machine saves onnxruntime's optimised graph in LCNET_HOME/graphs;
 # every later run loads it: the first run is timed here, apart from the pairs
-echo "== 0. first run after the download (saves the optimised graph; 100 files): $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
-echo "   and the next run (loads it): $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
+# the download saved onnxruntime's optimised graph of the model: even the first run loads it
+echo "== 0. first run after the download (100 files): $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
+echo "   and the next run: $(node bench/first-record.mjs "${lcnet[@]}" classify "$sample" -m PPLCNet_x1_0 --no-progress 2>/dev/null)"
 
 echo "== 1. whole process, paired and alternated (lcnet classify, then the Python baseline)"
 pair "$work/val900" "$runs" 900
