@@ -16,14 +16,14 @@ import type {ResizeMode} from '../pipeline/preprocess.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
 import {NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {listedFile, parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
-import {defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
+import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
 import {loadModel, type ModelChoice} from './load-model.js';
 import type {ModelManifest} from '../models/manifest.js';
 import {graphsRoot} from '../models/store.js';
 import {headOf} from '../pipeline/postprocess/head.js';
 
 export interface ClassifierOptions extends ModelChoice {
-  /** images per network run [default: 8] */
+  /** images per network run [default: 4] */
   batchSize?: number;
   /** inference threads in all [default: $LCNET_THREADS, else all cores] */
   threads?: number;
@@ -117,7 +117,7 @@ export function pipelineOptionsOf(o: ClassifierOptions): PipelineOptions {
     return v;
   };
   return {
-    batchSize: positive('batchSize', o.batchSize) ?? 8,
+    batchSize: positive('batchSize', o.batchSize) ?? DEFAULT_BATCH_SIZE,
     ...inferenceLayout(positive('threads', o.threads) ?? defaultThreads(), positive('sessions', o.sessions)),
     workers: positive('workers', o.workers) ?? defaultWorkers(),
     resize: o.resize ?? 'exact',

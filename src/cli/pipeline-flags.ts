@@ -6,6 +6,7 @@ import {parseSeconds} from '../models/download/settings.js';
 import type {PipelineOptions} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
+import {DEFAULT_BATCH_SIZE} from '../pipeline/parallelism.js';
 import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
 
 /** A positive number of seconds, fractions allowed (e.g. --timeout 2.5), parsed to milliseconds. */
@@ -45,7 +46,7 @@ export const modelFlags = {
 };
 
 export const pipelineFlags = {
-  'batch-size': Flags.integer({char: 'b', summary: 'Images per network run.', default: 8, min: 1, max: 1024}),
+  'batch-size': Flags.integer({char: 'b', summary: 'Images per network run.', default: DEFAULT_BATCH_SIZE, min: 1, max: 1024}),
   threads: Flags.integer({char: 't', summary: 'Inference threads in all [default: $LCNET_THREADS or all cores].', min: 1, max: 256}),
   sessions: Flags.integer({
     summary: 'Parallel onnxruntime sessions sharing the threads [default: one per thread, best for throughput; 1 for the lowest latency].',

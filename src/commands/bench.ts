@@ -2,7 +2,7 @@ import {writeFileSync} from 'node:fs';
 import {Command, Flags} from '@oclif/core';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
-import {defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
+import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
 import {isInstalled} from '../models/store.js';
@@ -34,7 +34,7 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
       max: 256,
     }),
     sessions: pipelineFlags.sessions,
-    'batch-size': Flags.integer({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', multiple: true, delimiter: ',', default: [8], min: 1, max: 1024}),
+    'batch-size': Flags.integer({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', multiple: true, delimiter: ',', default: [DEFAULT_BATCH_SIZE], min: 1, max: 1024}),
     images: Flags.string({summary: 'A folder (or glob) of real images: measure decode + preprocess + inference.'}),
     limit: Flags.integer({summary: 'Use at most this many images from --images.', default: 1000, min: 1}),
     duration: Flags.integer({summary: 'Seconds to measure each configuration.', default: 10, min: 1}),

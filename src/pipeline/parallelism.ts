@@ -2,6 +2,14 @@
 
 import {availableParallelism} from 'node:os';
 
+/**
+ * Images per network run. PPLCNet_x1_0 runs as fast per image in batches of 4 as of 8 (3.2-3.3 CPU
+ * ms either way) while each session's activations take half the memory: 228 MiB against 270 at
+ * the peak of a 900-file run, 271 against 321 over 9,900 files, in the same time within 1.5%
+ * (docs/benchmarks.md).
+ */
+export const DEFAULT_BATCH_SIZE = 4;
+
 export function defaultThreads(env: NodeJS.ProcessEnv = process.env): number {
   const fromEnv = Number(env.LCNET_THREADS);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism();
