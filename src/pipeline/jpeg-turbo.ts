@@ -5,7 +5,7 @@
  * loadable by every Node.js release. Where none loads (another platform, a damaged install),
  * JPEGs go through sharp as other formats do, with the same pixels, only slower.
  *
- * `LCNET_JPEG_DECODER=sharp` turns the addon off (to compare the two paths); `=libjpeg-turbo`
+ * `LCNET_JPEG_DECODER=sharp` turns the addon's decoder off (to compare the two paths); `=libjpeg-turbo`
  * makes a missing addon an error instead of a silent fallback.
  */
 
