@@ -5,11 +5,10 @@ import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, 
 import {join} from 'node:path';
 import {imagenetConfig} from '../src/models/architecture.js';
 import {buildLCNet} from '../src/models/builder.js';
-import {encodeModel} from '../src/onnx/encode.js';
-import {OnnxGraph} from '../src/onnx/graph.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
 import type {OutputRecord, PredictionRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
+import {unrunnableModel} from './support/onnx-models.js';
 import {rawImage, writeBadInputs} from './support/images.js';
 import {ROOT, skipWithoutShared, VAL_SAMPLE_DIR} from './support/shared-data.js';
 import {signal} from './support/wait.js';
@@ -319,12 +318,8 @@ describe('lcnet classify (end to end through the CLI)', function () {
   });
 
   it('fails with exit 3 and no records when the runtime cannot load the model', async () => {
-    const graph = new OnnxGraph('broken');
-    graph.inputs.push({name: 'x', elemType: 'float32', shape: ['batch', 3, 224, 224]});
-    graph.node('NoSuchOperator', ['x'], {}, ['probs']);
-    graph.outputs.push({name: 'probs', elemType: 'float32', shape: ['batch', 1000]});
     const onnx = join(dir, 'broken.onnx');
-    writeFileSync(onnx, encodeModel(graph, {producer: 'test', producerVersion: '0', metadata: {}}));
+    writeFileSync(onnx, unrunnableModel(1000, 224));
     const r = await runCli(['classify', VAL_SAMPLE_DIR, '-m', onnx]);
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /cannot load the model/);

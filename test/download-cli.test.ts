@@ -8,8 +8,7 @@ import {PACKAGE_ROOT} from '../src/models/paths.js';
 import {graphsRoot, modelDir, MODEL_FILE} from '../src/models/store.js';
 import {SOURCE_FILE, type EntrySource} from '../src/pipeline/graph-cache.js';
 import {requireShared} from './support/shared-data.js';
-import {encodeModel} from '../src/onnx/encode.js';
-import {OnnxGraph} from '../src/onnx/graph.js';
+import {unrunnableModel} from './support/onnx-models.js';
 import {buildTar} from './support/tar-build.js';
 
 const TEXTLINE = 'PP-LCNet_x0_25_textline_ori';
@@ -76,12 +75,8 @@ describe('download: the lcnet download command', function () {
   });
 
   it('installs an ONNX model onnxruntime cannot run with a note saying so, and saves no graph', async () => {
-    const graph = new OnnxGraph('unknown op');
-    graph.inputs.push({name: 'x', elemType: 'float32', shape: ['N', 3, 8, 8]});
-    graph.node('NoSuchOperator', ['x'], {}, ['y']);
-    graph.outputs.push({name: 'y', elemType: 'float32', shape: ['N', 4]});
     const file = join(dir, 'odd.onnx');
-    writeFileSync(file, encodeModel(graph, {producer: 'test', producerVersion: '0', metadata: {}}));
+    writeFileSync(file, unrunnableModel(4, 8));
     const labels = join(dir, 'labels.txt');
     writeFileSync(labels, 'a\nb\nc\nd\n');
     const r = await lcnet(['--from', file, '--name', 'odd', '--labels', labels, '--json', '--no-progress'], env);
