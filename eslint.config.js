@@ -14,13 +14,20 @@ const rawNetwork = ['node:http', 'node:https', 'node:net', 'node:tls', 'http', '
   message: 'use undici (src/models/download/http-request.ts) for HTTP, not Node\'s network modules',
 }));
 
+// oclif's index loads all of oclif and semver (about 60 more CommonJS files, 30-50 ms before a
+// command starts): the commands import the parts they use
+const oclifIndex = {
+  name: '@oclif/core',
+  message: "import oclif's parts by subpath (@oclif/core/command, /flags, /args, /errors): its index loads 60 more files at every start",
+};
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'native/**', 'bench/**']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     files: ['src/cli/**/*.ts', 'src/commands/**/*.ts'],
-    rules: {'no-restricted-imports': ['error', {paths: rawNetwork}]},
+    rules: {'no-restricted-imports': ['error', {paths: [...rawNetwork, oclifIndex]}]},
   },
   {
     files: ['src/**/*.ts'],

@@ -3,5 +3,5 @@
 const {startWorkersFor} = await import('../dist/src/cli/early-start.js')
 startWorkersFor(process.argv.slice(2))
 
-const {execute} = await import('@oclif/core')
+const {execute} = await import('@oclif/core/execute')
 await execute({dir: import.meta.url})

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import type {Command} from '@oclif/core';
+import type {Command} from '@oclif/core/command';
 import {ROOT} from './support/shared-data.js';
 
 interface ManifestCommand {

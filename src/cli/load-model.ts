@@ -4,7 +4,7 @@
  * the right exit code.
  */
 
-import type {Command} from '@oclif/core';
+import type {Command} from '@oclif/core/command';
 import {EXIT, exitCodeOf} from './exit-codes.js';
 import type {Interrupts} from './interrupts.js';
 import {loadModel, type ModelChoice} from '../api/load-model.js';

@@ -1,6 +1,7 @@
 /** Flags shared by the commands that run the network: model choice and pipeline tuning. */
 
-import {Errors, Flags} from '@oclif/core';
+import * as Errors from '@oclif/core/errors';
+import * as Flags from '@oclif/core/flags';
 import {EXIT} from './exit-codes.js';
 import {parseSeconds} from '../models/download/settings.js';
 import type {PipelineOptions} from '../pipeline/classify-run.js';

@@ -1,5 +1,6 @@
 import {writeFileSync} from 'node:fs';
-import {Command, Flags} from '@oclif/core';
+import {Command} from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';

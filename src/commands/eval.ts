@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {isAttributeKind} from '../pipeline/postprocess/spec.js';
-import {Command, Flags} from '@oclif/core';
+import {Command} from '@oclif/core/command';
+import * as Flags from '@oclif/core/flags';
 import {EXIT} from '../cli/exit-codes.js';
 import {UsageError} from '../errors.js';
 import {filesProgress} from '../cli/files-progress.js';
