@@ -206,7 +206,7 @@ await c.close();
     }, /iterated once/);
   });
 
-  it('gives the same records a batch at a time with batches(), at most batchSize images each', async () => {
+  it('gives the same records a batch at a time with batches(), at most batchSize images each (4 by default)', async () => {
     const photos = join(dir, 'photos');
     const one = await collectAll(classifier.classify(photos));
     const run = classifier.classify(photos);
@@ -222,6 +222,17 @@ await c.close();
     const sizes: number[] = [];
     for await (const b of classifier.classify([...bytes, bytes[0]!]).batches()) sizes.push(b.length);
     assert.deepEqual(sizes, [1, 2, 2]);
+
+    // the default batch size is 4
+    const defaults = await createClassifier({model: MODEL, threads: 1, workers: 1});
+    try {
+      assert.equal(defaults.pipeline.batchSize, 4);
+      const nine: number[] = [];
+      for await (const b of defaults.classify([...bytes, ...bytes, bytes[0]!]).batches()) nine.push(b.length);
+      assert.deepEqual(nine, [1, 4, 4]);
+    } finally {
+      await defaults.close();
+    }
   });
 
   it('a source that fails part-way rejects the iteration and leaves later records exact', async () => {
