@@ -115,7 +115,7 @@ function readSource(folder: string): EntrySource | null {
  * format), and temporary folders abandoned over a day ago. Never fails: a folder that cannot be
  * read or removed is left.
  */
-export function pruneStale(entry: GraphEntry, now = Date.now()): void {
+export function pruneStale(entry: GraphEntry): void {
   const dir = join(entry.path, '..');
   let names: string[];
   try {
@@ -129,7 +129,7 @@ export function pruneStale(entry: GraphEntry, now = Date.now()): void {
     const path = join(dir, name);
     try {
       if (name.endsWith('.tmp')) {
-        if (now - statSync(path).mtimeMs > ABANDONED_MS) rmSync(path, {recursive: true, force: true});
+        if (Date.now() - statSync(path).mtimeMs > ABANDONED_MS) rmSync(path, {recursive: true, force: true});
         continue;
       }
       const source = readSource(path);
