@@ -18,6 +18,14 @@ import {startedEarly, withConfig} from './worker-config.js';
 
 const fileBuffers = new FileBuffers();
 
+/** What a record says of a file that could not be read, by the read's error code. */
+const READ_FAILURES: Record<string, string> = {
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  [NOT_REGULAR_FILE]: 'not a regular file (a FIFO, socket or device)',
+  ENOENT: 'file disappeared before it was read',
+};
+
 /**
  * The image's bytes with the file's size and mtime as read, or why its file cannot be read; a
  * file's bytes are in a buffer of `fileBuffers`, to be released once the image is done.
@@ -29,17 +37,7 @@ function readSource(source: string | Uint8Array): {bytes: Uint8Array; buffer?: B
     return {bytes, buffer, identity: {size: stats.size, mtime: recordedMtime(stats.mtimeMs)}};
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'EACCES'
-        ? 'permission denied'
-        : code === 'EISDIR'
-          ? 'is a directory'
-          : code === NOT_REGULAR_FILE
-            ? 'not a regular file (a FIFO, socket or device)'
-            : code === 'ENOENT'
-              ? 'file disappeared before it was read'
-              : (e as Error).message;
-    return `cannot read file: ${reason}`;
+    return `cannot read file: ${(code !== undefined && READ_FAILURES[code]) || (e as Error).message}`;
   }
 }
 
