@@ -34,19 +34,28 @@ export function filesProgress(
     },
     cliProgress().Presets.shades_classic,
   );
-  bar.start(0, 0, {rate: '0', ...initial});
+  // drawn from its first news on: what the command writes to stderr before (a warning about the
+  // model, say) then stays on lines of its own instead of being drawn over
+  let drawn = false;
+  const draw = () => {
+    if (drawn) return;
+    drawn = true;
+    bar.start(total, 0, {rate: '0', ...initial});
+  };
   return {
     setTotal(t) {
       total = t;
-      bar.setTotal(t);
+      if (drawn) bar.setTotal(t);
+      else draw();
     },
     update(done, extra = {}) {
+      draw();
       if (done > total) bar.setTotal((total = done));
       const seconds = (performance.now() - started) / 1000;
       bar.update(done, {rate: seconds > 0 ? (done / seconds).toFixed(0) : '0', ...extra});
     },
     stop() {
-      bar.stop();
+      if (drawn) bar.stop();
     },
   };
 }
