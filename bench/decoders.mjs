@@ -1,10 +1,15 @@
 // CPU milliseconds per image of each JPEG decoder lcnet has, on the same files, decode only
 // (to interleaved RGB), alternated round by round; prints one JSON line per decoder with the
 // median over rounds. Needs a build (npm run build).
+// The addon runs twice: into a new array per image (the library's decodeRgb, which pays for
+// fresh zeroed memory each time: about 12 microseconds per 4 KiB page on a VM with shadow paging)
+// and into one array per file reused round after round, as the pipeline's decoder (its memory comes
+// back from malloc) and OpenCV's cv2.imdecode (numpy's, freed at once) effectively do.
 //   node bench/decoders.mjs DIR [ROUNDS]
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {decodeJpegNow, decodeWithLibvips} from '../dist/src/pipeline/decode.js';
+import {jpegTurbo} from '../dist/src/pipeline/jpeg-turbo.js';
 import {libvips} from '../dist/src/pipeline/libvips.js';
 
 const dir = process.argv[2];
@@ -12,8 +17,12 @@ const rounds = Number(process.argv[3] ?? 5);
 const files = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f)).sort().map((f) => readFileSync(join(dir, f)));
 const opts = {maxPixels: 268402689};
 await libvips();
+const addon = jpegTurbo();
+// the upright val JPEGs' targets, one per file, allocated once
+const targets = new Map(files.map((b) => [b, new Uint8Array(decodeJpegNow(b, opts).data.length)]));
 const decoders = {
-  'libjpeg-turbo (lcnet addon)': async (b) => decodeJpegNow(b, opts),
+  'libjpeg-turbo (lcnet addon), into a reused array': async (b) => addon.decodeInto(b, 1, targets.get(b)),
+  'libjpeg-turbo (lcnet addon), into a new array': async (b) => decodeJpegNow(b, opts),
   'sharp (libvips)': (b) => decodeWithLibvips(b, {...opts, jpegDecoder: 'sharp'}),
 };
 const cpu = () => {
