@@ -9,6 +9,7 @@ import {csvHeader, toCsvRow} from '../src/pipeline/output/codec.js';
 import {csvLine} from '../src/pipeline/output/csv.js';
 import type {OutputRecord} from '../src/pipeline/output/record.js';
 import {attributeValues, outputRecords} from '../src/report/read-inputs.js';
+import {RepeatedFiles} from '../src/report/repeated-files.js';
 
 describe('report building blocks', () => {
   it('escapes text and attribute values', () => {
@@ -65,6 +66,30 @@ describe('report building blocks', () => {
     assert.equal(a.histogram.reduce((x, y) => x + y, 0), 4);
     assert.deepEqual([...a.errorReasons.values()], [{reason: 'empty file', count: 1, files: ['e.jpg']}]);
     assert.deepEqual(a.unknownRecords, [{input: 'in', line: 7, file: null, what: 'not JSON'}]);
+  });
+
+  it('tells records of a file seen before from new files, whatever the spelling of the path, across table growth', () => {
+    const seen = new RepeatedFiles();
+    const n = 200000;
+    for (let i = 0; i < n; i++) assert.equal(seen.add(`photos/${i % 997}/img_${i}.jpg`), false, `img_${i} is new`);
+    let repeats = 0;
+    for (let i = 0; i < n; i++) if (seen.add(`./photos/${i % 997}/img_${i}.jpg`)) repeats++;
+    assert.equal(repeats, n);
+    assert.equal(seen.add('photos/elsewhere.jpg'), false);
+    assert.equal(seen.add('photos//elsewhere.jpg'), true);
+  });
+
+  it('counts records of a file recorded before, errors included, and counts them all', () => {
+    const agg = new Aggregator({perClass: 2, lowConfidence: 0.5, margin: 0.1, maxRows: 10});
+    const p = (file: string) => ({kind: 'prediction' as const, file, predictions: [{class_id: 1, label: 'cat', score: 0.9}]});
+    agg.add(p('a.jpg'), 'one');
+    agg.add({kind: 'error', file: 'b.jpg', error: 'empty file'}, 'one');
+    agg.add(p('./a.jpg'), 'two');
+    agg.add(p('b.jpg'), 'two');
+    agg.add({kind: 'unknown', file: 'a.jpg', line: 3, what: 'not JSON'}, 'two');
+    agg.add(p('c.jpg'), 'two');
+    assert.deepEqual([agg.result.records, agg.result.predictions, agg.result.errors, agg.result.repeated], [6, 4, 1, 2]);
+    assert.equal(agg.result.classes.get('1\u0000cat')!.count, 4);
   });
 
   it('reads attribute values as PaddleClas prints them', () => {

@@ -212,6 +212,9 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     assert.equal(cards.classified, records.filter((x) => x.predictions).length + 2);
     assert.equal(cards['attribute records'], 1);
     assert.equal(cards['unrecognised records'], 1);
+    // the shards do not overlap: nothing is said of repeated files
+    assert.equal(cards['repeated files'], undefined);
+    assert.doesNotMatch(r.stderr, /recorded before/);
     assert.match(text(d.querySelector('#unknown tbody')), /odd\.jpg.*something/);
     assert.ok(all(d, '#classes td a').some((a) => text(a) === 'someone'), 'a yes/no decision counts as its class');
     assert.deepEqual(
@@ -238,6 +241,25 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     assert.equal(again.code, 2);
     assert.match(again.stderr, /--overwrite/);
     assert.equal((await runCli(['report', csv, '-o', out, '--overwrite'])).code, 0);
+  });
+
+  it('says how many records name a file recorded before when its inputs overlap, and counts them all', async () => {
+    const record = (file: string, label: string, mtime: string | null) => ({file, model: 'm', predictions: [{class_id: label.length, label, score: 0.9}], size: 1, mtime});
+    const first = join(dir, 'overlap-1.jsonl');
+    const second = join(dir, 'overlap-2.jsonl');
+    writeFileSync(first, ['photos/a.jpg', 'photos/b.jpg', 'photos/c.jpg'].map((f) => JSON.stringify(record(f, 'cat', null))).join('\n') + '\n');
+    // b.jpg again under another spelling of its path, c.jpg classified again, d.jpg new
+    writeFileSync(second, [record('./photos/b.jpg', 'cat', null), record('photos/c.jpg', 'dog', '2026-12-01T00:00:00.000Z'), record('photos/d.jpg', 'dog', null)].map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const out = join(dir, 'overlap.html');
+    const r = await runCli(['report', first, second, '-o', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: 2 records name files recorded before in the inputs .*lcnet merge/);
+    assert.equal(JSON.parse(r.stdout).repeated, 2);
+    const {document: d} = parsePage(out);
+    const cards = cardsOf(d, '#summary');
+    assert.equal(cards.records, 6);
+    assert.equal(cards['repeated files'], 2);
+    assert.match(text(d.querySelector('#summary p')), /every record is counted/);
   });
 
   it('refuses what is not lcnet output, and bad thresholds', async () => {

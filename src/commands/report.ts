@@ -26,6 +26,7 @@ Exit status: 0 written, 2 usage error (output exists), 3 an input is unreadable 
     {description: 'Records written elsewhere with relative paths', command: '<%= config.bin %> <%= command.id %> /runs/preds.csv --root /data/photos -o report.html'},
     {description: 'Stricter low-confidence list', command: '<%= config.bin %> <%= command.id %> preds.jsonl -o report.html --low-confidence 0.8 --margin 0.2'},
     {description: 'An evaluation with its confusions', command: '<%= config.bin %> eval --imagenet-val ./val -o eval.json --per-image && <%= config.bin %> <%= command.id %> eval.json -o eval.html'},
+    {description: 'The summary as JSON for a script (records, errors, repeated files, the page)', command: '<%= config.bin %> <%= command.id %> out-*.jsonl -o report.html --json'},
     {description: 'A benchmark sweep', command: '<%= config.bin %> bench --threads 1,2 --batch-size 1,8 --json > bench.json && <%= config.bin %> <%= command.id %> bench.json -o bench.html'},
   ];
 
@@ -45,6 +46,7 @@ Exit status: 0 written, 2 usage error (output exists), 3 an input is unreadable 
     title: Flags.string({summary: 'Page title.', default: 'lcnet report'}),
     overwrite: Flags.boolean({summary: 'Replace an existing report.'}),
     progress: Flags.boolean({summary: 'Show a progress bar on stderr (only when it is a terminal).', default: true, allowNo: true}),
+    json: Flags.boolean({summary: 'Print the summary (what was read and written) as JSON on stdout.'}),
   };
 
   async run(): Promise<void> {
@@ -87,7 +89,8 @@ Exit status: 0 written, 2 usage error (output exists), 3 an input is unreadable 
     progress.stop();
     interrupts.dispose();
     const s = summary;
-    const parts = [`${s.records} records (${s.predictions} classified, ${s.errors} errors${s.unknown ? `, ${s.unknown} unrecognised` : ''})`];
+    if (flags.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+    const parts = [`${s.records} records (${s.predictions} classified, ${s.errors} errors${s.unknown ? `, ${s.unknown} unrecognised` : ''}${s.repeated ? `, ${s.repeated} of files recorded before` : ''})`];
     if (s.evals) parts.push(`${s.evals} evaluation${s.evals > 1 ? 's' : ''}`);
     if (s.benches) parts.push(`${s.benches} benchmark${s.benches > 1 ? 's' : ''}`);
     parts.push(`${s.thumbnails} thumbnails${s.placeholders ? `, ${s.placeholders} placeholders for unreadable images` : ''}`);

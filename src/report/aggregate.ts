@@ -1,12 +1,14 @@
 /**
  * Streaming aggregation of prediction records into what the report shows, in memory bounded by
- * the number of classes and error reasons times the caps (never by the number of records):
- * counts per top-1 class with the best-scored images of each, low-confidence images, errors by
- * reason, a histogram of top-1 scores, attribute values, and records the report cannot read.
+ * the number of classes and error reasons times the caps, besides a fingerprint of each file
+ * (repeated-files.ts): counts per top-1 class with the best-scored images of each,
+ * low-confidence images, errors by reason, a histogram of top-1 scores, attribute values, records
+ * the report cannot read, and records of a file recorded before.
  */
 
 import {Best} from './bounded.js';
 import type {ReportRecord} from './read-inputs.js';
+import {RepeatedFiles} from './repeated-files.js';
 
 export interface AggregateOptions {
   /** thumbnails kept per class (and per attribute value) */
@@ -57,6 +59,8 @@ export interface Aggregate {
   unknownRecords: {input: string; line: number; file: string | null; what: string}[];
   /** predictions whose top-1 could not be placed (no predictions) */
   empty: number;
+  /** records (of any kind but unknown) of a file an earlier record named: each is counted all the same */
+  repeated: number;
 }
 
 const byScore = (a: Example, b: Example) => a.score - b.score;
@@ -74,6 +78,7 @@ export function errorReason(error: string, file: string): string {
 
 export class Aggregator {
   readonly result: Aggregate;
+  private readonly files = new RepeatedFiles();
 
   constructor(private readonly opts: AggregateOptions) {
     this.result = {
@@ -89,12 +94,14 @@ export class Aggregator {
       attributeValues: new Map(),
       unknownRecords: [],
       empty: 0,
+      repeated: 0,
     };
   }
 
   add(r: ReportRecord, input: string): void {
     const a = this.result;
     a.records++;
+    if (r.kind !== 'unknown' && this.files.add(r.file)) a.repeated++;
     if (r.kind === 'prediction') {
       a.predictions++;
       const top = r.predictions[0];

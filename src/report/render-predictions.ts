@@ -57,7 +57,9 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
   ];
   if (a.attributes) summary.push(['attribute records', fmtInt(a.attributes)]);
   if (a.unknown) summary.push(['unrecognised records', fmtInt(a.unknown)]);
+  if (a.repeated) summary.push(['repeated files', fmtInt(a.repeated)]);
   body.push(cards(summary));
+  if (a.repeated) body.push(`<p class="muted">${esc(repeatedNote(a.repeated))}</p>`);
   body.push('</section>');
 
   if (a.predictions > 0) {
@@ -159,3 +161,7 @@ function classSection(c: ClassStats, i: number, total: number, fig: (file: strin
   return parts.join('');
 }
 
+/** What the report says of records that name a file recorded before (overlapping inputs). */
+export function repeatedNote(repeated: number): string {
+  return `${fmtInt(repeated)} record${repeated === 1 ? ' names a file' : 's name files'} recorded before in the inputs (overlapping outputs?); every record is counted: \`lcnet merge\` keeps one record per file.`;
+}

@@ -16,7 +16,7 @@ import {renderPage, ThumbView} from './html.js';
 import {inputKind, outputRecords, readBenchReport, readEvalReport, type OutputRead} from './read-inputs.js';
 import {renderBench} from './render-bench.js';
 import {renderEval} from './render-eval.js';
-import {predictionImages, renderPredictions, type PredictionsView} from './render-predictions.js';
+import {predictionImages, renderPredictions, repeatedNote, type PredictionsView} from './render-predictions.js';
 import {makeThumbnails} from './thumbnails.js';
 
 export interface ReportOptions {
@@ -48,6 +48,8 @@ export interface ReportSummary {
   predictions: number;
   errors: number;
   unknown: number;
+  /** records of a file an earlier record named (overlapping inputs): counted all the same */
+  repeated: number;
   evals: number;
   benches: number;
   thumbnails: number;
@@ -118,6 +120,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
   checkAbort();
   const aggregate = aggregator.result;
   if (aggregate.unknown) warn(`${aggregate.unknown} records are not lcnet records this version can show; they are counted and listed in the report`);
+  if (aggregate.repeated) warn(repeatedNote(aggregate.repeated));
 
   const predictions: PredictionsView | null =
     outputs > 0 ? {aggregate, options: aggregateOptions, pathOf: (file) => (isAbsolute(file) ? file : join(root, file)), maxClassSections: maxRows} : null;
@@ -187,6 +190,7 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     predictions: aggregate.predictions,
     errors: aggregate.errors,
     unknown: aggregate.unknown,
+    repeated: aggregate.repeated,
     evals: evals.length,
     benches: benches.length,
     thumbnails: made.thumbnails.size,
