@@ -25,6 +25,22 @@ describe('progress bar', () => {
     assert.doesNotMatch(t.text(), /\{failed\}/);
   });
 
+  it('draws nothing before its first news, and files done before the total is known as the total so far', async () => {
+    const t = fakeTerminal(true);
+    const bar = filesProgress(true, 'classify', ' | failed {failed}', {failed: 0}, t.stream);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t.text(), '');
+    bar.update(4, {failed: 0});
+    await new Promise((r) => setImmediate(r));
+    assert.match(t.text(), /4\/4 files/);
+    bar.setTotal(13);
+    bar.update(13, {failed: 1});
+    bar.stop();
+    await new Promise((r) => setImmediate(r));
+    assert.match(t.text(), /13\/13 files .*failed 1/);
+    assert.doesNotMatch(t.text(), / 0\/0 files/);
+  });
+
   it('draws nothing when the stream is not a terminal or progress is off', async () => {
     for (const [enabled, tty] of [[true, false], [false, true]] as const) {
       const t = fakeTerminal(tty);

@@ -35,24 +35,30 @@ export function filesProgress(
     cliProgress().Presets.shades_classic,
   );
   // drawn from its first news on: what the command writes to stderr before (a warning about the
-  // model, say) then stays on lines of its own instead of being drawn over
+  // model, say) then stays on lines of its own instead of being drawn over; news of files done
+  // before the total is known draws them as the total so far, never an empty 0/0
   let drawn = false;
-  const draw = () => {
-    if (drawn) return;
-    drawn = true;
-    bar.start(total, 0, {rate: '0', ...initial});
+  const rate = (done: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    return seconds > 0 ? (done / seconds).toFixed(0) : '0';
   };
   return {
     setTotal(t) {
       total = t;
-      if (drawn) bar.setTotal(t);
-      else draw();
+      if (drawn) return bar.setTotal(t);
+      drawn = true;
+      bar.start(total, 0, {rate: '0', ...initial});
     },
     update(done, extra = {}) {
-      draw();
-      if (done > total) bar.setTotal((total = done));
-      const seconds = (performance.now() - started) / 1000;
-      bar.update(done, {rate: seconds > 0 ? (done / seconds).toFixed(0) : '0', ...extra});
+      const payload = {rate: rate(done), ...extra};
+      const grew = done > total;
+      if (grew) total = done;
+      if (!drawn) {
+        drawn = true;
+        return bar.start(total, done, {...initial, ...payload});
+      }
+      if (grew) bar.setTotal(total);
+      bar.update(done, payload);
     },
     stop() {
       if (drawn) bar.stop();
