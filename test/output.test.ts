@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
-import {csvHeader, fromCsvRow, fromJson, layoutFromHeader, toCsvRow, toJson, type CsvLayout} from '../src/pipeline/output/codec.js';
+import {csvHeader, fromCsvRow, fromJson, layoutFromHeader, toCsvRow, toJson, type CsvLayout, type LayoutLike} from '../src/pipeline/output/codec.js';
 import {formatFromPath, sameIdentity, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
 import {readExistingOutput} from '../src/pipeline/output/existing-output.js';
@@ -193,6 +193,20 @@ describe('output writers', () => {
     assert.deepEqual([...openOutput(path, 'csv', thresh, 'resume').done.keys()], ['p.jpg']);
     assert.throws(() => readExistingOutput(path, 'csv', attrs), /other CSV columns \(thresh output\) than this model writes \(table-attribute\)/);
     assert.throws(() => readExistingOutput(path, 'csv', 5), /other CSV columns/);
+
+    // JSON has no header: each record's fields say which kind of model wrote it
+    const jsonl = join(dir, 'heads.jsonl');
+    const top: OutputRecord = {file: 'q.jpg', model: 'PPLCNet_x1_0', predictions: [{class_id: 3, label: 'shark', score: 0.5}], ...id};
+    for (const [records, fits, refused] of [
+      [[failed, decision], [thresh], [[5, /line 2 holds a yes\/no decision, which this model does not write \(top-k predictions\)/], [attrs, /\(attributes \(t0, t1, t2, t3, t4, t5\)\)/]]],
+      [[table], [attrs], [[thresh, /holds attributes \(t0, .*t5\), which this model does not write \(yes\/no decisions\)/], [{kind: 'table-attribute', labels: labels.slice(1)}, /which this model does not write/]]],
+      [[top, failed], [3, 5], [[thresh, /line 1 holds top-k predictions/]]],
+      [[failed], [3, thresh, attrs], []],
+    ] as [OutputRecord[], LayoutLike[], [LayoutLike, RegExp][]][]) {
+      writeFileSync(jsonl, records.map((r) => toJson(r) + '\n').join(''));
+      for (const layout of fits) assert.equal(readExistingOutput(jsonl, 'jsonl', layout).done.size, records.length);
+      for (const [layout, why] of refused) assert.throws(() => readExistingOutput(jsonl, 'jsonl', layout), why);
+    }
   });
 
   it('refuses to resume a CSV without the size and mtime columns (lcnet 0.1 was never released)', () => {

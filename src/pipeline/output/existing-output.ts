@@ -3,7 +3,8 @@
  * already have a record and with which size and modification time, and how many bytes of the
  * file hold complete records (a record cut off by a crash is dropped and redone). The file is
  * streamed line by line, so outputs of any size can be resumed. Anything that is not lcnet output
- * of the expected format and CSV layout (top-k, yes/no, attributes) is refused, never truncated.
+ * of the expected format and layout (top-k, yes/no, attributes: a CSV header, a JSON record's
+ * fields) is refused, never truncated, so that one output never mixes two kinds of model.
  *
  * A file redone because it changed gets a second record; the earlier one is removed when the run
  * ends (`compactOutput`). If a crash comes first, the file holds both and the last one counts:
@@ -13,9 +14,9 @@
 import {closeSync, openSync} from 'node:fs';
 import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
-import {asLayout, csvHeader, fromCsvRow, fromJson, sameLayout, type LayoutLike} from './codec.js';
+import {asLayout, csvHeader, fromCsvRow, fromJson, sameLayout, type CsvLayout, type LayoutLike} from './codec.js';
 import {csvLine} from './csv.js';
-import {identityKey, isError, type OutputFormat} from './record.js';
+import {identityKey, isAttributes, isDecision, isError, type OutputFormat, type OutputRecord} from './record.js';
 import {NotOurOutputError, scanOutput} from './scan.js';
 
 export interface ExistingOutput {
@@ -84,11 +85,31 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
     } else if (item.kind === 'record') {
       const record = item.fields ? fromCsvRow(item.fields, layout) : fromJson(item.text);
       if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
+      const wanted = asLayout(layout);
+      if (!fitsLayout(record, wanted)) {
+        throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(record)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
+      }
       add({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text});
       keepBytes = item.end;
     }
   }
   return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
+}
+
+/** Whether `r` is a record of a model writing `layout` (an error record fits every model). */
+function fitsLayout(r: OutputRecord, layout: CsvLayout): boolean {
+  if (isError(r)) return true;
+  if (layout.kind === 'topk') return 'predictions' in r;
+  if (layout.kind === 'thresh') return isDecision(r);
+  return isAttributes(r) && Object.keys(r.probabilities).join('\n') === layout.labels.join('\n');
+}
+
+/** The kind of model behind a record or a layout, in words. */
+function writtenBy(x: OutputRecord | CsvLayout): string {
+  if ('kind' in x) return x.kind === 'topk' ? 'top-k predictions' : x.kind === 'thresh' ? 'yes/no decisions' : `attributes (${x.labels.join(', ')})`;
+  if (isDecision(x)) return 'a yes/no decision';
+  if (isAttributes(x)) return `attributes (${Object.keys(x.probabilities).join(', ')})`;
+  return 'top-k predictions';
 }
 
 /**
