@@ -70,11 +70,11 @@ function tally(visit?: Visit) {
  */
 export function readExistingOutput(path: string, format: OutputFormat, layout: LayoutLike, visit?: Visit): ExistingOutput {
   const {done, failed, superseded, add} = tally(visit);
+  const wanted = asLayout(layout);
   let keepBytes = 0;
   for (const item of scanOutput(path, format)) {
     if (item.kind === 'tail' || (item.kind === 'record' && !item.complete)) break;
     if (item.kind === 'start') {
-      const wanted = asLayout(layout);
       if (item.layout && !sameLayout(item.layout, wanted)) {
         if (item.layout.kind === 'topk' && wanted.kind === 'topk') throw new NotOurOutputError(`${path} was written with --topk ${item.layout.topk}; resume it with the same --topk`);
         throw new NotOurOutputError(`${path} was written with other CSV columns (${item.layout.kind} output) than this model writes (${wanted.kind}); resume it with the same model`);
@@ -85,7 +85,6 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
     } else if (item.kind === 'record') {
       const record = item.fields ? fromCsvRow(item.fields, layout) : fromJson(item.text);
       if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
-      const wanted = asLayout(layout);
       if (!fitsLayout(record, wanted)) {
         throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(record)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
       }
