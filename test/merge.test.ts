@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import {FatalError, UsageError} from '../src/errors.js';
 import {spawn, spawnSync} from 'node:child_process';
 import {lstatSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
-import {join} from 'node:path';
+import {join, posix} from 'node:path';
 import {mergeOutputs, type MergeOptions} from '../src/merge/merge.js';
+import {fileKey} from '../src/merge/rules.js';
 import {OutputReader} from '../src/merge/read-output.js';
 import {isClean} from '../src/merge/report.js';
 import {readPathList} from '../src/pipeline/path-list.js';
@@ -38,6 +39,21 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
   };
   const merged = (path = join(dir, 'out.jsonl')) => [...new OutputReader(path, 'jsonl').records()].map((r) => r.record);
   const byFile = (records: OutputRecord[]) => new Map(records.map((r) => [r.file, r]));
+
+  it('matches files on the normal form of their paths, for every path of up to 7 characters from a/./ and b', () => {
+    // every string over this alphabet: empty paths, runs of slashes and dots, . and .. segments
+    const alphabet = ['a', '.', '/', 'b'];
+    let paths = [''];
+    let checked = 0;
+    for (let length = 0; length <= 7; length++) {
+      for (const p of paths) {
+        assert.equal(fileKey(p), posix.normalize(p), JSON.stringify(p));
+        checked++;
+      }
+      paths = paths.flatMap((p) => alphabet.map((c) => p + c));
+    }
+    assert.equal(checked, (4 ** 8 - 1) / 3);
+  });
 
   it('keeps one record per file: a prediction beats an error, then the later mtime, then the later record', async () => {
     const report = await merge([

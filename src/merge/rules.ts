@@ -29,9 +29,13 @@ export function replaces(later: Standing, kept: Standing): boolean {
   return true;
 }
 
+/** What `posix.normalize` would change: an empty path, `//`, and `.` or `..` segments. */
+const NOT_NORMAL = /^$|\/\/|(^|\/)\.\.?(\/|$)/;
+
 /** The key records and listed paths are matched on: `./photos/a.jpg` and `photos/a.jpg` are one file. */
 export function fileKey(file: string): string {
-  return posix.normalize(file);
+  // most paths are normal already: the test costs a fifth of normalising them
+  return NOT_NORMAL.test(file) ? posix.normalize(file) : file;
 }
 
 /** What a yes/no or attribute record says about its file, for telling agreeing records from conflicting ones. */
