@@ -14,9 +14,9 @@
 import {closeSync, openSync} from 'node:fs';
 import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
-import {asLayout, csvHeader, fromCsvRow, fromJson, sameLayout, type CsvLayout, type LayoutLike} from './codec.js';
+import {asLayout, csvHeader, fromCsvRow, fromJson, layoutOfRecord, sameLayout, type CsvLayout, type LayoutLike} from './codec.js';
 import {csvLine} from './csv.js';
-import {identityKey, isAttributes, isDecision, isError, type OutputFormat, type OutputRecord} from './record.js';
+import {identityKey, isError, type OutputFormat, type OutputRecord} from './record.js';
 import {NotOurOutputError, scanOutput} from './scan.js';
 
 export interface ExistingOutput {
@@ -86,7 +86,7 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
       const record = item.fields ? fromCsvRow(item.fields, layout) : fromJson(item.text);
       if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
       if (!fitsLayout(record, wanted)) {
-        throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(record)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
+        throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(layoutOfRecord(record, 0)!, true)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
       }
       add({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text});
       keepBytes = item.end;
@@ -95,20 +95,18 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
   return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
 }
 
-/** Whether `r` is a record of a model writing `layout` (an error record fits every model). */
+/** Whether `r` is a record of a model writing `layout` (an error record fits every model; top-k fits any --topk). */
 function fitsLayout(r: OutputRecord, layout: CsvLayout): boolean {
-  if (isError(r)) return true;
-  if (layout.kind === 'topk') return 'predictions' in r;
-  if (layout.kind === 'thresh') return isDecision(r);
-  return isAttributes(r) && Object.keys(r.probabilities).join('\n') === layout.labels.join('\n');
+  const own = layoutOfRecord(r, 0);
+  // attribute layouts also name their labels: only they need the columns compared
+  return own === null || (own.kind === layout.kind && (own.kind === 'topk' || own.kind === 'thresh' || sameLayout(own, layout)));
 }
 
-/** The kind of model behind a record or a layout, in words. */
-function writtenBy(x: OutputRecord | CsvLayout): string {
-  if ('kind' in x) return x.kind === 'topk' ? 'top-k predictions' : x.kind === 'thresh' ? 'yes/no decisions' : `attributes (${x.labels.join(', ')})`;
-  if (isDecision(x)) return 'a yes/no decision';
-  if (isAttributes(x)) return `attributes (${Object.keys(x.probabilities).join(', ')})`;
-  return 'top-k predictions';
+/** The kind of model behind a layout, in words (`one`: of a single record). */
+function writtenBy(layout: CsvLayout, one = false): string {
+  if (layout.kind === 'topk') return 'top-k predictions';
+  if (layout.kind === 'thresh') return one ? 'a yes/no decision' : 'yes/no decisions';
+  return `attributes (${layout.labels.join(', ')})`;
 }
 
 /**
