@@ -19,7 +19,7 @@ describe('the classify engine', function () {
     const model = await resolveModel({spec: 'synthetic:PPLCNet_x0_25'});
     const batches: BatchDone[] = [];
     const records: OutputRecord[] = [];
-    const pipeline = {batchSize: 8, sessions: 1, threads: 1, workers: 1, resize: 'exact' as const, maxPixels: 268402689, topk: 1};
+    const pipeline = {batchSize: 8, sessions: 1, threads: 1, workers: 1, resize: 'exact' as const, maxPixels: 268402689, decodeTimeout: 30, topk: 1};
     await runClassify(entries(), model, pipeline, {write: (r) => void records.push(...r)}, {onBatch: (b) => void batches.push(b)});
     assert.deepEqual(batches.map((b) => b.images), [1, 8, 8, 3]);
     assert.deepEqual(records.map((r) => r.file), files);

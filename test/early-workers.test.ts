@@ -31,7 +31,7 @@ describe('workers started before the command is loaded', function () {
     };
     const model = await resolveModel({spec: 'synthetic:PPLCNet_x0_25'});
     const records: OutputRecord[] = [];
-    const pipeline = {batchSize: 8, sessions: 2, threads: 1, workers: 1, resize: 'exact' as const, maxPixels: 268402689, topk: 3};
+    const pipeline = {batchSize: 8, sessions: 2, threads: 1, workers: 1, resize: 'exact' as const, maxPixels: 268402689, decodeTimeout: 30, topk: 3};
     await runClassify(entries(), model, pipeline, {write: (r) => void records.push(...r)});
     return records;
   }

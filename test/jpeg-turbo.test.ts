@@ -4,6 +4,8 @@ import {readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:f
 import {join} from 'node:path';
 import {decodeJpegNow, decodeRgb, decodeWithLibvips, describeDecodeError} from '../src/pipeline/decode.js';
 import {jpegDecoder, jpegTurbo} from '../src/pipeline/jpeg-turbo.js';
+import {jpegScanCount} from '../src/pipeline/image-format.js';
+import {jpegMemoryLimit, MAX_JPEG_SCANS} from '../src/pipeline/limits.js';
 import {createPreprocessor} from '../src/pipeline/preprocess.js';
 import {imagenetPreprocess} from '../src/models/manifest.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -52,6 +54,18 @@ function jpegsUnder(dir: string): string[] {
     else if (/\.jpe?g$/i.test(name)) found.push(path);
   }
   return found;
+}
+
+/** `progressive` with its last scan repeated until the file holds `scans` scans. */
+function progressiveScanBomb(progressive: Buffer, scans: number): Buffer {
+  const sos: number[] = [];
+  for (let i = 2; i + 1 < progressive.length; i++) if (progressive[i] === 0xff && progressive[i + 1] === 0xda) sos.push(i);
+  const eoi = progressive.lastIndexOf(Buffer.from([0xff, 0xd9]));
+  const last = progressive.subarray(sos[sos.length - 1], eoi);
+  const parts = [progressive.subarray(0, eoi)];
+  for (let n = sos.length; n < scans; n++) parts.push(last);
+  parts.push(progressive.subarray(eoi));
+  return Buffer.concat(parts);
 }
 
 /** A deterministic generator (mulberry32), so that the damaged files are the same on every run. */
@@ -159,10 +173,79 @@ describe('JPEG decoding with libjpeg-turbo', function () {
     const norm = Float32Array.of(1 / 255, 0, 0, 0, 1, 1, 1);
     const out = new Float32Array(3);
     const planes = Int32Array.of(0, 1, 2);
-    addon.decodeResize(jpeg, 1, plan(57, 9), norm, out, planes);
-    assert.throws(() => addon.decodeResize(jpeg, 1, plan(60, 0), norm, out, planes), /malformed plan: an x tap/);
-    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 10), norm, out, planes), /malformed plan: a y tap/);
-    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 0), norm, out, Int32Array.of(0, 1, 3)), /do not fit/);
+    const limits = Float64Array.of(20, 10, 100, 0, 0);
+    addon.decodeResize(jpeg, 1, plan(57, 9), norm, out, planes, limits);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(60, 0), norm, out, planes, limits), /malformed plan: an x tap/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 10), norm, out, planes, limits), /malformed plan: a y tap/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 0), norm, out, Int32Array.of(0, 1, 3), limits), /do not fit/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 0), norm, new Float32Array(0), planes, limits), /malformed plan/);
+    assert.throws(() => addon.decodeResize(jpeg, 1, plan(0, 0), norm, out, planes, Float64Array.of(10, 20, 100, 0, 0)), /plan and the limits disagree/);
+  });
+
+  it('decodes nothing into an empty target or from an empty file, on both entry points (no predictions from unwritten memory)', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const jpeg = await rawImage(20, 10).jpeg().toBuffer();
+    const limits = Float64Array.of(20, 10, 100, 0, 0);
+    assert.throws(() => addon.decodeInto(jpeg, 1, new Uint8Array(0), limits), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_TARGET');
+    assert.throws(() => addon.decodeInto(new Uint8Array(0), 1, new Uint8Array(600), limits), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_HEADER');
+    const plan = Int32Array.from([20, 10, 1, 1, 0, 0, 2048, 0, 0, 2048]);
+    assert.throws(() => addon.decodeResize(new Uint8Array(0), 1, plan, Float32Array.of(1, 0, 0, 0, 1, 1, 1), new Float32Array(3), Int32Array.of(0, 1, 2), limits), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_HEADER');
+    addon.decodeInto(jpeg, 1, new Uint8Array(600), limits);
+  });
+
+  it('refuses, before decoding, a JPEG whose size libjpeg reads differently from the size the limits were checked against', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const jpeg = await rawImage(20, 10).jpeg().toBuffer();
+    for (const [w, h] of [[20, 11], [19, 10], [10, 20]]) {
+      assert.throws(
+        () => addon.decodeInto(jpeg, 1, new Uint8Array(w! * h! * 3), Float64Array.of(w!, h!, 100, 0, 0)),
+        (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_LAYOUT' && /reads a 20x10 image where/.test(e.message),
+      );
+    }
+  });
+
+  it('counts scans before decoding and refuses a file with more than the limit, on both entry points and the sharp path', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    // libjpeg's progressive script: 10 scans for colour
+    const jpeg = await rawImage(64, 48).jpeg({progressive: true}).toBuffer();
+    assert.equal(jpegScanCount(jpeg, 1000), 10);
+    const target = new Uint8Array(64 * 48 * 3);
+    addon.decodeInto(jpeg, 1, target, Float64Array.of(64, 48, 10, 0, 0));
+    assert.throws(() => addon.decodeInto(jpeg, 1, target, Float64Array.of(64, 48, 9, 0, 0)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_SCANS');
+    // the same verdict on the two paths through decode.ts, from the shared limit
+    const bomb = progressiveScanBomb(jpeg, MAX_JPEG_SCANS + 1);
+    assert.equal(jpegScanCount(bomb, 1000), MAX_JPEG_SCANS + 1);
+    const reason = /more than 100 scans/;
+    assert.throws(() => decodeJpegNow(bomb, opts), reason);
+    await assert.rejects(decodeWithLibvips(bomb, opts), reason);
+    // at the limit the file is decoded (a repeated refinement is a bogus progression: both paths fail it alike)
+    const fine = progressiveScanBomb(jpeg, MAX_JPEG_SCANS);
+    const atLimit = await assertSameAsLibvips(fine, 'at the scan limit');
+    assert.ok(atLimit.ok || !reason.test(atLimit.error), JSON.stringify(atLimit));
+  });
+
+  it('abandons a decode that takes more CPU time than its budget', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const jpeg = await rawImage(640, 480).jpeg({progressive: true}).toBuffer();
+    const target = new Uint8Array(640 * 480 * 3);
+    // a budget no decode can meet: the progress monitor's first clock reading ends it
+    assert.throws(() => addon.decodeInto(jpeg, 1, target, Float64Array.of(640, 480, 100, 1e-9, 0)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_TIMEOUT');
+    addon.decodeInto(jpeg, 1, target, Float64Array.of(640, 480, 100, 60, 0));
+    assert.throws(() => decodeJpegNow(jpeg, {...opts, timeoutSeconds: 1e-9}), /longer than 1e-9 s of CPU \(--decode-timeout\)/);
+  });
+
+  it('keeps libjpeg within its memory limit: a progressive image that needs more is refused', async function () {
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    const jpeg = await rawImage(640, 480).jpeg({progressive: true}).toBuffer();
+    const target = new Uint8Array(640 * 480 * 3);
+    // the coefficients alone take 640 x 480 x 1.5 (4:2:0) x 2 bytes
+    assert.throws(() => addon.decodeInto(jpeg, 1, target, Float64Array.of(640, 480, 100, 0, 100_000)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_MEMORY');
+    addon.decodeInto(jpeg, 1, target, Float64Array.of(640, 480, 100, 0, jpegMemoryLimit(640 * 480)));
   });
 
   it('enforces the pixel limit before decoding, with the same error', async () => {

@@ -15,10 +15,21 @@
  * header could be read (ERR_LCNET_JPEG_HEADER) or the data could not (ERR_LCNET_JPEG_DATA); its
  * message is libjpeg's own text.
  *
+ * Every decode is gated by limits the caller passes (Limits): the image size libjpeg reads from
+ * the header must be the one the caller planned for (lcnet's own header reader, image-format.ts,
+ * and libjpeg must agree, or the file is refused before any pixel memory exists), the file may
+ * hold at most `max_scans` scans (counted over the whole file before decoding starts, and again by
+ * libjpeg's progress monitor while it decodes), libjpeg may allocate at most `max_memory` bytes,
+ * and a decode may take at most `cpu_seconds` of its thread's CPU time (the progress monitor,
+ * called once per row group or per iMCU row of each scan, aborts it). All of this is checked
+ * before jpeg_start_decompress, which for a progressive file reads and buffers every scan.
+ *
  * Built by native/jpeg/build.sh, statically linked with libjpeg-turbo; the prebuilt binary lives
  * in prebuilds/<platform>-<arch>/. Node-API keeps it loadable by every Node.js >= 20.
  */
 
+/* clock_gettime and CLOCK_THREAD_CPUTIME_ID under -std=c11 */
+#define _POSIX_C_SOURCE 200809L
 #define NAPI_VERSION 8
 #include <node_api.h>
 
@@ -27,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jpeglib.h>
 #include <jerror.h>
@@ -45,12 +57,98 @@ typedef struct {
   jmp_buf jump;
   /* the first warning's text, or the error's */
   char message[JMSG_LENGTH_MAX];
+  /* set when a limit, not libjpeg, ended the decode: the error code for JavaScript */
+  const char *code;
 } ErrorManager;
 
 static void on_error(j_common_ptr cinfo) {
   ErrorManager *err = (ErrorManager *)cinfo->err;
   (*cinfo->err->format_message)(cinfo, err->message);
+  /* libjpeg's memory manager has no backing store: past max_memory_to_use it gives up */
+  if (cinfo->err->msg_code == JERR_NO_BACKING_STORE || cinfo->err->msg_code == JERR_OUT_OF_MEMORY) err->code = "ERR_LCNET_JPEG_MEMORY";
   longjmp(err->jump, 1);
+}
+
+/* Ends a decode for a limit: `code` and `message` become the Error thrown to JavaScript. */
+static void abort_decode(j_common_ptr cinfo, const char *code, const char *message) {
+  ErrorManager *err = (ErrorManager *)cinfo->err;
+  err->code = code;
+  snprintf(err->message, sizeof err->message, "%s", message);
+  longjmp(err->jump, 1);
+}
+
+/* What one decode may cost; 0 for no limit. */
+typedef struct {
+  /* the stored (unrotated) size the caller planned for: libjpeg's header must say the same */
+  size_t width, height;
+  /* scans in the file */
+  int max_scans;
+  /* CPU time of the decoding thread */
+  double cpu_seconds;
+  /* bytes libjpeg itself may allocate (coefficient buffers of progressive files, row buffers) */
+  double max_memory;
+} Limits;
+
+/* Limits are checked on every this many progress calls: reading the clock costs a system call. */
+#define CLOCK_EVERY 16
+
+typedef struct {
+  struct jpeg_progress_mgr pub;
+  const Limits *limits;
+  double started;
+  unsigned calls;
+} Progress;
+
+static double thread_cpu_seconds(void) {
+  struct timespec t;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * libjpeg's progress hook: once per row group while scanlines are read, and once per iMCU row of
+ * every scan while jpeg_start_decompress buffers a multi-scan file. The scan count is a second
+ * guard behind count_scans (it sees what libjpeg really reads); the clock is read every
+ * CLOCK_EVERY calls.
+ */
+static void on_progress(j_common_ptr cinfo) {
+  Progress *p = (Progress *)cinfo->progress;
+  j_decompress_ptr d = (j_decompress_ptr)cinfo;
+  if (p->limits->max_scans > 0 && d->input_scan_number > p->limits->max_scans) abort_decode(cinfo, "ERR_LCNET_JPEG_SCANS", "too many scans");
+  if (p->limits->cpu_seconds > 0 && ++p->calls % CLOCK_EVERY == 0 && thread_cpu_seconds() - p->started > p->limits->cpu_seconds)
+    abort_decode(cinfo, "ERR_LCNET_JPEG_TIMEOUT", "decoding took longer than its time budget");
+}
+
+/*
+ * The number of scans (SOS markers) libjpeg can meet in the file, counted as libjpeg reads
+ * markers: segments are skipped by their length, and anywhere else (entropy-coded data, bytes
+ * between segments) an FF DA pair starts a scan, since the encoder stuffs every FF of entropy data
+ * with 00. Stops at EOI, or once past `limit`. image-format.ts counts the same way for the sharp
+ * path.
+ */
+static int count_scans(const uint8_t *b, size_t n, int limit) {
+  int scans = 0;
+  size_t i = 2;
+  while (i + 1 < n) {
+    const uint8_t *ff = memchr(b + i, 0xFF, n - i - 1);
+    if (!ff) break;
+    i = (size_t)(ff - b);
+    uint8_t m = b[i + 1];
+    if (m == 0xFF) {
+      i++;
+      continue;
+    }
+    if (m == 0xD9) break;
+    if (m == 0x00 || m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {
+      i += 2;
+      continue;
+    }
+    if (m == 0xDA && ++scans > limit) break;
+    if (i + 3 >= n) break;
+    size_t len = ((size_t)b[i + 2] << 8) | b[i + 3];
+    i += 2 + (len < 2 ? 2 : len);
+  }
+  return scans;
 }
 
 /* Warnings (level < 0) are counted, the first one's text kept; trace messages are ignored. */
@@ -146,10 +244,11 @@ typedef struct {
  * DCT, upsampling and colour conversion of the other columns are saved. Returns 0, or -1 with
  * `f` filled in.
  */
-static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, Columns want, uint8_t *dst, size_t dst_len,
-                      Decoded *out, Failure *f) {
+static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, const Limits *limits, Columns want, uint8_t *dst,
+                      size_t dst_len, Decoded *out, Failure *f) {
   struct jpeg_decompress_struct cinfo;
   ErrorManager err;
+  Progress progress;
   /* volatile: read after a longjmp */
   uint8_t *volatile scratch = NULL;
   uint8_t *volatile cmyk_row = NULL;
@@ -162,23 +261,57 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, Col
   err.pub.emit_message = on_message;
   err.pub.output_message = no_output;
   err.message[0] = 0;
+  err.code = NULL;
   jpeg_create_decompress(&cinfo);
   if (setjmp(err.jump)) {
     jpeg_destroy_decompress(&cinfo);
     free(scratch);
     free(cmyk_row);
     free(owned);
-    return fail(f, reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
+    return fail(f, err.code ? err.code : reading_header ? "ERR_LCNET_JPEG_HEADER" : "ERR_LCNET_JPEG_DATA", err.message);
   }
+  if (limits->max_memory > 0) cinfo.mem->max_memory_to_use = (long)limits->max_memory;
+  progress.pub.progress_monitor = on_progress;
+  progress.limits = limits;
+  progress.started = limits->cpu_seconds > 0 ? thread_cpu_seconds() : 0;
+  progress.calls = 0;
+  cinfo.progress = &progress.pub;
 
+  if (limits->max_scans > 0 && count_scans(jpeg, jpeg_len, limits->max_scans) > limits->max_scans) {
+    jpeg_destroy_decompress(&cinfo);
+    return fail(f, "ERR_LCNET_JPEG_SCANS", "too many scans");
+  }
   jpeg_mem_src(&cinfo, jpeg, (unsigned long)jpeg_len);
   jpeg_read_header(&cinfo, TRUE);
   reading_header = 0;
+  /* the gate: the size every limit was checked against must be the size libjpeg is to decode */
+  if (cinfo.image_width != limits->width || cinfo.image_height != limits->height) {
+    char why[160];
+    snprintf(why, sizeof why, "libjpeg reads a %ux%u image where %zux%zu was planned", cinfo.image_width, cinfo.image_height, limits->width, limits->height);
+    jpeg_destroy_decompress(&cinfo);
+    return fail(f, "ERR_LCNET_JPEG_LAYOUT", why);
+  }
+  /* a warning while reading the header (bytes between markers...) fails the image, as libvips
+     fails it at its first strip; here before a progressive file's scans are buffered */
+  if (err.pub.num_warnings > 0) {
+    jpeg_destroy_decompress(&cinfo);
+    return fail(f, "ERR_LCNET_JPEG_DATA", err.message);
+  }
 
   int cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
   cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   cinfo.dct_method = JDCT_ISLOW;
   cinfo.do_fancy_upsampling = TRUE;
+  if (dst) {
+    /* a whole image into the caller's memory: it must be the image's exact size */
+    size_t need = (size_t)cinfo.image_width * cinfo.image_height * 3;
+    if (dst_len != need) {
+      jpeg_destroy_decompress(&cinfo);
+      char why[160];
+      snprintf(why, sizeof why, "the target holds %zu bytes, the image needs %zu", dst_len, need);
+      return fail(f, "ERR_LCNET_JPEG_TARGET", why);
+    }
+  }
   jpeg_start_decompress(&cinfo);
 
   JDIMENSION x0 = 0;
@@ -190,12 +323,6 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, Col
   size_t w = cinfo.output_width;
   size_t h = cinfo.output_height;
   size_t row_bytes = w * 3;
-  if (dst && dst_len != row_bytes * h) {
-    jpeg_destroy_decompress(&cinfo);
-    char why[160];
-    snprintf(why, sizeof why, "the target holds %zu bytes, the image needs %zu", dst_len, row_bytes * h);
-    return fail(f, "ERR_LCNET_JPEG_TARGET", why);
-  }
 
   uint8_t *target = dst;
   if (!target) owned = target = (uint8_t *)malloc(row_bytes * h);
@@ -250,19 +377,44 @@ static napi_value throw_coded(napi_env env, const char *code, const char *messag
   return NULL;
 }
 
-/* The bytes of a typed array argument of the expected type, or NULL after throwing. */
-static void *typed_array(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *what) {
+/*
+ * The bytes of a typed array argument of the expected type into *data (NULL for an empty array:
+ * Node-API gives no pointer for zero bytes); 0 after throwing, 1 on success.
+ */
+static int typed_array(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length, const char *what) {
   napi_typedarray_type type;
-  void *data;
   napi_value ab;
   size_t offset;
-  if (napi_get_typedarray_info(env, value, &type, length, &data, &ab, &offset) != napi_ok || type != want) {
+  if (napi_get_typedarray_info(env, value, &type, length, data, &ab, &offset) != napi_ok || type != want) {
     char why[96];
     snprintf(why, sizeof why, "%s has the wrong type", what);
     throw_coded(env, NULL, why);
-    return NULL;
+    return 0;
   }
-  return data;
+  if (*length == 0) *data = NULL;
+  return 1;
+}
+
+/*
+ * The limits argument, a Float64Array [width, height, maxScans, cpuSeconds, maxMemoryBytes]:
+ * the stored (unrotated) size the caller planned for, then what the decode may cost (0: no
+ * limit). 0 after throwing.
+ */
+static int limits_argument(napi_env env, napi_value value, Limits *limits) {
+  void *data;
+  size_t n;
+  if (!typed_array(env, value, napi_float64_array, &data, &n, "limits")) return 0;
+  const double *l = data;
+  if (n != 5 || !(l[0] >= 1 && l[0] <= 65535 && l[1] >= 1 && l[1] <= 65535) || !(l[2] >= 0 && l[2] <= 1e6) || !(l[3] >= 0) || !(l[4] >= 0 && l[4] <= 1e15)) {
+    throw_coded(env, NULL, "limits must be [width, height, maxScans, cpuSeconds, maxMemoryBytes]");
+    return 0;
+  }
+  limits->width = (size_t)l[0];
+  limits->height = (size_t)l[1];
+  limits->max_scans = (int)l[2];
+  limits->cpu_seconds = l[3];
+  limits->max_memory = l[4];
+  return 1;
 }
 
 /*
@@ -276,8 +428,13 @@ static int jpeg_arguments(napi_env env, napi_callback_info info, size_t argc, na
     throw_coded(env, NULL, usage);
     return 0;
   }
-  *jpeg = typed_array(env, argv[0], napi_uint8_array, jpeg_len, "jpeg");
-  if (!*jpeg) return 0;
+  void *bytes;
+  if (!typed_array(env, argv[0], napi_uint8_array, &bytes, jpeg_len, "jpeg")) return 0;
+  if (*jpeg_len == 0) {
+    throw_coded(env, "ERR_LCNET_JPEG_HEADER", "empty file");
+    return 0;
+  }
+  *jpeg = bytes;
   if (napi_get_value_int32(env, argv[1], orientation) != napi_ok) {
     throw_coded(env, NULL, "the orientation must be a number");
     return 0;
@@ -287,21 +444,24 @@ static int jpeg_arguments(napi_env env, napi_callback_info info, size_t argc, na
 }
 
 /*
- * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): undefined
+ * decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array, limits: Float64Array): undefined
  * target must hold exactly width * height * 3 bytes of the oriented image.
  */
 static napi_value decode_into(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
+  napi_value argv[4];
   const uint8_t *jpeg;
   size_t jpeg_len, dst_len;
   int32_t orientation;
-  if (!jpeg_arguments(env, info, 3, argv, "decodeInto(jpeg, orientation, target) takes three arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
-  uint8_t *dst = typed_array(env, argv[2], napi_uint8_array, &dst_len, "target");
-  if (!dst) return NULL;
+  if (!jpeg_arguments(env, info, 4, argv, "decodeInto(jpeg, orientation, target, limits) takes four arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
+  void *dst;
+  if (!typed_array(env, argv[2], napi_uint8_array, &dst, &dst_len, "target")) return NULL;
+  Limits limits;
+  if (!limits_argument(env, argv[3], &limits)) return NULL;
+  if (!dst) return throw_coded(env, "ERR_LCNET_JPEG_TARGET", "the target holds no bytes");
   Failure f;
   Decoded decoded;
   Columns all = {0, 0};
-  if (decode_rgb(jpeg, jpeg_len, orientation, all, dst, dst_len, &decoded, &f) != 0) return throw_coded(env, f.code, f.message);
+  if (decode_rgb(jpeg, jpeg_len, orientation, &limits, all, dst, dst_len, &decoded, &f) != 0) return throw_coded(env, f.code, f.message);
   return NULL;
 }
 
@@ -314,22 +474,27 @@ static napi_value decode_into(napi_env env, napi_callback_info info) {
  * norm: scale, mean[3], std[3]; planes: where in `out` the R, G and B planes start.
  */
 static napi_value decode_resize(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
+  napi_value argv[7];
   const uint8_t *jpeg;
   size_t jpeg_len, plan_len, norm_len, out_len, planes_len;
   int32_t orientation;
-  if (!jpeg_arguments(env, info, 6, argv, "decodeResize(jpeg, orientation, plan, norm, out, planes) takes six arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
-  const int32_t *plan = typed_array(env, argv[2], napi_int32_array, &plan_len, "plan");
-  if (!plan) return NULL;
-  const float *norm = typed_array(env, argv[3], napi_float32_array, &norm_len, "norm");
-  if (!norm) return NULL;
-  float *out = typed_array(env, argv[4], napi_float32_array, &out_len, "out");
-  if (!out) return NULL;
-  const int32_t *planes = typed_array(env, argv[5], napi_int32_array, &planes_len, "planes");
-  if (!planes) return NULL;
+  if (!jpeg_arguments(env, info, 7, argv, "decodeResize(jpeg, orientation, plan, norm, out, planes, limits) takes seven arguments", &jpeg, &jpeg_len, &orientation)) return NULL;
+  void *plan_data, *norm_data, *out_data, *planes_data;
+  if (!typed_array(env, argv[2], napi_int32_array, &plan_data, &plan_len, "plan")) return NULL;
+  if (!typed_array(env, argv[3], napi_float32_array, &norm_data, &norm_len, "norm")) return NULL;
+  if (!typed_array(env, argv[4], napi_float32_array, &out_data, &out_len, "out")) return NULL;
+  if (!typed_array(env, argv[5], napi_int32_array, &planes_data, &planes_len, "planes")) return NULL;
+  Limits limits;
+  if (!limits_argument(env, argv[6], &limits)) return NULL;
+  const int32_t *plan = plan_data;
+  const float *norm = norm_data;
+  float *out = out_data;
+  const int32_t *planes = planes_data;
 
-  if (plan_len < 4 || norm_len != 7 || planes_len != 3) return throw_coded(env, NULL, "malformed plan");
+  if (plan_len < 4 || norm_len != 7 || planes_len != 3 || !out) return throw_coded(env, NULL, "malformed plan");
   size_t w = (size_t)plan[0], h = (size_t)plan[1];
+  /* the plan is for the oriented image: its size turned back must be the stored size */
+  if ((orientation >= 5 ? h : w) != limits.width || (orientation >= 5 ? w : h) != limits.height) return throw_coded(env, NULL, "the plan and the limits disagree on the image size");
   int out_w = plan[2], out_h = plan[3];
   if (out_w <= 0 || out_h <= 0 || plan_len != 4 + 3 * (size_t)out_w + 3 * (size_t)out_h) return throw_coded(env, NULL, "malformed plan");
   size_t plane = (size_t)out_w * (size_t)out_h;
@@ -362,7 +527,7 @@ static napi_value decode_resize(napi_env env, napi_callback_info info) {
   if (!scratch) return throw_coded(env, "ERR_LCNET_JPEG_MEMORY", "out of memory");
   Failure f;
   Decoded d;
-  if (decode_rgb(jpeg, jpeg_len, orientation, want, NULL, 0, &d, &f) != 0) {
+  if (decode_rgb(jpeg, jpeg_len, orientation, &limits, want, NULL, 0, &d, &f) != 0) {
     free(scratch);
     return throw_coded(env, f.code, f.message);
   }

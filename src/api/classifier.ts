@@ -10,7 +10,7 @@
  */
 
 import {ClassifyEngine, emptySummary, type PipelineOptions, type Progress, type RunSummary} from '../pipeline/classify-engine.js';
-import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
+import {DEFAULT_DECODE_TIMEOUT_S, DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {OutputRecord} from '../pipeline/output/record.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
@@ -35,6 +35,8 @@ export interface ClassifierOptions extends ModelChoice {
   resize?: ResizeMode;
   /** images with more pixels get an error record [default: 268402689, sharp's limit] */
   maxPixels?: number;
+  /** CPU seconds one image may take to decode before it gets an error record; 0 for no limit [default: 30] */
+  decodeTimeout?: number;
   /** classes per record [default: 5] */
   topk?: number;
   /** the decision threshold of a yes/no or attribute model, 0..1 [default: the published one]; refused for a top-k model */
@@ -116,12 +118,17 @@ export function pipelineOptionsOf(o: ClassifierOptions): PipelineOptions {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new RangeError(`${name} must be a whole number of at least 1, got ${v}`);
     return v;
   };
+  const seconds = (name: string, v: number | undefined) => {
+    if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new RangeError(`${name} must be a number of seconds (0 for no limit), got ${v}`);
+    return v;
+  };
   return {
     batchSize: positive('batchSize', o.batchSize) ?? DEFAULT_BATCH_SIZE,
     ...inferenceLayout(positive('threads', o.threads) ?? defaultThreads(), positive('sessions', o.sessions)),
     workers: positive('workers', o.workers) ?? defaultWorkers(),
     resize: o.resize ?? 'exact',
     maxPixels: positive('maxPixels', o.maxPixels) ?? DEFAULT_MAX_PIXELS,
+    decodeTimeout: seconds('decodeTimeout', o.decodeTimeout) ?? DEFAULT_DECODE_TIMEOUT_S,
     topk: positive('topk', o.topk) ?? 5,
   };
 }

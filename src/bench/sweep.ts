@@ -4,6 +4,7 @@
  * bottleneck and how close the best configuration gets to the machine's limit.
  */
 
+import {DEFAULT_DECODE_TIMEOUT_S} from '../pipeline/limits.js';
 import {availableParallelism} from 'node:os';
 import type {LoadedModel} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
@@ -120,7 +121,7 @@ export async function runBench(model: LoadedModel, opts: BenchOptions): Promise<
         e2e = await measureEndToEnd(
           opts.files,
           model,
-          {batchSize, ...layout, workers: opts.workers, resize: opts.resize, maxPixels: opts.maxPixels, topk: opts.topk},
+          {batchSize, ...layout, workers: opts.workers, resize: opts.resize, maxPixels: opts.maxPixels, decodeTimeout: DEFAULT_DECODE_TIMEOUT_S, topk: opts.topk},
           {warmupBatches: opts.warmup, iterations: opts.iterations, durationS: opts.durationS},
         );
       }

@@ -6,7 +6,7 @@ import {EXIT} from './exit-codes.js';
 import {parseSeconds} from '../models/download/settings.js';
 import type {PipelineOptions} from '../pipeline/classify-run.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
-import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
+import {DEFAULT_DECODE_TIMEOUT_S, DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import {DEFAULT_BATCH_SIZE} from '../pipeline/parallelism.js';
 import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
 
@@ -18,6 +18,15 @@ export const secondsFlag = Flags.custom<number>({
     } catch (e) {
       throw new Errors.CLIError((e as Error).message, {exit: EXIT.USAGE});
     }
+  },
+});
+
+/** A number of seconds that may be 0 (meaning no limit), fractions allowed. */
+export const limitSecondsFlag = Flags.custom<number>({
+  parse: async (input, _context, opts) => {
+    const v = Number(input);
+    if (input.trim() === '' || !Number.isFinite(v) || v < 0) throw new Errors.CLIError(`--${opts.name} must be a number of seconds (0 for no limit), got '${input}'`, {exit: EXIT.USAGE});
+    return v;
   },
 });
 
@@ -61,6 +70,10 @@ export const pipelineFlags = {
     default: 'exact',
   }),
   'max-pixels': Flags.integer({summary: 'Refuse images with more pixels than this (each gets an error record).', default: DEFAULT_MAX_PIXELS, min: 1}),
+  'decode-timeout': limitSecondsFlag({
+    summary: 'CPU seconds one image may take to decode before it gets an error record instead (0: no limit).',
+    default: DEFAULT_DECODE_TIMEOUT_S,
+  }),
 };
 
 /** The parsed `pipelineFlags` (and --topk) as the library API's options. */
@@ -71,6 +84,7 @@ export function classifierOptions(flags: {
   workers?: number;
   resize: string;
   'max-pixels': number;
+  'decode-timeout'?: number;
   topk: number;
   threshold?: number;
 }): ClassifierOptions {
@@ -81,6 +95,7 @@ export function classifierOptions(flags: {
     workers: flags.workers,
     resize: flags.resize as ResizeMode,
     maxPixels: flags['max-pixels'],
+    ...(flags['decode-timeout'] === undefined ? {} : {decodeTimeout: flags['decode-timeout']}),
     topk: flags.topk,
     ...(flags.threshold === undefined ? {} : {threshold: flags.threshold}),
   };

@@ -42,6 +42,8 @@ export interface PipelineOptions {
   workers: number;
   resize: ResizeMode;
   maxPixels: number;
+  /** CPU seconds one image's decode may take (0: no limit) */
+  decodeTimeout: number;
   topk: number;
 }
 
@@ -153,6 +155,7 @@ export class ClassifyEngine {
         spec: m.preprocess,
         mode: options.resize,
         maxPixels: options.maxPixels,
+        decodeTimeout: options.decodeTimeout,
         concurrency: DECODES_PER_WORKER,
         budget: PixelBudget.createShared(),
         budgetMp: DEFAULT_BUDGET_MP,

@@ -11,8 +11,10 @@
 import type {Sharp} from 'sharp';
 import {libvips} from './libvips.js';
 import {decodeBmp} from './bmp.js';
-import {jpegLayout, sniffFormat, type ImageFormat} from './image-format.js';
+import {jpegLayout, jpegScanCount, sniffFormat, type ImageFormat, type JpegLayout} from './image-format.js';
 import {jpegTurbo, type JpegDecoderName, type JpegTurboAddon} from './jpeg-turbo.js';
+import {DEFAULT_DECODE_TIMEOUT_S, jpegMemoryLimit, MAX_JPEG_SCANS} from './limits.js';
+import {orientRgb} from './orient.js';
 import type {RgbImage} from './rgb-image.js';
 
 export {DEFAULT_MAX_PIXELS} from './limits.js';
@@ -20,15 +22,46 @@ export {DEFAULT_MAX_PIXELS} from './limits.js';
 export class DecodeError extends Error {}
 
 const PIXEL_LIMIT = 'image exceeds the pixel limit (--max-pixels)';
+const TOO_MANY_SCANS = `JPEG with more than ${MAX_JPEG_SCANS} scans: refused unread (a normal progressive JPEG has about 10)`;
+const OUT_OF_MEMORY = 'image needs more memory to decode than its size allows: refused';
+const AMBIGUOUS_HEADER = 'corrupt JPEG: its header describes two different images';
+
+function timedOut(seconds: number): string {
+  return `decoding took longer than ${seconds} s of CPU (--decode-timeout): abandoned`;
+}
 
 export interface DecodeOptions {
   maxPixels: number;
+  /** CPU seconds one decode may take (default DEFAULT_DECODE_TIMEOUT_S); 0 for no limit */
+  timeoutSeconds?: number;
   /** 'sharp' sends JPEGs to libvips even where libjpeg-turbo loads (to compare the two) */
   jpegDecoder?: JpegDecoderName;
 }
 
-async function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Promise<Sharp> {
-  return (await libvips())(bytes, {ignoreIcc: true, limitInputPixels: opts.maxPixels, failOn: 'warning'});
+function timeoutOf(opts: DecodeOptions): number {
+  return opts.timeoutSeconds ?? DEFAULT_DECODE_TIMEOUT_S;
+}
+
+/** sharp on `bytes` with lcnet's limits: the pixel limit, warnings as errors, the time budget. */
+export async function sharpInput(bytes: Uint8Array, opts: DecodeOptions): Promise<Sharp> {
+  const input = (await libvips())(bytes, {ignoreIcc: true, limitInputPixels: opts.maxPixels, failOn: 'warning'});
+  // libvips counts whole seconds, 0 meaning none
+  const seconds = timeoutOf(opts);
+  return seconds > 0 ? input.timeout({seconds: Math.max(1, Math.ceil(seconds))}) : input;
+}
+
+/**
+ * The verdict both decoder paths give a JPEG before either decodes it, from its header alone: a
+ * frame lcnet's decoders cannot read, an image past the pixel limit, too many scans. Null when the
+ * header cannot be read the way libjpeg reads it (libvips' verdict is then the record's).
+ */
+export function checkedJpegLayout(bytes: Uint8Array, opts: DecodeOptions): JpegLayout | null {
+  const layout = jpegLayout(bytes);
+  if (!layout) return null;
+  if (layout.unsupported) throw new DecodeError(layout.unsupported);
+  if (layout.width * layout.height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
+  if (jpegScanCount(bytes, MAX_JPEG_SCANS) > MAX_JPEG_SCANS) throw new DecodeError(TOO_MANY_SCANS);
+  return layout;
 }
 
 /** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's (Adobe-inverted) CMYK output. */
@@ -71,34 +104,59 @@ export interface TurboJpeg {
   height: number;
   /** EXIF orientation, 1-8 */
   orientation: number;
+  /**
+   * What the decode may cost, for the addon: [stored width, stored height, scans, CPU seconds,
+   * libjpeg's memory]. The addon refuses the file if libjpeg reads another size from the header.
+   */
+  limits: Float64Array;
   /** runs `decode` (an addon call) on this JPEG, its failures turned into the records' errors */
   decode(run: (turbo: JpegTurboAddon) => void): void;
+}
+
+/** The record's reason for each error code of the addon's. */
+function addonFailure(code: string | undefined, bytes: Uint8Array, opts: DecodeOptions): string | null {
+  switch (code) {
+    case 'ERR_LCNET_JPEG_HEADER':
+      return damaged('jpeg', 'header', bytes);
+    case 'ERR_LCNET_JPEG_DATA':
+      return damaged('jpeg', 'data', bytes);
+    case 'ERR_LCNET_JPEG_SCANS':
+      return TOO_MANY_SCANS;
+    case 'ERR_LCNET_JPEG_TIMEOUT':
+      return timedOut(timeoutOf(opts));
+    case 'ERR_LCNET_JPEG_MEMORY':
+      return OUT_OF_MEMORY;
+    case 'ERR_LCNET_JPEG_LAYOUT':
+      return AMBIGUOUS_HEADER;
+    default:
+      return null;
+  }
 }
 
 /**
  * What libjpeg-turbo makes of `bytes`, or null when it is no JPEG or not one for this decoder (no
  * addon, or a header lcnet cannot parse: libvips' verdict on it is the record's). An image over
- * the pixel limit is refused here, before any decoding.
+ * the pixel limit, with too many scans or of a kind no decoder reads is refused here, before any
+ * decoding.
  */
 export function turboJpeg(bytes: Uint8Array, opts: DecodeOptions): TurboJpeg | null {
   if (opts.jpegDecoder === 'sharp' || sniffFormat(bytes) !== 'jpeg') return null;
   const turbo = jpegTurbo();
-  const layout = turbo ? jpegLayout(bytes) : null;
+  const layout = turbo ? checkedJpegLayout(bytes, opts) : null;
   if (!turbo || !layout) return null;
   const orientation = layout.orientation ?? 1;
   const [width, height] = orientation >= 5 ? [layout.height, layout.width] : [layout.width, layout.height];
-  if (width * height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
   return {
     width,
     height,
     orientation,
+    limits: Float64Array.of(layout.width, layout.height, MAX_JPEG_SCANS, timeoutOf(opts), jpegMemoryLimit(opts.maxPixels)),
     decode(run) {
       try {
         run(turbo);
       } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'ERR_LCNET_JPEG_HEADER') throw new DecodeError(damaged('jpeg', 'header', bytes));
-        if (code === 'ERR_LCNET_JPEG_DATA') throw new DecodeError(damaged('jpeg', 'data', bytes));
+        const reason = addonFailure((e as NodeJS.ErrnoException).code, bytes, opts);
+        if (reason) throw new DecodeError(reason);
         throw e;
       }
     },
@@ -110,7 +168,7 @@ export function decodeJpegNow(bytes: Uint8Array, opts: DecodeOptions): RgbImage 
   const jpeg = turboJpeg(bytes, opts);
   if (!jpeg) return null;
   const data = new Uint8Array(jpeg.width * jpeg.height * 3);
-  jpeg.decode((turbo) => turbo.decodeInto(bytes, jpeg.orientation, data));
+  jpeg.decode((turbo) => turbo.decodeInto(bytes, jpeg.orientation, data, jpeg.limits));
   return {data, width: jpeg.width, height: jpeg.height};
 }
 
@@ -120,26 +178,50 @@ export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise
 
 /** Every format but BMP through libvips (sharp), JPEGs included: the path where no addon loads. */
 export async function decodeWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
+  try {
+    return await decodeAnyWithLibvips(bytes, opts);
+  } catch (e) {
+    // sharp's timeout(): libvips stopped the decode once its time was up
+    if (!(e instanceof DecodeError) && /^timeout:/i.test(e instanceof Error ? e.message : '')) throw new DecodeError(timedOut(timeoutOf(opts)));
+    throw e;
+  }
+}
+
+async function decodeAnyWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
   if (bytes.length === 0) throw new DecodeError('empty file');
   const format = sniffFormat(bytes);
   if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
   if (format === 'unknown') throw new DecodeError('not an image (unrecognised file format)');
   if (format === 'jpeg') {
-    const layout = jpegLayout(bytes);
-    // libvips undoes Adobe's CMYK inversion; OpenCV works on libjpeg's raw output, so redo it
-    if (layout?.components === 4) return decodeCmyk(bytes, opts, (raw, w, h) => cmykToRgbLikeOpenCV(raw, w, h, layout.adobe));
-    // the common case, a plain YCbCr JPEG shown as stored: the decoder's output is already final
-    if (layout?.components === 3 && !layout.adobe && (layout.orientation ?? 1) === 1) {
-      const {data, info} = await (await sharpInput(bytes, opts)).raw().toBuffer({resolveWithObject: true});
-      if (info.channels === 3) return {data, width: info.width, height: info.height};
-    }
+    const layout = checkedJpegLayout(bytes, opts);
+    if (layout) return decodeJpegWithLibvips(bytes, layout, opts);
   } else if (format === 'tiff') {
     const meta = await (await sharpInput(bytes, opts)).metadata();
     if (meta.space === 'cmyk') return decodeCmyk(bytes, opts, cmykToRgbLikeLibtiff);
   }
   const {data, info} = await (await sharpInput(bytes, opts)).autoOrient().removeAlpha().toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
-  if (info.channels !== 3) throw new DecodeError(`expected 3 colour channels, decoder gave ${info.channels}`);
+  if (info.channels !== 3) throw new DecodeError(`unsupported ${FORMAT_NAMES[format]}: ${info.channels} colour channels`);
   return {data, width: info.width, height: info.height};
+}
+
+/**
+ * A JPEG whose header lcnet reads, through libvips, as the native decoder decodes it: libjpeg's
+ * raw CMYK converted with OpenCV's formula, and the orientation lcnet's EXIF reader gives (the
+ * same for both paths, OpenCV's rules) applied after decoding, never libvips' own reading of it.
+ */
+async function decodeJpegWithLibvips(bytes: Uint8Array, layout: JpegLayout, opts: DecodeOptions): Promise<RgbImage> {
+  let image: RgbImage;
+  if (layout.components === 4) {
+    // libvips undoes Adobe's CMYK inversion; OpenCV works on libjpeg's raw output, so redo it
+    const {data, info} = await (await sharpInput(bytes, opts)).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({resolveWithObject: true});
+    if (info.channels !== 4) throw new DecodeError(`unsupported JPEG: ${info.channels} colour components`);
+    image = cmykToRgbLikeOpenCV(data, info.width, info.height, layout.adobe);
+  } else {
+    const {data, info} = await (await sharpInput(bytes, opts)).toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
+    if (info.channels !== 3) throw new DecodeError(`unsupported JPEG: ${info.channels} colour components`);
+    image = {data, width: info.width, height: info.height};
+  }
+  return orientRgb(image, layout.orientation ?? 1);
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {

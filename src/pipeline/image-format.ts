@@ -28,9 +28,21 @@ export interface JpegLayout {
   width: number;
   height: number;
   components: number;
+  /** bits per sample (SOF's P): libjpeg-turbo's 8-bit build reads 8 only */
+  precision: number;
+  /** the SOF marker's code (0xc0 baseline, 0xc2 progressive, ...) */
+  sof: number;
+  /** whether libjpeg sees an Adobe APP14 marker (its rule: "Adobe" and at least 12 bytes of data) */
   adobe: boolean;
   /** EXIF orientation (1-8), or null when the file has none or it cannot be read */
   orientation: number | null;
+  /**
+   * Bytes between markers before the first scan, which libjpeg skips with a warning: the image
+   * then fails on both decoder paths (a warning fails an image), whatever its header says.
+   */
+  extraneous: boolean;
+  /** why no decoder of lcnet's can read this JPEG, when its header says so; null when one can */
+  unsupported: string | null;
 }
 
 /** The Orientation tag (0x0112) of IFD0 in an APP1 Exif payload starting at `at`. */
@@ -54,39 +66,105 @@ function exifOrientation(b: Uint8Array, at: number, end: number): number | null 
   return null;
 }
 
-/** Walks JPEG marker segments up to the first SOFn; null when the header is malformed. */
+/** SOF markers libjpeg-turbo decodes: Huffman baseline, extended and progressive, arithmetic sequential and progressive. */
+const DECODABLE_SOF = new Set([0xc0, 0xc1, 0xc2, 0xc9, 0xca]);
+/** SOF markers of processes libjpeg-turbo does not implement (lossless, hierarchical, JPEG extensions). */
+const OTHER_SOF = new Set([0xc3, 0xc5, 0xc6, 0xc7, 0xc8, 0xcb, 0xcd, 0xce, 0xcf]);
+/** Markers libjpeg reads a length for and skips or parses (besides SOFn and SOS). */
+function hasLength(m: number): boolean {
+  return m === 0xc4 || m === 0xcc || m === 0xdb || m === 0xdc || m === 0xdd || (m >= 0xe0 && m <= 0xef) || m === 0xfe;
+}
+
+/** Why libjpeg-turbo (8-bit) cannot decode a frame of this SOF, precision and component count. */
+function unsupportedFrame(sof: number, precision: number, components: number): string | null {
+  if (OTHER_SOF.has(sof)) return `unsupported JPEG: ${sof === 0xc3 || sof === 0xc7 || sof === 0xcb || sof === 0xcf ? 'lossless' : 'hierarchical'} coding (SOF${sof - 0xc0}) is not read`;
+  if (precision !== 8) return `unsupported JPEG: ${precision}-bit samples (only 8-bit JPEGs are read)`;
+  if (components !== 1 && components !== 3 && components !== 4) return `unsupported JPEG: ${components} colour components (1, 3 or 4 are read)`;
+  return null;
+}
+
+/**
+ * Reads a JPEG's markers up to its first scan the way libjpeg's marker reader (jdmarker.c
+ * next_marker and read_markers) does, so that it finds the frame header libjpeg finds: bytes
+ * other than a marker are skipped one by one (FF 00 is no marker), FF fill bytes before a marker
+ * are skipped, and only the markers libjpeg skips by length are skipped by length. Null when
+ * libjpeg would stop before a scan (no frame header, a second one, a second SOI, an unknown
+ * marker, the end of the file): then libvips' verdict on the file is the record's.
+ */
 export function jpegLayout(b: Uint8Array): JpegLayout | null {
+  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
   let pos = 2;
   let adobe = false;
   let orientation: number | null = null;
   let sawExif = false;
-  while (pos + 4 <= b.length) {
-    if (b[pos] !== 0xff) return null;
-    let marker = b[pos + 1]!;
-    while (marker === 0xff && pos + 2 < b.length) {
-      pos++;
-      marker = b[pos + 1]!;
+  let extraneous = false;
+  let frame: {width: number; height: number; components: number; precision: number; sof: number} | null = null;
+  for (;;) {
+    // next_marker: skip to an FF, past fill FFs; FF 00 is stuffed data, not a marker
+    let marker = -1;
+    while (marker < 0) {
+      const start = pos;
+      while (pos < b.length && b[pos] !== 0xff) pos++;
+      if (pos > start) extraneous = true;
+      while (pos < b.length && b[pos] === 0xff) pos++;
+      if (pos >= b.length) return null;
+      const c = b[pos++]!;
+      if (c === 0) extraneous = true;
+      else marker = c;
     }
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      pos += 2;
+    if (marker === 0xda) {
+      if (!frame) return null;
+      return {...frame, adobe, orientation, extraneous, unsupported: unsupportedFrame(frame.sof, frame.precision, frame.components)};
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    const isSof = DECODABLE_SOF.has(marker) || OTHER_SOF.has(marker);
+    if (!isSof && !hasLength(marker)) return null;
+    if (pos + 2 > b.length) return null;
+    const len = (b[pos]! << 8) | b[pos + 1]!;
+    const end = Math.min(b.length, pos + len);
+    if (isSof) {
+      if (frame || pos + 8 > b.length) return null;
+      frame = {precision: b[pos + 2]!, height: (b[pos + 3]! << 8) | b[pos + 4]!, width: (b[pos + 5]! << 8) | b[pos + 6]!, components: b[pos + 7]!, sof: marker};
+      // libjpeg refuses an empty frame, or a length that does not fit its components
+      if (frame.width === 0 || frame.height === 0 || frame.components === 0 || len !== 8 + 3 * frame.components) return null;
+    } else if (marker === 0xee && len >= 14 && ascii(b, pos + 2, 5) === 'Adobe') {
+      adobe = true;
+    } else if (marker === 0xe1 && !sawExif && ascii(b, pos + 2, 4) === 'Exif') {
+      sawExif = true;
+      orientation = exifOrientation(b, pos + 2, end);
+    }
+    pos += Math.max(len, 2);
+  }
+}
+
+/**
+ * The number of scans (SOS markers) libjpeg can meet in a JPEG, counted as the native decoder
+ * counts them (jpeg_decode.c count_scans): marker segments are skipped by their length, and
+ * anywhere else an FF DA pair starts a scan (every FF of entropy-coded data is followed by 00 or
+ * a restart marker). Stops at EOI, or as soon as the count passes `limit`.
+ */
+export function jpegScanCount(b: Uint8Array, limit: number): number {
+  let scans = 0;
+  let i = 2;
+  const bytes = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  while (i + 1 < b.length) {
+    const ff = bytes.indexOf(0xff, i);
+    if (ff < 0 || ff + 1 >= b.length) break;
+    i = ff;
+    const m = b[i + 1]!;
+    if (m === 0xff) {
+      i++;
       continue;
     }
-    const len = (b[pos + 2]! << 8) | b[pos + 3]!;
-    if (len < 2) return null;
-    if (marker === 0xee && len >= 7 && ascii(b, pos + 4, 5) === 'Adobe') adobe = true;
-    if (marker === 0xe1 && !sawExif && ascii(b, pos + 4, 4) === 'Exif') {
-      sawExif = true;
-      orientation = exifOrientation(b, pos + 4, Math.min(b.length, pos + 2 + len));
+    if (m === 0xd9) break;
+    if (m === 0x00 || m === 0x01 || (m >= 0xd0 && m <= 0xd8)) {
+      i += 2;
+      continue;
     }
-    const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
-    if (isSof) {
-      if (pos + 9 >= b.length) return null;
-      const height = (b[pos + 5]! << 8) | b[pos + 6]!;
-      const width = (b[pos + 7]! << 8) | b[pos + 8]!;
-      return {width, height, components: b[pos + 9]!, adobe, orientation};
-    }
-    if (marker === 0xda || marker === 0xd9) return null;
-    pos += 2 + len;
+    if (m === 0xda && ++scans > limit) break;
+    if (i + 3 >= b.length) break;
+    const len = (b[i + 2]! << 8) | b[i + 3]!;
+    i += 2 + Math.max(len, 2);
   }
-  return null;
+  return scans;
 }

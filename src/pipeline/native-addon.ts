@@ -13,17 +13,21 @@ export interface NativeAddon {
   /**
    * Decodes `jpeg` as interleaved RGB into `target` (exactly width x height x 3 bytes of the
    * image as `orientation`, an EXIF value 1-8, turns it). Throws an Error whose `code` is
-   * ERR_LCNET_JPEG_HEADER (the header cannot be read) or ERR_LCNET_JPEG_DATA (the data is
-   * damaged, or libjpeg warned about it).
+   * ERR_LCNET_JPEG_HEADER (the header cannot be read), ERR_LCNET_JPEG_DATA (the data is
+   * damaged, or libjpeg warned about it), or for a limit: ERR_LCNET_JPEG_LAYOUT (libjpeg reads
+   * another size than limits[0..1]), ERR_LCNET_JPEG_SCANS, ERR_LCNET_JPEG_TIMEOUT (CPU time),
+   * ERR_LCNET_JPEG_MEMORY. limits: [stored width, stored height, max scans, CPU seconds, bytes
+   * libjpeg may allocate], 0 for no limit; all checked before a progressive file is buffered.
    */
-  decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array): void;
+  decodeInto(jpeg: Uint8Array, orientation: number, target: Uint8Array, limits: Float64Array): void;
   /**
    * Decodes `jpeg` and resamples it in one call (native/resize_linear.c, the WebAssembly kernel's
    * source), writing the network's input into `out`. plan: [width, height, outW, outH, then the
    * x taps (first, second, weight) and the y taps of resize-linear.ts]; norm: scale, mean[3],
-   * std[3]; planes: where the R, G and B planes start in `out`. Throws as decodeInto does.
+   * std[3]; planes: where the R, G and B planes start in `out`; limits as for decodeInto (its
+   * size must be the plan's, turned back). Throws as decodeInto does.
    */
-  decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array, out: Float32Array, planes: Int32Array): void;
+  decodeResize(jpeg: Uint8Array, orientation: number, plan: Int32Array, norm: Float32Array, out: Float32Array, planes: Int32Array, limits: Float64Array): void;
   /**
    * Asks the kernel, from libuv's thread pool, to start reading the regular file at `path` into
    * the page cache; returns at once and never fails (read-ahead.ts).

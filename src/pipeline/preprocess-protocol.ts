@@ -10,6 +10,8 @@ export interface WorkerConfig {
   spec: PreprocessSpec;
   mode: ResizeMode;
   maxPixels: number;
+  /** CPU seconds one decode may take (0: no limit) */
+  decodeTimeout: number;
   /** images each worker decodes at once */
   concurrency: number;
   /** the process-wide decoded-megapixel budget (PixelBudget) and its capacity */

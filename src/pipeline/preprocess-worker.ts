@@ -51,7 +51,7 @@ if (startedEarly()) {
 }
 
 withConfig<WorkerConfig>((config) => {
-  const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels});
+  const preprocessor = createPreprocessor(config.spec, config.mode, {maxPixels: config.maxPixels, timeoutSeconds: config.decodeTimeout});
   const views = config.buffers.map((b) => new Float32Array(b));
   const limit = pLimit(config.concurrency);
   const budget = new PixelBudget(config.budget, config.budgetMp);

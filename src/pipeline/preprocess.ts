@@ -7,12 +7,11 @@
  * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
  */
 
-import {decodeJpegNow, decodeRgb, turboJpeg, type DecodeOptions} from './decode.js';
-import {jpegLayout, sniffFormat} from './image-format.js';
+import {checkedJpegLayout, decodeJpegNow, decodeRgb, sharpInput, turboJpeg, type DecodeOptions} from './decode.js';
+import {sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
 import {normalizationTable, packedTaps, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
 import {WasmResizer} from './resize-wasm.js';
-import {libvips} from './libvips.js';
 
 export type ResizeMode = 'exact' | 'fast';
 
@@ -101,7 +100,7 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
         throw e;
       }
       planes.set([offset + (bgr ? 2 * plane : 0), offset + plane, offset + (bgr ? 0 : 2 * plane)]);
-      jpeg.decode((turbo) => turbo.decodeResize(bytes, jpeg.orientation, planFor(jpeg.width, jpeg.height, win), norm, out, planes));
+      jpeg.decode((turbo) => turbo.decodeResize(bytes, jpeg.orientation, planFor(jpeg.width, jpeg.height, win), norm, out, planes, jpeg.limits));
       return {width: jpeg.width, height: jpeg.height};
     }
     const img = await decodeRgb(bytes, decode);
@@ -115,16 +114,17 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   /** the smallest source size that JPEG shrink-on-load can halve and still cover the output */
   const [needH, needW] = spec.resize.kind === 'short' ? [spec.resize.size, spec.resize.size] : [spec.resize.height, spec.resize.width];
   const fast = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
-    const layout = sniffFormat(bytes) === 'jpeg' ? jpegLayout(bytes) : null;
+    const layout = sniffFormat(bytes) === 'jpeg' ? checkedJpegLayout(bytes, decode) : null;
     const shrinkable =
       layout !== null &&
       layout.components !== 4 &&
       (spec.resize.kind === 'short' ? Math.min(layout.width, layout.height) >= 2 * needH : layout.width >= 2 * needW && layout.height >= 2 * needH);
     if (!shrinkable) return exact(bytes, out, offset);
-    const input = (await libvips())(bytes, {ignoreIcc: true, limitInputPixels: decode.maxPixels, failOn: 'warning'}).autoOrient();
+    const input = (await sharpInput(bytes, decode)).autoOrient();
     const meta = await input.metadata();
-    // libvips resamples RGBA premultiplied, which changes colours OpenCV keeps: take the exact path
-    if (meta.hasAlpha) return exact(bytes, out, offset);
+    // libvips resamples RGBA premultiplied, which changes colours OpenCV keeps: take the exact path;
+    // so too where libvips reads another EXIF orientation than lcnet's reader (OpenCV's rules)
+    if (meta.hasAlpha || (meta.orientation ?? 1) !== (layout.orientation ?? 1)) return exact(bytes, out, offset);
     const rotated = (meta.orientation ?? 1) >= 5;
     const width = rotated ? meta.height! : meta.width!;
     const height = rotated ? meta.width! : meta.height!;
