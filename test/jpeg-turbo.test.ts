@@ -165,6 +165,22 @@ describe('JPEG decoding with libjpeg-turbo', function () {
     }
   });
 
+  it('gives a four-component JPEG the pixels OpenCV gives it, with its Adobe marker (transform 0 or 2) or without one', async () => {
+    const cmyk = await rawImage(40, 30, 5).toColourspace('cmyk').jpeg().toBuffer();
+    const app14 = cmyk.indexOf(Buffer.from([0xff, 0xee]));
+    assert.ok(app14 > 0, 'sharp writes an Adobe marker');
+    const length = cmyk.readUInt16BE(app14 + 2);
+    const withoutAdobe = Buffer.concat([cmyk.subarray(0, app14), cmyk.subarray(app14 + 2 + length)]);
+    const ycck = Buffer.from(cmyk);
+    ycck[app14 + 4 + 11] = 2;
+    for (const [name, bytes] of [['Adobe', cmyk], ['no Adobe', withoutAdobe], ['YCCK', ycck]] as const) {
+      const r = await assertSameAsLibvips(bytes, name);
+      assert.ok(r.ok, name);
+    }
+    // without the marker libjpeg reads CMYK, as with transform 0: OpenCV's pixels are the same
+    assert.deepEqual(decodeJpegNow(withoutAdobe, opts), decodeJpegNow(cmyk, opts));
+  });
+
   it('refuses a resampling plan that would read outside the image', async function () {
     const addon = jpegTurbo();
     if (!addon) this.skip();

@@ -64,10 +64,10 @@ export function checkedJpegLayout(bytes: Uint8Array, opts: DecodeOptions): JpegL
   return layout;
 }
 
-/** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's (Adobe-inverted) CMYK output. */
-function cmykToRgbLikeOpenCV(cmyk: Uint8Array, width: number, height: number, invert: boolean): RgbImage {
+/** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's raw CMYK output, from libvips' inverted one. */
+function cmykToRgbLikeOpenCV(cmyk: Uint8Array, width: number, height: number): RgbImage {
   const out = new Uint8Array(width * height * 3);
-  const flip = invert ? 255 : 0;
+  const flip = 255;
   for (let i = 0, o = 0; o < out.length; i += 4, o += 3) {
     const c = cmyk[i]! ^ flip;
     const m = cmyk[i + 1]! ^ flip;
@@ -212,10 +212,11 @@ async function decodeAnyWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Pro
 async function decodeJpegWithLibvips(bytes: Uint8Array, layout: JpegLayout, opts: DecodeOptions): Promise<RgbImage> {
   let image: RgbImage;
   if (layout.components === 4) {
-    // libvips undoes Adobe's CMYK inversion; OpenCV works on libjpeg's raw output, so redo it
+    // libvips inverts every four-component JPEG, Adobe marker or not (measured: the same bytes
+    // with and without APP14 give the same output); OpenCV works on libjpeg's raw output, so undo it
     const {data, info} = await (await sharpInput(bytes, opts)).pipelineColourspace('cmyk').toColourspace('cmyk').raw().toBuffer({resolveWithObject: true});
     if (info.channels !== 4) throw new DecodeError(`unsupported JPEG: ${info.channels} colour components`);
-    image = cmykToRgbLikeOpenCV(data, info.width, info.height, layout.adobe);
+    image = cmykToRgbLikeOpenCV(data, info.width, info.height);
   } else {
     const {data, info} = await (await sharpInput(bytes, opts)).toColourspace('srgb').raw({depth: 'uchar'}).toBuffer({resolveWithObject: true});
     if (info.channels !== 3) throw new DecodeError(`unsupported JPEG: ${info.channels} colour components`);
