@@ -178,8 +178,13 @@ export async function decodeRgb(bytes: Uint8Array, opts: DecodeOptions): Promise
 
 /** Every format but BMP through libvips (sharp), JPEGs included: the path where no addon loads. */
 export async function decodeWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Promise<RgbImage> {
+  return withLibvipsTimeout(() => decodeAnyWithLibvips(bytes, opts), opts);
+}
+
+/** Runs a libvips pipeline built with `sharpInput`; its timeout becomes the record's reason. */
+export async function withLibvipsTimeout<T>(run: () => Promise<T>, opts: DecodeOptions): Promise<T> {
   try {
-    return await decodeAnyWithLibvips(bytes, opts);
+    return await run();
   } catch (e) {
     // sharp's timeout(): libvips stopped the decode once its time was up
     if (!(e instanceof DecodeError) && /^timeout:/i.test(e instanceof Error ? e.message : '')) throw new DecodeError(timedOut(timeoutOf(opts)));

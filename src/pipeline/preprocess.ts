@@ -7,7 +7,7 @@
  * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
  */
 
-import {checkedJpegLayout, decodeJpegNow, decodeRgb, sharpInput, turboJpeg, type DecodeOptions} from './decode.js';
+import {checkedJpegLayout, decodeJpegNow, decodeRgb, sharpInput, turboJpeg, withLibvipsTimeout, type DecodeOptions} from './decode.js';
 import {sniffFormat} from './image-format.js';
 import type {PreprocessSpec} from '../models/manifest.js';
 import {normalizationTable, packedTaps, resizeCropNormalize, type ResizeWindow} from './resize-linear.js';
@@ -113,7 +113,8 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   /** libvips resize (antialiased, JPEG shrink-on-load) to the planned size, then crop and normalise. */
   /** the smallest source size that JPEG shrink-on-load can halve and still cover the output */
   const [needH, needW] = spec.resize.kind === 'short' ? [spec.resize.size, spec.resize.size] : [spec.resize.height, spec.resize.width];
-  const fast = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
+  const fast = (bytes: Uint8Array, out: Float32Array, offset: number) => withLibvipsTimeout(() => fastUnguarded(bytes, out, offset), decode);
+  const fastUnguarded = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
     const layout = sniffFormat(bytes) === 'jpeg' ? checkedJpegLayout(bytes, decode) : null;
     const shrinkable =
       layout !== null &&
