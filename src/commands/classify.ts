@@ -101,7 +101,13 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       classifier = await loadOrExit(this, interrupts, () => createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}));
       try {
         // the CSV columns of the model's head: top-k, yes/no or one per attribute
-        session.open({format, layout: csvLayoutOf(classifier.model.manifest, flags.topk), mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', retryErrors: flags['retry-errors']});
+        session.open({
+          format,
+          layout: csvLayoutOf(classifier.model.manifest, flags.topk),
+          mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new',
+          model: classifier.model.name,
+          retryErrors: flags['retry-errors'],
+        });
       } catch (e) {
         this.error((e as Error).message, {exit: exitCodeOf(e)});
       }
