@@ -3,7 +3,19 @@ import {spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import {hostname, tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {acquireLock, beatHeldLocks, bootId, HEARTBEAT_STALE_MS, LockTimeoutError, pidAlive, pidNamespace, withLock} from '../src/fs/lock-file.js';
+import {
+  acquireLock,
+  beatHeldLocks,
+  bootId,
+  HEARTBEAT_STALE_MS,
+  LockTimeoutError,
+  parseProcessStat,
+  pidAlive,
+  pidNamespace,
+  processStat,
+  withLock,
+} from '../src/fs/lock-file.js';
+import {spawnUnreaped} from './support/unreaped.js';
 import {settle, signal, until} from './support/wait.js';
 
 function deadPid(): number {
@@ -71,6 +83,58 @@ describe('lock files', () => {
     const lock = await acquireLock(path, {timeoutMs: 500});
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).pid, process.pid);
     await lock.release();
+  });
+
+  it('reads the state and start time of /proc/PID/stat after the last ")": a command name may hold spaces and parentheses', () => {
+    // fields 4..21 as 1, 2, ...; field 22 (start time) 98765; a command name made to mislead
+    const rest = Array.from({length: 18}, (_, i) => String(i + 1)).join(' ');
+    const line = `4242 (a) Z 7 (b) c)) S ${rest} 98765 2000 30 18446744073709551615\n`;
+    assert.deepEqual(parseProcessStat(line), {state: 'S', startTime: 98765});
+    assert.equal(parseProcessStat('4242 (cut'), null);
+    assert.equal(parseProcessStat('4242 (x) S 1 2'), null, 'too few fields');
+    // this process, as the kernel writes it
+    const self = processStat(process.pid);
+    assert.ok(self && /^[RS]$/.test(self.state) && self.startTime > 0, JSON.stringify(self));
+    assert.equal(processStat(deadPid()), null);
+  });
+
+  it('records the start time of its process in the lock file', async () => {
+    const lock = await acquireLock(path, {timeoutMs: 1000});
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).startTime, processStat(process.pid)!.startTime);
+    await lock.release();
+  });
+
+  it('breaks a lock whose pid now belongs to a process that started at another time (the pid was reused)', async () => {
+    // the parent process is alive and not this one: a lock naming it with its own start time holds
+    const parent = processStat(process.ppid)!;
+    const here = {host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: '2025-01-01T00:00:00.000Z'};
+    plant({pid: process.ppid, ...here, startTime: parent.startTime, token: 'the-parent'});
+    await assert.rejects(acquireLock(path, {timeoutMs: 100, pollMs: 10}), LockTimeoutError);
+    assert.equal(JSON.parse(readFileSync(path, 'utf8')).token, 'the-parent');
+    // the same pid with another start time: the owner died, its pid was given to this process
+    plant({pid: process.ppid, ...here, startTime: parent.startTime - 1, token: 'a-former-process'});
+    const lock = await acquireLock(path, {timeoutMs: 0});
+    assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'a-former-process');
+    await lock.release();
+  });
+
+  it('breaks a lock whose owner is a zombie (dead, not yet reaped by its parent), with or without a start time', async function () {
+    this.timeout(30_000);
+    const child = await spawnUnreaped(process.execPath, ['-e', '']);
+    try {
+      await until(() => child.state() === 'Z', 'the child to end and stay a zombie');
+      assert.equal(pidAlive(child.pid), true, 'a zombie still has its pid');
+      const startTime = processStat(child.pid)!.startTime;
+      for (const recorded of [{startTime}, {}]) {
+        plant({pid: child.pid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), ...recorded, createdAt: new Date().toISOString(), token: 'zombie'});
+        const lock = await acquireLock(path, {timeoutMs: 0});
+        assert.notEqual(JSON.parse(readFileSync(path, 'utf8')).token, 'zombie');
+        await lock.release();
+      }
+    } finally {
+      await child.reap();
+    }
+    assert.equal(child.state(), null, 'reaped once its parent could run');
   });
 
   it('breaks a lock with our own pid that we did not take: a container restarted with the same pid', async () => {

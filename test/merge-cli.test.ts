@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import {copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {detectFormat, OutputReader} from '../src/merge/read-output.js';
 import type {MergeReport} from '../src/merge/report.js';
@@ -119,6 +119,31 @@ describe('lcnet merge (end to end: 4 shard processes against one run)', function
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stderr, new RegExp(`warning: ${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: its last record, at line ${lines.length}, is cut off`));
     assert.equal(readFileSync(at('killed-gaps.txt'), 'utf8'), `${(JSON.parse(lines.at(-1)!) as OutputRecord).file}\n`);
+  });
+
+  it('outputs of two models: refused (exit 2) naming both, unless --model says which to keep; the others are left out and counted', async () => {
+    const OTHER = 'synthetic:PPLCNet_x0_5';
+    const other = await runCli(['classify', images, ...CLASSIFY.map((a) => (a === MODEL ? OTHER : a)), '-o', at('other.jsonl')]);
+    assert.equal(other.code, 1, other.stderr);
+    const inputs = [...shards(), at('other.jsonl')];
+
+    const mixed = await merge(...inputs, '-o', at('mixed.jsonl'));
+    assert.equal(mixed.code, 2, mixed.stderr);
+    assert.match(mixed.stderr, new RegExp(`records of more than one model: ${MODEL} \\(.*out-0\\.jsonl, line 1\\) and ${OTHER} \\(.*other\\.jsonl, line 1\\).*--model NAME`));
+    assert.equal(existsSync(at('mixed.jsonl')), false, 'nothing written');
+
+    const kept = await merge(...inputs, '-o', at('kept.csv'), '--model', MODEL, '--files', list, '--json');
+    assert.equal(kept.code, 0, kept.stderr);
+    const summary = JSON.parse(kept.stdout) as MergeReport;
+    assert.deepEqual([summary.records, summary.files, summary.duplicates, summary.gaps], [82, 41, 0, 0]);
+    assert.deepEqual(summary.models, [MODEL]);
+    assert.deepEqual(summary.otherModels, {records: 41, models: [OTHER]});
+    assert.match(kept.stderr, new RegExp(`note: 41 records of other models \\(${OTHER}\\) were left out: --model keeps those of ${MODEL}`));
+    assertSameAsWhole(read(at('kept.csv')));
+
+    const none = await merge(...inputs, '-o', at('none.jsonl'), '--model', 'synthetic:PPLCNet_x1_0');
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, new RegExp(`no record of model synthetic:PPLCNet_x1_0 in the inputs: they hold records of ${MODEL}, ${OTHER}`));
   });
 
   it('refuses bad usage (exit 2) and inputs that are not lcnet output (exit 3)', async () => {

@@ -6,7 +6,7 @@ import {join, posix} from 'node:path';
 import {mergeOutputs, type MergeOptions} from '../src/merge/merge.js';
 import {fileKey} from '../src/merge/rules.js';
 import {OutputReader} from '../src/merge/read-output.js';
-import {isClean} from '../src/merge/report.js';
+import {isClean, reportWarnings} from '../src/merge/report.js';
 import {readPathList} from '../src/pipeline/path-list.js';
 import type {OutputFormat, OutputRecord} from '../src/pipeline/output/record.js';
 import {tempDir} from './support/cli.js';
@@ -171,15 +171,56 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
     assert.deepEqual(records.map((r) => ('predictions' in r ? r.predictions.length : 'error' in r ? r.error : null)), [1, 1, 'bad, "really"\nbad']);
   });
 
-  it('warns about truncated inputs and about records from more than one model', async () => {
+  it('warns about truncated inputs', async () => {
     const cut = writeOutput(join(dir, 'cut.jsonl'), 'jsonl', 3, [rec('a.jpg')]);
     writeFileSync(cut, readFileSync(cut, 'utf8') + '{"file":"b.j');
-    const other = writeOutput(join(dir, 'other.jsonl'), 'jsonl', 3, [rec('c.jpg', {model: 'PPLCNet_x1_0'})]);
+    const other = writeOutput(join(dir, 'other.jsonl'), 'jsonl', 3, [rec('c.jpg')]);
     const report = await mergeOutputs({inputs: [cut, other], output: join(dir, 'out.jsonl'), format: 'jsonl', overwrite: false, warn: (m) => warnings.push(m)});
     assert.deepEqual(report.truncated, [cut]);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]!, /cut\.jsonl: its last record, at line 2, is cut off/);
-    assert.deepEqual(report.models, ['PPLCNet_x0_25', 'PPLCNet_x1_0']);
+    assert.deepEqual(report.models, ['PPLCNet_x0_25']);
+  });
+
+  it('refuses records of more than one model, naming two and where they stand; --model keeps one and counts the others left out', async () => {
+    // a.jpg, b.jpg and c.jpg classified by both models (a.jpg twice by the first); d.jpg by the other only, as an error
+    const x1 = 'PPLCNet_x1_0';
+    const inputs: (OutputRecord[] | [string, OutputFormat, number, OutputRecord[]])[] = [
+      [rec('a.jpg'), rec('b.jpg')],
+      ['other.csv', 'csv', 1, [rec('c.jpg', {model: x1, classes: [[9, 0.5]]}), rec('b.jpg', {model: x1, classes: [[9, 0.5]], mtime: T1}), rec('d.jpg', {model: x1, error: 'bad'}), rec('a.jpg', {model: x1, classes: [[9, 0.5]]})]],
+      [rec('c.jpg'), rec('a.jpg')],
+    ];
+    const out = join(dir, 'out.jsonl');
+    await assert.rejects(merge(inputs), (e: Error) => {
+      assert.ok(e instanceof UsageError, e.message);
+      assert.match(e.message, /records of more than one model: PPLCNet_x0_25 \(.*in-0\.jsonl, line 1\) and PPLCNet_x1_0 \(.*other\.csv, line 2\); .*--model NAME/);
+      return true;
+    });
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('out')), [], 'nothing written');
+
+    // keep x0_25: the other model's records are left out, even where they would win (b.jpg's later mtime)
+    const list = join(dir, 'files.txt');
+    writeFileSync(list, 'a.jpg\nb.jpg\nc.jpg\nd.jpg\n');
+    const kept = await merge(inputs, {model: 'PPLCNet_x0_25', files: list});
+    assert.deepEqual(merged(out), [rec('b.jpg'), rec('c.jpg'), rec('a.jpg')]);
+    assert.deepEqual(
+      [kept.records, kept.files, kept.duplicates, kept.conflicting, kept.errors, kept.gaps],
+      [8, 3, 1, 0, 0, 1],
+      'only the kept model\'s records count: one duplicate (a.jpg), which agrees; d.jpg, recorded by the other model only, is a gap',
+    );
+    assert.deepEqual(kept.models, ['PPLCNet_x0_25']);
+    assert.deepEqual(kept.otherModels, {records: 4, models: [x1]});
+    assert.deepEqual(reportWarnings(kept).filter((l) => /other models/.test(l)), ['lcnet: note: 4 records of other models (PPLCNet_x1_0) were left out: --model keeps those of PPLCNet_x0_25']);
+
+    assert.equal(kept.topk, 3);
+
+    // keep x1_0: its records only, at the top-k of the input they come from (1), not of those left out (3)
+    const other = await merge(inputs, {model: x1});
+    assert.deepEqual(merged(out).map((r) => [r.file, r.model]), [['c.jpg', x1], ['b.jpg', x1], ['d.jpg', x1], ['a.jpg', x1]]);
+    assert.deepEqual([other.records, other.files, other.duplicates, other.errors, other.otherModels.records, other.topk], [8, 4, 0, 1, 4, 1]);
+
+    // a --model the inputs do not hold is refused, with the models they do hold
+    await assert.rejects(merge(inputs, {model: 'PPLCNet_x2_5'}), (e: Error) => e instanceof UsageError && /no record of model PPLCNet_x2_5 in the inputs: they hold records of PPLCNet_x0_25, PPLCNet_x1_0/.test(e.message));
   });
 
   it('refuses an existing output, an output that is an input, and leaves nothing behind on failure', async () => {
@@ -197,7 +238,7 @@ describe('merge: one record per file, duplicates, conflicts, gaps and extras', (
 
     // a bad second input fails the merge (exit status 3) after the first was read: no output, no temporary file
     const bad = join(dir, 'bad.jsonl');
-    writeFileSync(bad, '{"file":"b.jpg","model":"m","error":"x"}\nnot a record\n');
+    writeFileSync(bad, '{"file":"b.jpg","model":"PPLCNet_x0_25","error":"x"}\nnot a record\n');
     const fresh = join(dir, 'fresh.csv');
     await assert.rejects(mergeOutputs({...base, inputs: [input, bad], output: fresh}), (e: Error) => e instanceof FatalError && /bad\.jsonl: line 2/.test(e.message));
     assert.deepEqual(readdirSync(dir).sort(), ['bad.jsonl', 'in.jsonl', 'link.jsonl', 'out.csv']);

@@ -5,7 +5,8 @@ import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
 import {csvHeader, fromCsvRow, fromJson, layoutFromHeader, toCsvRow, toJson, type CsvLayout, type LayoutLike} from '../src/pipeline/output/codec.js';
 import {formatFromPath, sameIdentity, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
-import {readExistingOutput} from '../src/pipeline/output/existing-output.js';
+import {OtherModelError, readExistingOutput} from '../src/pipeline/output/existing-output.js';
+import {UsageError} from '../src/errors.js';
 import {tempDir} from './support/cli.js';
 
 const nasty = ['plain.jpg', 'comma,name.jpg', 'quote"name.jpg', 'new\nline.jpg', 'ünïcødé 写真.jpg', ' leading space.jpg'];
@@ -72,7 +73,7 @@ describe('output writers', () => {
       const cut = format === 'csv' ? '"half,rec' : '{"file":"half-rec';
       appendFileSync(path, format === 'jsonl' ? cut : format === 'json' ? `,\n${cut}` : cut);
       assert.throws(() => openOutput(path, format, 2, 'new'), /already exists: use --resume/);
-      const resumed = openOutput(path, format, 2, 'resume');
+      const resumed = openOutput(path, format, 2, 'resume', {model: 'm'});
       assert.deepEqual([...resumed.done.keys()], nasty.slice(0, 4));
       resumed.writer.write(records(nasty.slice(4)));
       resumed.writer.close();
@@ -94,13 +95,13 @@ describe('output writers', () => {
       const first = openOutput(path, format, 2, 'new');
       first.writer.write(records(nasty));
       first.writer.close();
-      const before = readExistingOutput(path, format, 2);
+      const before = readExistingOutput(path, format, 2, 'm');
       assert.deepEqual([...before.failed], [nasty[2], nasty[5]]);
-      const resumed = openOutput(path, format, 2, 'resume', true);
+      const resumed = openOutput(path, format, 2, 'resume', {model: 'm', retryErrors: true});
       assert.deepEqual([...resumed.done.keys()], nasty.filter((_, i) => i % 3 !== 2));
       resumed.writer.write([{file: nasty[2]!, model: 'm', predictions: [], size: 1, mtime: null}]);
       resumed.writer.close();
-      const after = readExistingOutput(path, format, 2);
+      const after = readExistingOutput(path, format, 2, 'm');
       assert.equal(after.failed.size, 0);
       assert.deepEqual([...after.done.keys()].sort(), [...nasty.filter((_, i) => i !== 5)].sort());
       if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, 5);
@@ -112,28 +113,28 @@ describe('output writers', () => {
       const first = openOutput(path, format, 2, 'new');
       first.writer.write(records(nasty));
       first.writer.close();
-      const identities = readExistingOutput(path, format, 2).done;
+      const identities = readExistingOutput(path, format, 2, 'm').done;
       assert.equal(identities.get(nasty[0]!), '1000|2026-11-29T10:00:00.000Z');
       assert.equal(identities.get(nasty[2]!), '|');
       const redo = (file: string, size: number): OutputRecord => ({file, model: 'm', predictions: [{class_id: 7, label: 'new', score: 1}], size, mtime: '2026-11-29T11:00:00.000Z'});
       // the run is killed after writing the new record: the file holds both, the last one counts
-      const crashed = openOutput(path, format, 2, 'resume');
+      const crashed = openOutput(path, format, 2, 'resume', {model: 'm'});
       crashed.writer.write([redo(nasty[1]!, 5)]);
       if (format === 'json') appendFileSync(path, ',\n{"file":"cut off');
-      const seen = readExistingOutput(path, format, 2);
+      const seen = readExistingOutput(path, format, 2, 'm');
       assert.equal(seen.superseded, 1);
       assert.equal(seen.done.get(nasty[1]!), '5|2026-11-29T11:00:00.000Z');
       // the next resume compacts first; a run that ends normally compacts when it closes
-      const next = openOutput(path, format, 2, 'resume');
-      assert.equal(readExistingOutput(path, format, 2).superseded, 0);
+      const next = openOutput(path, format, 2, 'resume', {model: 'm'});
+      assert.equal(readExistingOutput(path, format, 2, 'm').superseded, 0);
       next.writer.write([redo(nasty[3]!, 6)]);
       next.writer.close();
-      const after = readExistingOutput(path, format, 2);
+      const after = readExistingOutput(path, format, 2, 'm');
       assert.equal(after.superseded, 0);
       assert.equal(after.done.size, nasty.length);
       assert.equal(after.done.get(nasty[3]!), '6|2026-11-29T11:00:00.000Z');
       const order: string[] = [];
-      readExistingOutput(path, format, 2, (r) => order.push(r.file));
+      readExistingOutput(path, format, 2, 'm', (r) => order.push(r.file));
       assert.deepEqual(order, [nasty[0], nasty[2], nasty[3], nasty[4], nasty[5], nasty[1], nasty[3]].filter((f, i, a) => a.lastIndexOf(f) === i));
       if (format === 'json') assert.equal((JSON.parse(readFileSync(path, 'utf8')) as unknown[]).length, nasty.length);
       assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.compact-')), [], 'no temporary file left');
@@ -190,9 +191,9 @@ describe('output writers', () => {
     const w = openOutput(path, 'csv', thresh, 'new');
     w.writer.write([decision]);
     w.writer.close();
-    assert.deepEqual([...openOutput(path, 'csv', thresh, 'resume').done.keys()], ['p.jpg']);
-    assert.throws(() => readExistingOutput(path, 'csv', attrs), /other CSV columns \(thresh output\) than this model writes \(table-attribute\)/);
-    assert.throws(() => readExistingOutput(path, 'csv', 5), /other CSV columns/);
+    assert.deepEqual([...openOutput(path, 'csv', thresh, 'resume', {model: 'person_exists'}).done.keys()], ['p.jpg']);
+    assert.throws(() => readExistingOutput(path, 'csv', attrs, null), /other CSV columns \(thresh output\) than this model writes \(table-attribute\)/);
+    assert.throws(() => readExistingOutput(path, 'csv', 5, null), /other CSV columns/);
 
     // JSON has no header: each record's fields say which kind of model wrote it
     const jsonl = join(dir, 'heads.jsonl');
@@ -204,15 +205,15 @@ describe('output writers', () => {
       [[failed], [3, thresh, attrs], []],
     ] as [OutputRecord[], LayoutLike[], [LayoutLike, RegExp][]][]) {
       writeFileSync(jsonl, records.map((r) => toJson(r) + '\n').join(''));
-      for (const layout of fits) assert.equal(readExistingOutput(jsonl, 'jsonl', layout).done.size, records.length);
-      for (const [layout, why] of refused) assert.throws(() => readExistingOutput(jsonl, 'jsonl', layout), why);
+      for (const layout of fits) assert.equal(readExistingOutput(jsonl, 'jsonl', layout, null).done.size, records.length);
+      for (const [layout, why] of refused) assert.throws(() => readExistingOutput(jsonl, 'jsonl', layout, null), why);
     }
   });
 
   it('refuses to resume a CSV without the size and mtime columns (lcnet 0.1 was never released)', () => {
     const old = join(dir, 'old.csv');
     writeFileSync(old, 'file,model,class_1,label_1,score_1,error\na.jpg,m,1,x,0.5,\n');
-    assert.throws(() => openOutput(old, 'csv', 1, 'resume'), /does not look like lcnet CSV output/);
+    assert.throws(() => openOutput(old, 'csv', 1, 'resume', {model: 'm'}), /does not look like lcnet CSV output/);
   });
 
   it('JSON: an empty run is an empty array and a closed run resumes cleanly', () => {
@@ -220,10 +221,10 @@ describe('output writers', () => {
     const a = openOutput(path, 'json', 1, 'new');
     a.writer.close();
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), []);
-    const b = openOutput(path, 'json', 1, 'resume');
+    const b = openOutput(path, 'json', 1, 'resume', {model: 'm'});
     b.writer.write(records(['one.jpg']));
     b.writer.close();
-    const c = openOutput(path, 'json', 1, 'resume');
+    const c = openOutput(path, 'json', 1, 'resume', {model: 'm'});
     assert.deepEqual([...c.done.keys()], ['one.jpg']);
     c.writer.write(records(['two.jpg']));
     c.writer.close();
@@ -241,7 +242,7 @@ describe('output writers', () => {
     for (const [name, content, format, topk, message] of cases) {
       const path = join(dir, name);
       writeFileSync(path, content);
-      assert.throws(() => openOutput(path, format, topk, 'resume'), message, name);
+      assert.throws(() => openOutput(path, format, topk, 'resume', {model: 'm'}), message, name);
       assert.equal(readFileSync(path, 'utf8'), content, `${name} must not be modified`);
     }
     const csv = join(dir, 'top5.csv');
@@ -249,9 +250,36 @@ describe('output writers', () => {
     five.writer.write(records(['a.jpg']));
     five.writer.close();
     const before = readFileSync(csv, 'utf8');
-    assert.throws(() => openOutput(csv, 'csv', 2, 'resume'), /written with --topk 5; resume it with the same --topk/);
+    assert.throws(() => openOutput(csv, 'csv', 2, 'resume', {model: 'm'}), /written with --topk 5; resume it with the same --topk/);
     assert.equal(readFileSync(csv, 'utf8'), before);
   });
+
+  for (const format of ['jsonl', 'json', 'csv'] as const) {
+    it(`${format}: refuses to resume, as a usage error that names both models, records of another model, and leaves the file untouched`, () => {
+      const path = join(dir, `model.${format}`);
+      const first = openOutput(path, format, 2, 'new');
+      // the first record is the run's own: the check looks at every record, error records included
+      first.writer.write([
+        ...records(['mine.jpg']).map((r) => ({...r, model: 'PPLCNet_x0_5'})),
+        ...records(['a.jpg', 'b.jpg', 'c.jpg']).map((r) => ({...r, model: 'PPLCNet_x1_0'})),
+      ]);
+      first.writer.close();
+      // a cut-off record makes the resume want to truncate: it must not
+      if (format !== 'json') appendFileSync(path, format === 'csv' ? 'cut.jpg,PPLCNet_x0_5,1' : '{"file":"cut.jpg","mod');
+      const before = readFileSync(path);
+      assert.throws(
+        () => openOutput(path, format, 2, 'resume', {model: 'PPLCNet_x0_5'}),
+        (e: Error) => {
+          assert.ok(e instanceof OtherModelError && e instanceof UsageError, e.message);
+          assert.match(e.message, /model\.\w+ holds records of model PPLCNet_x1_0 \(line \d+\), not of PPLCNet_x0_5, the model of this run: resume it with --model PPLCNet_x1_0/);
+          return true;
+        },
+      );
+      assert.deepEqual(readFileSync(path), before, 'the output is byte for byte as it was');
+      // the layout alone (no model to match) still reads it
+      assert.equal(readExistingOutput(path, format, 2, null).done.size, 4);
+    });
+  }
 
   it('streams outputs larger than its read chunk, records crossing chunk boundaries', () => {
     const path = join(dir, 'big.jsonl');
@@ -262,7 +290,7 @@ describe('output writers', () => {
     const full = readFileSync(path);
     assert.ok(full.length > 9 * 1024 * 1024, `${full.length} bytes`);
     appendFileSync(path, '{"file":"cut');
-    const existing = readExistingOutput(path, 'jsonl', 2);
+    const existing = readExistingOutput(path, 'jsonl', 2, 'm');
     assert.equal(existing.done.size, names.length);
     assert.equal(existing.keepBytes, full.length);
   });

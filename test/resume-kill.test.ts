@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {runCli, tempDir} from './support/cli.js';
+import {BIN, cliEnv, runCli, tempDir} from './support/cli.js';
 import {rawImage, writeBadInputs} from './support/images.js';
+import {spawnUnreaped} from './support/unreaped.js';
+import {until} from './support/wait.js';
 
 /** A small seeded generator (mulberry32): the kill points are random but the same on every run. */
 function random(seed: number): () => number {
@@ -148,6 +150,44 @@ describe('an output lock taken away from a running classify', function () {
       assert.equal(r.code, 3, r.stderr);
       assert.match(r.stderr, /lost the lock on .*taken.jsonl: another run took the output over/);
       assert.equal(JSON.parse(readFileSync(lock, 'utf8')).token, 'usurper', 'the new owner keeps its lock');
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});
+
+describe('a run killed under a parent that does not reap it (its process a zombie)', function () {
+  this.timeout(120000);
+
+  it('leaves a lock that --resume takes over at once: exit 0, every file exactly one record', async () => {
+    const dir = tempDir();
+    try {
+      const images = join(dir, 'images');
+      mkdirSync(images);
+      const names = Array.from({length: 6}, (_, i) => `i${i}.png`);
+      for (const [i, name] of names.entries()) writeFileSync(join(images, name), await rawImage(64, 48, i).png().toBuffer());
+      const out = join(dir, 'out.jsonl');
+      const lock = `${out}.lock`;
+      const args = ['-m', 'synthetic:PPLCNet_x0_25', '--threads', '1', '--workers', '1', '--batch-size', '1', '-o', out];
+      const env = cliEnv(join(dir, 'home'));
+      // the run reads its paths from a pipe kept open: it cannot finish before it is killed
+      const run = await spawnUnreaped(process.execPath, [BIN, 'classify', '-', ...args], env);
+      try {
+        run.input.write(`${join(images, names[0]!)}\n${join(images, names[1]!)}\n`);
+        await until(() => lineCount(out) >= 1, `a first record (${run.stderr()})`);
+        assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, run.pid);
+        process.kill(run.pid, 'SIGKILL');
+        await until(() => run.state() === 'Z', 'the killed run to be a zombie');
+
+        const resumed = await runCli(['classify', images, ...args, '--resume'], {env: {LCNET_HOME: join(dir, 'home')}});
+        assert.equal(resumed.code, 0, resumed.stderr);
+        assert.equal(run.state(), 'Z', 'the owner was still a zombie when its lock was taken over');
+        const files = readFileSync(out, 'utf8').trimEnd().split('\n').map((l) => (JSON.parse(l) as {file: string}).file);
+        assert.deepEqual(files.map((f) => f.split('/').pop()).sort(), names);
+        assert.equal(existsSync(lock), false);
+      } finally {
+        await run.reap();
+      }
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }

@@ -18,15 +18,15 @@ import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js
 export default class Classify extends Command {
   static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
 
-  static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone.
+  static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone. An output holding records of another model than the run's is refused (exit 2) and left as it is.
 
-While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3).
+While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3). A lock left by a killed run whose process is gone, a zombie, or whose pid another process now has is taken over at once.
 
 The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
 
 --shard K/N runs part K of N, chosen by a hash of each file's path below its argument, so N processes on N machines cover every file exactly once; --shard auto takes K and N from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LCNET_SHARD_COUNT) or a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Merge the parts with lcnet merge.
 
-Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error, 3 fatal error (model, output), 130 interrupted.`;
+Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error (also: --resume of an output written by another model), 3 fatal error (model, output), 130 interrupted.`;
 
   static override examples = [
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
@@ -101,7 +101,13 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       classifier = await loadOrExit(this, interrupts, () => createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}));
       try {
         // the CSV columns of the model's head: top-k, yes/no or one per attribute
-        session.open({format, layout: csvLayoutOf(classifier.model.manifest, flags.topk), mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new', retryErrors: flags['retry-errors']});
+        session.open({
+          format,
+          layout: csvLayoutOf(classifier.model.manifest, flags.topk),
+          mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new',
+          model: classifier.model.name,
+          retryErrors: flags['retry-errors'],
+        });
       } catch (e) {
         this.error((e as Error).message, {exit: exitCodeOf(e)});
       }

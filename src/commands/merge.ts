@@ -12,13 +12,15 @@ export default class Merge extends Command {
 
   static override description = `Reads lcnet outputs in any format (JSON Lines, JSON or CSV, from the extension or the content) and of any top-k, and writes one record per file. An input left unfinished by a crash (a cut-off last record, an unclosed JSON array) is read up to its last complete record, with a warning naming it.
 
+The output holds the records of one model: inputs holding records of more than one model are refused (exit 2, naming two of them), unless --model names the model whose records are kept; the records of the others are then left out, and counted on stderr.
+
 When a file has several records, one is kept: a prediction beats an error, then the later file modification time wins, then the record read later (inputs in the order given). Duplicates are counted, and so are the conflicting ones: left-out records whose predictions or error differ from the record kept.
 
 --files names the files the runs were meant to cover (one path per line, or NUL-separated as find -print0 writes; - reads standard input), as classify shows them in records. Listed files without a record are gaps; records of files not listed are extras. --gaps writes the gaps one per line, or NUL-separated when a path holds a newline, ready for lcnet classify - < FILE.
 
 The output has the largest top-k among the inputs unless --topk truncates it. It goes to stdout as JSON Lines, or to --output (format from its extension or --format), written beside it and renamed into place when complete. Memory grows with the number of files only, never with the records.
 
-Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting duplicates (the output is complete), 2 usage error (output exists, output is an input), 3 an input is unreadable or not lcnet output, 130 interrupted (no --output or --gaps file is written).`;
+Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting duplicates (the output is complete), 2 usage error (output exists, output is an input, records of more than one model without --model, or none of the model --model names), 3 an input is unreadable or not lcnet output, 130 interrupted (no --output or --gaps file is written).`;
 
   static override examples = [
     {description: 'Merge the parts of a sharded job into one CSV file', command: '<%= config.bin %> <%= command.id %> out-*.jsonl -o all.csv'},
@@ -27,6 +29,7 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
       command: '<%= config.bin %> <%= command.id %> /out/part-*.jsonl -o all.csv --files files.txt --gaps gaps.txt',
     },
     {description: 'Classify the gaps, then merge again with the rerun', command: '<%= config.bin %> classify - -o rerun.jsonl < gaps.txt && <%= config.bin %> <%= command.id %> /out/part-*.jsonl rerun.jsonl -o all.csv --files files.txt --overwrite'},
+    {description: 'Keep only the records of one model, from parts written by two', command: '<%= config.bin %> <%= command.id %> out-*.jsonl -o all.jsonl --model PPLCNet_x1_0'},
     {description: 'Convert an output to another format, top 1 only', command: '<%= config.bin %> <%= command.id %> preds.json -o preds.csv --topk 1'},
     {description: 'The file list from find, and the summary as JSON', command: "find /data/images -type f -name '*.jpg' | <%= config.bin %> <%= command.id %> part-*.csv -o all.jsonl --files - --json"},
   ];
@@ -41,6 +44,7 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
     output: Flags.string({char: 'o', summary: 'Write the merged records to this file instead of stdout.'}),
     format: Flags.string({char: 'f', summary: 'Output format [default: from the --output extension, else jsonl].', options: ['jsonl', 'json', 'csv']}),
     topk: Flags.integer({char: 'k', summary: 'Classes per record [default: the largest top-k among the inputs].', min: 1}),
+    model: Flags.string({summary: 'Keep the records of this model (as records name it) and leave out those of others [default: refuse inputs of more than one model].'}),
     files: Flags.string({summary: 'Path list of the files the inputs should cover (newline- or NUL-separated, - for stdin): report gaps and extras.'}),
     gaps: Flags.string({summary: 'Write the listed files that have no record to this file, one per line (NUL-separated if a path holds a newline).', dependsOn: ['files']}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output or --gaps file.'}),
@@ -60,6 +64,7 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
         output: flags.output ?? null,
         format,
         topk: flags.topk,
+        model: flags.model,
         files: flags.files,
         gaps: flags.gaps,
         overwrite: flags.overwrite,

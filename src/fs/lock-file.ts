@@ -1,10 +1,13 @@
 /**
  * Inter-process lock files, a file-system utility used by the model store (installs, checksums)
  * and by outputs (one writer per output file): created with O_EXCL and holding the owner's pid, host, PID namespace,
- * boot id, start time and a random token. The owner refreshes the file's modification time every
- * few seconds (a heartbeat), after checking the file is still its own; if it is not, the holder is
- * told. A lock is stale when its owner is a dead process that can be looked up from here (same
- * host, PID namespace and boot), or when its heartbeat stopped long ago, whatever the host (a
+ * boot id, the process's start time, the lock's creation time and a random token. The owner
+ * refreshes the file's modification time every few seconds (a heartbeat), after checking the file
+ * is still its own; if it is not, the holder is told. A lock is stale when its owner is a dead
+ * process that can be looked up from here (same host, PID namespace and boot): no process has its
+ * pid, or the one that has it is a zombie (killed, not yet reaped by its parent) or started at
+ * another time (the pid was given to a later process). It is also stale when its heartbeat
+ * stopped long ago, whatever the host (a
  * container that is gone, a shared cache); a stale lock is broken under a short-lived second
  * lock, so two waiters never both break it and delete a fresh lock. Waiters poll until the lock
  * is free or their timeout passes.
@@ -25,6 +28,12 @@ export interface LockOwner {
   pidns?: string;
   /** the kernel's boot id (Linux): PID namespace ids repeat across machines and reboots */
   bootId?: string;
+  /**
+   * when the owner's process started, in clock ticks after boot (Linux: field 22 of
+   * /proc/PID/stat): a later process given the same pid has another; absent in lock files of
+   * older versions and where /proc cannot be read
+   */
+  startTime?: number;
   createdAt: string;
   token: string;
 }
@@ -83,9 +92,57 @@ export function bootId(): string {
   }
 }
 
+/** What /proc/PID/stat says about a process that matters to a lock. */
+export interface ProcessStat {
+  /** R, S, D, ..., Z (zombie: dead, not yet reaped by its parent), X (dead) */
+  state: string;
+  /** clock ticks after boot */
+  startTime: number;
+}
+
+/**
+ * The state (field 3) and start time (field 22) in the text of /proc/PID/stat, or null. Field 2 is
+ * the command name in parentheses, which may itself hold spaces and ')': the fields are counted
+ * from the last ')'.
+ */
+export function parseProcessStat(text: string): ProcessStat | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const fields = text.slice(close + 1).trim().split(/\s+/);
+  const state = fields[0];
+  const start = fields[22 - 3];
+  if (!state || start === undefined || !/^\d+$/.test(start)) return null;
+  return {state, startTime: Number(start)};
+}
+
+/** The process under `pid` as /proc shows it, or null (no such process, no /proc). */
+export function processStat(pid: number): ProcessStat | null {
+  try {
+    return parseProcessStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** This process's start time, read once (it never changes). */
+let ownStart: number | null | undefined;
+function ownStartTime(): number | null {
+  if (ownStart === undefined) ownStart = processStat(process.pid)?.startTime ?? null;
+  return ownStart;
+}
+
 /** Who we are, for a lock file. */
 function ownerHere(): LockOwner {
-  return {pid: process.pid, host: hostname(), pidns: pidNamespace(), bootId: bootId(), createdAt: new Date().toISOString(), token: randomBytes(8).toString('hex')};
+  const startTime = ownStartTime();
+  return {
+    pid: process.pid,
+    host: hostname(),
+    pidns: pidNamespace(),
+    bootId: bootId(),
+    ...(startTime === null ? {} : {startTime}),
+    createdAt: new Date().toISOString(),
+    token: randomBytes(8).toString('hex'),
+  };
 }
 
 /**
@@ -97,9 +154,23 @@ export function ownerCheckable(owner: LockOwner): boolean {
   return owner.host === hostname() && (owner.pidns ?? '') === pidNamespace() && (owner.bootId ?? '') === bootId();
 }
 
-/** Whether the owner is known to be alive: checkable, alive, and not a former owner with our pid. */
+/** Whether the owner is known to be alive: checkable, alive, and not a former owner with its pid. */
 export function ownerAlive(owner: LockOwner): boolean {
-  return ownerCheckable(owner) && pidAlive(owner.pid) && (owner.pid !== process.pid || heldHere.has(owner.token));
+  return ownerCheckable(owner) && pidAlive(owner.pid) && (owner.pid !== process.pid || heldHere.has(owner.token)) && stillTheOwner(owner);
+}
+
+/**
+ * Whether the live process under the owner's pid is the owner as far as /proc tells: a zombie
+ * still has its pid (a run killed under a parent that has not reaped it) but holds nothing, and a
+ * process that started at another time than the lock recorded got the pid after the owner died.
+ * A lock without a start time (older versions) is judged by the pid and the state alone; where
+ * /proc says nothing, by the pid alone.
+ */
+function stillTheOwner(owner: LockOwner): boolean {
+  const now = processStat(owner.pid);
+  if (now === null) return true;
+  if (now.state === 'Z' || now.state === 'X') return false;
+  return owner.startTime === undefined || now.startTime === owner.startTime;
 }
 
 /** Whether a process with this pid exists (on this host). */
@@ -116,6 +187,8 @@ export function pidAlive(pid: number): boolean {
 function parseOwner(text: string): LockOwner | null {
   try {
     const o = JSON.parse(text) as LockOwner;
+    // a start time that is not a number says nothing: the lock is judged as one without it
+    if (o.startTime !== undefined && !Number.isSafeInteger(o.startTime)) delete o.startTime;
     return typeof o.pid === 'number' && typeof o.host === 'string' && typeof o.token === 'string' ? o : null;
   } catch {
     return null;

@@ -7,7 +7,8 @@
  * records to keep (rules.ts) and remembers only where that record stands (file-table.ts); the
  * path list is then matched against the files seen; the second pass writes the chosen records
  * in input order and compares the others with them. Records are never held in memory, so inputs
- * of any size merge in the memory of the file table.
+ * of any size merge in the memory of the file table. The output holds the records of one model
+ * (model-choice.ts).
  */
 
 import {createReadStream} from 'node:fs';
@@ -18,6 +19,7 @@ import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
 import {AtomicFile} from '../pipeline/output/atomic-file.js';
 import {FileTable, FLAG, NO_RECORD} from './file-table.js';
 import {GapList} from './gap-list.js';
+import {ModelChoice} from './model-choice.js';
 import {checkDestinations, readableFile, resolveInputs} from './paths.js';
 import {detectFormat, OutputReader} from './read-output.js';
 import type {MergeReport} from './report.js';
@@ -31,6 +33,11 @@ export interface MergeOptions {
   format: OutputFormat;
   /** at most this many predictions per record [default: the largest top-k among the inputs] */
   topk?: number;
+  /**
+   * keep the records of this model and leave out the others; without it, inputs holding records
+   * of more than one model are refused (UsageError)
+   */
+  model?: string;
   /** the path list of the files the inputs should cover, or - for `stdin` */
   files?: string;
   /** where to write the listed files that have no record */
@@ -58,17 +65,21 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
   const table = new FileTable();
   const pace = new Pace(opts.signal);
 
-  const chosen = await chooseRecords(readers, table, pace, opts.warn);
-  const topk = opts.topk ?? Math.max(1, ...readers.map((r) => r.topk));
+  const models = new ModelChoice(opts.model);
+  const chosen = await chooseRecords(readers, table, pace, models, opts.warn);
+  models.check();
+  // the inputs whose records are written say the top-k and the CSV layout (not those left out)
+  const sources = opts.model === undefined ? readers : readers.filter((_, i) => chosen.kept[i]! > 0);
+  const topk = opts.topk ?? Math.max(1, ...sources.map((r) => r.topk));
   const output = opts.output !== null ? new AtomicFile(opts.output, 'merge') : null;
   const gapList = opts.gaps !== undefined ? new GapList(opts.gaps) : null;
   let writer: RecordWriter | null = null;
   try {
     const listing = opts.files !== undefined ? await matchList(listSource(opts.files, opts.stdin), table, pace, gapList) : null;
     // yes/no and attribute records have their own CSV columns
-    const layout = readers.find((r) => r.layout !== null)?.layout ?? topk;
+    const layout = sources.find((r) => r.layout !== null)?.layout ?? topk;
     writer = openOutput(output ? output.temp : null, opts.format, layout, 'overwrite').writer;
-    const kept = await writeChosen(readers, chosen.counts, table, pace, writer, topk);
+    const kept = await writeChosen(readers, chosen.counts, table, pace, models, writer, topk);
     writer.close();
     const files = countFiles(table, listing !== null);
     if (kept.written !== files.files) throw new FatalError(`the inputs changed during the merge: ${kept.written} records written for ${files.files} files`);
@@ -78,17 +89,18 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
       inputs: inputs.length,
       records: chosen.records,
       files: files.files,
-      duplicates: chosen.records - files.files,
+      duplicates: chosen.records - models.dropped - files.files,
       conflicting: kept.conflicting,
       errors: kept.errors,
       listed: listing?.listed ?? null,
       gaps: listing?.gaps ?? null,
       extras: files.extras,
-      models: [...chosen.models].sort(),
+      models: models.model === null ? [] : [models.model],
+      otherModels: {records: models.dropped, models: [...models.others].sort()},
       output: opts.output,
       format: opts.format,
       topk,
-      inputTopk: [...new Set(readers.map((r) => r.topk).filter((k) => k > 0))].sort((a, b) => a - b),
+      inputTopk: [...new Set(sources.map((r) => r.topk).filter((k) => k > 0))].sort((a, b) => a - b),
       gapsFile: opts.gaps ?? null,
       gapsNulSeparated: gapList?.nulSeparated ?? false,
       truncated: readers.filter((r) => r.truncation).map((r) => r.path),
@@ -102,29 +114,35 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
   }
 }
 
-/** Pass 1: which record of each file to keep. Returns how many records each input holds. */
-async function chooseRecords(readers: OutputReader[], table: FileTable, pace: Pace, warn: (m: string) => void) {
-  const models = new Set<string>();
+/**
+ * Pass 1: which record of each file to keep. Returns how many records each input holds, and how
+ * many of them are of the model kept.
+ */
+async function chooseRecords(readers: OutputReader[], table: FileTable, pace: Pace, models: ModelChoice, warn: (m: string) => void) {
   const counts: number[] = [];
+  const kept: number[] = [];
   let ordinal = 0;
   for (const reader of readers) {
     let n = 0;
-    for (const {record} of reader.records()) {
+    let ofModel = 0;
+    for (const {record, line} of reader.records()) {
       if (pace.due()) await pace.breathe();
+      const at = ordinal++;
+      n++;
+      if (!models.admit(record, reader.path, line)) continue;
+      ofModel++;
       const key = fileKey(record.file);
       const slot = table.find(key) ?? table.add(key);
       const standing = standingOf(record);
-      if (table.count[slot] === 0 || replaces(standing, table.standing(slot))) table.choose(slot, ordinal, standing);
+      if (table.count[slot] === 0 || replaces(standing, table.standing(slot))) table.choose(slot, at, standing);
       table.count[slot]!++;
       if ('predictions' in record) table.depth[slot] = Math.min(table.depth[slot]!, record.predictions.length);
-      models.add(record.model);
-      n++;
-      ordinal++;
     }
     counts.push(n);
+    kept.push(ofModel);
     if (reader.truncation) warn(reader.truncation);
   }
-  return {records: ordinal, counts, models};
+  return {records: ordinal, counts, kept};
 }
 
 function listSource(files: string, stdin?: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
@@ -157,7 +175,7 @@ async function matchList(list: AsyncIterable<Buffer | string>, table: FileTable,
  * met before the kept one is remembered by its digest: the first such digest and how many alike
  * in the table, any unlike it (rare) in a side map.
  */
-async function writeChosen(readers: OutputReader[], counts: number[], table: FileTable, pace: Pace, writer: RecordWriter, topk: number) {
+async function writeChosen(readers: OutputReader[], counts: number[], table: FileTable, pace: Pace, models: ModelChoice, writer: RecordWriter, topk: number) {
   const batch: OutputRecord[] = [];
   const unlike = new Map<number, number[]>();
   const examples: string[] = [];
@@ -175,6 +193,7 @@ async function writeChosen(readers: OutputReader[], counts: number[], table: Fil
       if (pace.due()) await pace.breathe();
       n++;
       const at = ordinal++;
+      if (!models.keeps(record)) continue;
       const slot = table.find(fileKey(record.file));
       if (slot === undefined) continue;
       const kept = table.position[slot] === at;

@@ -21,8 +21,10 @@ export interface MergeReport {
   gaps: number | null;
   /** with --files: files with a record that the list does not name, else null */
   extras: number | null;
-  /** the models the records come from */
+  /** the model the records written come from (none when there are none): a merge keeps one model */
   models: string[];
+  /** records left out because they are of another model than --model names, and those models */
+  otherModels: {records: number; models: string[]};
   output: string | null;
   format: OutputFormat;
   topk: number;
@@ -47,7 +49,9 @@ const eg = (files: string[]) => (files.length ? `, e.g. ${files.map((f) => JSON.
 /** Warnings for stderr, one per line, before the summary. */
 export function reportWarnings(r: MergeReport): string[] {
   const lines: string[] = [];
-  if (r.models.length > 1) lines.push(`warning: the records come from ${r.models.length} models (${r.models.join(', ')}): merge outputs of one model`);
+  if (r.otherModels.records > 0) {
+    lines.push(`note: ${r.otherModels.records} records of other models (${r.otherModels.models.join(', ')}) were left out: --model keeps those of ${r.models[0]!}`);
+  }
   if (r.inputTopk.length > 1 && r.topk > r.inputTopk[0]!) {
     lines.push(`note: the inputs were written with different top-k (${r.inputTopk.join(', ')}): records keep the predictions they have, up to ${r.topk}`);
   }
@@ -68,7 +72,8 @@ export function summaryLine(r: MergeReport): string {
     `${r.errors} error records`,
   ];
   if (r.gaps !== null) parts.push(`${r.gaps} gaps`, `${r.extras} extras`);
-  const models = r.models.length === 1 ? `model ${r.models[0]}` : `${r.models.length} models`;
+  if (r.otherModels.records > 0) parts.push(`${r.otherModels.records} of other models left out`);
+  const models = r.models.length === 1 ? `model ${r.models[0]}` : 'no model';
   return `lcnet: merged ${r.inputs} inputs: ${parts.join(', ')}; ${models}, top ${r.topk}, ${r.format}${r.output ? ` to ${r.output}` : ''}`;
 }
 

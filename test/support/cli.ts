@@ -25,13 +25,18 @@ export interface CliOptions {
   openStdin?: boolean;
 }
 
+/** The environment the CLI runs in under test: `home` as LCNET_HOME, no default model, no colour. */
+export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {...process.env, LCNET_HOME: home, LCNET_MODEL: '', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...extra};
+}
+
 /** A fresh LCNET_HOME for every call unless one is given: no test sees another's models. */
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const home = opts.env?.LCNET_HOME ?? mkdtempSync(join(tmpdir(), 'lcnet-home-'));
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
-      env: {...process.env, LCNET_HOME: home, LCNET_MODEL: '', NO_COLOR: '1', OCLIF_COLUMNS: '1000', ...opts.env},
+      env: cliEnv(home, opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -4,7 +4,9 @@
  * file hold complete records (a record cut off by a crash is dropped and redone). The file is
  * streamed line by line, so outputs of any size can be resumed. Anything that is not lcnet output
  * of the expected format and layout (top-k, yes/no, attributes: a CSV header, a JSON record's
- * fields) is refused, never truncated, so that one output never mixes two kinds of model.
+ * fields) is refused, never truncated, so that one output never mixes two kinds of model; so is a
+ * record that names another model than the run's (every record, CSV rows included, carries its
+ * model's name), so that one output never mixes two models of the same kind either.
  *
  * A file redone because it changed gets a second record; the earlier one is removed when the run
  * ends (`compactOutput`). If a crash comes first, the file holds both and the last one counts:
@@ -12,12 +14,19 @@
  */
 
 import {closeSync, openSync} from 'node:fs';
+import {UsageError} from '../../errors.js';
 import {writeFully} from './write-fully.js';
 import {AtomicFile} from './atomic-file.js';
 import {asLayout, csvHeader, fromCsvRow, fromJson, layoutOfRecord, sameLayout, type CsvLayout, type LayoutLike} from './codec.js';
 import {csvLine} from './csv.js';
 import {identityKey, isError, type OutputFormat, type OutputRecord} from './record.js';
 import {NotOurOutputError, scanOutput} from './scan.js';
+
+/**
+ * An output written by another model than the run's: a usage error (the user named the wrong
+ * model or output), not a damaged file.
+ */
+export class OtherModelError extends UsageError {}
 
 export interface ExistingOutput {
   /** every recorded file, with the identityKey (size and mtime) of its last record */
@@ -66,9 +75,10 @@ function tally(visit?: Visit) {
 /**
  * Reads back an existing output; `visit` sees every complete record in file order. Reading stops
  * at the first unfinished record (a resume redoes it). CSV must have been written in `layout` (a
- * number: the top-k layout).
+ * number: the top-k layout), and every record by `model` (null: any model, for reading the
+ * layout alone).
  */
-export function readExistingOutput(path: string, format: OutputFormat, layout: LayoutLike, visit?: Visit): ExistingOutput {
+export function readExistingOutput(path: string, format: OutputFormat, layout: LayoutLike, model: string | null, visit?: Visit): ExistingOutput {
   const {done, failed, superseded, add} = tally(visit);
   const wanted = asLayout(layout);
   let keepBytes = 0;
@@ -85,6 +95,8 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
     } else if (item.kind === 'record') {
       const record = item.fields ? fromCsvRow(item.fields, layout) : fromJson(item.text);
       if (!record) throw new NotOurOutputError(`${path}: line ${item.line} is not an lcnet record${format === 'jsonl' ? ', so this is not lcnet JSON Lines output' : ''}`);
+      // first: another model explains another layout too, and says what to do
+      if (model !== null && record.model !== model) throw otherModel(path, item.line, record.model, model);
       if (!fitsLayout(record, wanted)) {
         throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(layoutOfRecord(record, 0)!, true)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
       }
@@ -93,6 +105,12 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
     }
   }
   return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
+}
+
+function otherModel(path: string, line: number, recorded: string, model: string): OtherModelError {
+  return new OtherModelError(
+    `${path} holds records of model ${recorded} (line ${line}), not of ${model}, the model of this run: resume it with --model ${recorded}, or write this model's records to another output`,
+  );
 }
 
 /** Whether `r` is a record of a model writing `layout` (an error record fits every model; top-k fits any --topk). */
@@ -115,10 +133,10 @@ function writtenBy(layout: CsvLayout, one = false): string {
  * (`--resume --retry-errors` classifies those files again). The new file is written beside the
  * old one and renamed over it: an interruption leaves one or the other, never a mix.
  */
-export function compactOutput(path: string, format: OutputFormat, layout: LayoutLike, opts: {dropErrors: boolean}): void {
+export function compactOutput(path: string, format: OutputFormat, layout: LayoutLike, model: string | null, opts: {dropErrors: boolean}): void {
   const last = new Map<string, number>();
   let ordinal = 0;
-  readExistingOutput(path, format, layout, (r) => last.set(r.file, ordinal++));
+  readExistingOutput(path, format, layout, model, (r) => last.set(r.file, ordinal++));
   const file = new AtomicFile(path, 'compact');
   const fd = openSync(file.temp, 'w');
   try {
@@ -127,7 +145,7 @@ export function compactOutput(path: string, format: OutputFormat, layout: Layout
     if (format === 'csv') put(csvLine(csvHeader(layout)));
     if (format === 'json') put('[\n');
     ordinal = 0;
-    readExistingOutput(path, format, layout, (r) => {
+    readExistingOutput(path, format, layout, model, (r) => {
       const isLast = last.get(r.file) === ordinal++;
       if (!isLast || (opts.dropErrors && r.error)) return;
       if (format === 'json') put((first ? '' : ',\n') + r.text);

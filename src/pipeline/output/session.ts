@@ -20,6 +20,8 @@ export interface OutputSessionOptions {
   /** the CSV layout: a top-k, or a yes/no or attribute model's layout (codec.ts) */
   layout: LayoutLike;
   mode: OutputMode;
+  /** the name the run's records carry: a resumed output holding another model's records is refused */
+  model: string;
   /** with `resume`: classify again the files whose record is an error */
   retryErrors?: boolean;
 }
@@ -50,7 +52,7 @@ export class OutputSession {
 
   /** Opens the writer; with `resume`, reads back what the output records. */
   open(opts: OutputSessionOptions): void {
-    const opened = openOutput(this.output, opts.format, opts.layout, opts.mode, opts.retryErrors ?? false);
+    const opened = openOutput(this.output, opts.format, opts.layout, opts.mode, {model: opts.model, retryErrors: opts.retryErrors});
     this.writer = opened.writer;
     this.recorded = opened.done;
   }

@@ -6,7 +6,8 @@
  * continues after it; the files already recorded are returned, with their size and mtime, so
  * that unchanged ones can be skipped. With `retryErrors`, error records are removed first, so
  * those files are classified again. A file recorded before and written again (it changed) has
- * its old record removed when the writer is closed.
+ * its old record removed when the writer is closed. A resume of an output that holds records of
+ * another model than `model` is refused before anything is written (OtherModelError).
  */
 
 import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
@@ -26,6 +27,13 @@ export interface RecordWriter {
   abandon(): void;
 }
 
+export interface OpenOptions {
+  /** the model whose records are written: a resumed output must hold records of no other (absent: any) */
+  model?: string;
+  /** with `resume`: remove error records first, so that those files are classified again */
+  retryErrors?: boolean;
+}
+
 export interface OpenedOutput {
   writer: RecordWriter;
   /** files that already have a record (resume), with the identityKey of their size and mtime */
@@ -42,8 +50,9 @@ export function openOutput(
   format: OutputFormat,
   layout: LayoutLike,
   mode: 'new' | 'overwrite' | 'resume',
-  retryErrors = false,
+  opts: OpenOptions = {},
 ): OpenedOutput {
+  const model = opts.model ?? null;
   let fd = 1;
   let done = new Map<string, string>();
   let needsHeader = true;
@@ -52,10 +61,11 @@ export function openOutput(
     const exists = fileSize(path) > 0;
     if (exists && mode === 'new') throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
     if (exists && mode === 'resume') {
-      let existing = readExistingOutput(path, format, layout);
+      const retryErrors = opts.retryErrors ?? false;
+      let existing = readExistingOutput(path, format, layout, model);
       if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
-        compactOutput(path, format, layout, {dropErrors: retryErrors});
-        existing = readExistingOutput(path, format, layout);
+        compactOutput(path, format, layout, model, {dropErrors: retryErrors});
+        existing = readExistingOutput(path, format, layout, model);
       }
       done = existing.done;
       truncateSync(path, existing.keepBytes);
@@ -74,7 +84,7 @@ export function openOutput(
     closed = true;
     if (format === 'json') append(jsonHasRecords ? '\n]\n' : ']\n');
     if (fd !== 1) closeSync(fd);
-    if (rewritten && path !== null) compactOutput(path, format, layout, {dropErrors: false});
+    if (rewritten && path !== null) compactOutput(path, format, layout, model, {dropErrors: false});
   };
 
   if (format === 'csv' && needsHeader) append(csvLine(csvHeader(layout)));
