@@ -73,7 +73,7 @@ static void on_error(j_common_ptr cinfo) {
 static void abort_decode(j_common_ptr cinfo, const char *code, const char *message) {
   ErrorManager *err = (ErrorManager *)cinfo->err;
   err->code = code;
-  snprintf(err->message, sizeof err->message, "%s", message);
+  if (message != err->message) snprintf(err->message, sizeof err->message, "%s", message);
   longjmp(err->jump, 1);
 }
 
@@ -97,6 +97,8 @@ typedef struct {
   const Limits *limits;
   double started;
   unsigned calls;
+  /* while jpeg_start_decompress reads and buffers every scan of a multi-scan file */
+  int buffering;
 } Progress;
 
 static double thread_cpu_seconds(void) {
@@ -115,6 +117,13 @@ static void on_progress(j_common_ptr cinfo) {
   Progress *p = (Progress *)cinfo->progress;
   j_decompress_ptr d = (j_decompress_ptr)cinfo;
   if (p->limits->max_scans > 0 && d->input_scan_number > p->limits->max_scans) abort_decode(cinfo, "ERR_LCNET_JPEG_SCANS", "too many scans");
+  /*
+   * A warning while the scans are buffered fails the image at the first strip anyway (as libvips
+   * fails it): end it now, before libjpeg goes on through every scan of data it has already
+   * found wanting (a file of a few kilobytes whose header claims 16k x 16k runs out of data in
+   * its first scan, and libjpeg would fill the rest of every scan with zeros).
+   */
+  if (p->buffering && cinfo->err->num_warnings > 0) abort_decode(cinfo, "ERR_LCNET_JPEG_DATA", ((ErrorManager *)cinfo->err)->message);
   if (p->limits->cpu_seconds > 0 && ++p->calls % CLOCK_EVERY == 0 && thread_cpu_seconds() - p->started > p->limits->cpu_seconds)
     abort_decode(cinfo, "ERR_LCNET_JPEG_TIMEOUT", "decoding took longer than its time budget");
 }
@@ -275,6 +284,7 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, con
   progress.limits = limits;
   progress.started = limits->cpu_seconds > 0 ? thread_cpu_seconds() : 0;
   progress.calls = 0;
+  progress.buffering = 0;
   cinfo.progress = &progress.pub;
 
   if (limits->max_scans > 0 && count_scans(jpeg, jpeg_len, limits->max_scans) > limits->max_scans) {
@@ -312,7 +322,9 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, con
       return fail(f, "ERR_LCNET_JPEG_TARGET", why);
     }
   }
+  progress.buffering = 1;
   jpeg_start_decompress(&cinfo);
+  progress.buffering = 0;
 
   JDIMENSION x0 = 0;
   if (orientation == 1 && want.to > want.from && want.to - want.from < cinfo.output_width) {
