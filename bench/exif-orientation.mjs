@@ -7,9 +7,8 @@
 // Needs `npm run build`.
 import {readFileSync} from 'node:fs';
 import sharp from 'sharp';
-import {jpegApp1Payloads} from '../dist/src/pipeline/jpeg-app1-segments.js';
 import {app1Orientation} from '../dist/src/pipeline/exif-orientation.js';
-import {jpegLayout} from '../dist/src/pipeline/image-format.js';
+import {jpegApp1Payloads, jpegLayout} from '../dist/src/pipeline/image-format.js';
 
 const inRange = (o) => (o >= 2 && o <= 8 ? o : 1);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import {app1Orientation, exifBlockOfApp1s, exifBlockOrientation, jpegFileOrientation} from '../src/pipeline/exif-orientation.js';
-import {jpegApp1Payloads} from '../src/pipeline/jpeg-app1-segments.js';
+import {app1Orientation, exifBlockOfApp1s, exifBlockOrientation} from '../src/pipeline/exif-orientation.js';
+import {jpegApp1Payloads, jpegFileOrientation} from '../src/pipeline/image-format.js';
 
 // Every expected value below is what OpenCV 4.6's cv2.imdecode(IMREAD_COLOR) does with the same
 // construction: bench/exif-vs-opencv.py builds each of these cases (the names in the comments are

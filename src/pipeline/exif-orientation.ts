@@ -27,7 +27,6 @@
  * with "Exif\0\0" and skips the others); this module follows 4.6, the version the reference runs.
  */
 
-import {jpegApp1Payloads} from './jpeg-app1-segments.js';
 
 export type ExifOrientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
 
@@ -57,15 +56,6 @@ const STRING_TAGS = new Set([0x010e, 0x010f, 0x0110, 0x0131, 0x0132, 0x8298]);
 
 /** Thrown where ExifReader throws ExifParsingError: a read past the end of the block */
 class PastTheEnd extends Error {}
-
-/**
- * The orientation OpenCV applies to a whole JPEG file. Null as for app1Orientation, and also when
- * OpenCV decodes no image from the file at all (jpegApp1Payloads says which).
- */
-export function jpegFileOrientation(file: Uint8Array): ExifOrientation | null {
-  const app1Payloads = jpegApp1Payloads(file);
-  return app1Payloads === null ? null : app1Orientation(app1Payloads);
-}
 
 /**
  * The orientation OpenCV applies for a JPEG whose APP1 segments before the first scan have these

@@ -1,7 +1,9 @@
 /**
  * Cheap facts read from the first bytes of an image file, before any decoder runs: the container
- * format, and for JPEG whether it holds four colour components (CMYK/YCCK) and an Adobe marker.
+ * format, and for JPEG the frame libjpeg will decode, its EXIF orientation and its scan count.
  */
+
+import {app1Orientation, type ExifOrientation} from './exif-orientation.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'tiff' | 'bmp' | 'avif' | 'heif' | 'unknown';
 
@@ -34,8 +36,10 @@ export interface JpegLayout {
   sof: number;
   /** whether libjpeg sees an Adobe APP14 marker (its rule: "Adobe" and at least 12 bytes of data) */
   adobe: boolean;
-  /** EXIF orientation (1-8), or null when the file has none or it cannot be read */
+  /** the EXIF orientation OpenCV applies (exif-orientation.ts: its rules), or null for none */
   orientation: number | null;
+  /** the payloads of the APP1 segments before the first scan, in file order (what OpenCV reads EXIF from) */
+  app1: Uint8Array[];
   /**
    * Bytes between markers before the first scan, which libjpeg skips with a warning: the image
    * then fails on both decoder paths (a warning fails an image), whatever its header says.
@@ -43,27 +47,6 @@ export interface JpegLayout {
   extraneous: boolean;
   /** why no decoder of lcnet's can read this JPEG, when its header says so; null when one can */
   unsupported: string | null;
-}
-
-/** The Orientation tag (0x0112) of IFD0 in an APP1 Exif payload starting at `at`. */
-function exifOrientation(b: Uint8Array, at: number, end: number): number | null {
-  if (at + 14 > end || ascii(b, at, 6) !== 'Exif\0\0') return null;
-  const tiff = at + 6;
-  const little = b[tiff] === 0x49;
-  const u16 = (p: number) => (little ? b[p]! | (b[p + 1]! << 8) : (b[p]! << 8) | b[p + 1]!);
-  const u32 = (p: number) => (little ? (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16)) + b[p + 3]! * 0x1000000 : b[p]! * 0x1000000 + ((b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!));
-  const ifd = tiff + u32(tiff + 4);
-  if (ifd + 2 > end) return null;
-  const count = u16(ifd);
-  for (let i = 0; i < count; i++) {
-    const entry = ifd + 2 + i * 12;
-    if (entry + 12 > end) return null;
-    if (u16(entry) === 0x0112) {
-      const value = u16(entry + 8);
-      return value >= 1 && value <= 8 ? value : null;
-    }
-  }
-  return null;
 }
 
 /** SOF markers libjpeg-turbo decodes: Huffman baseline, extended and progressive, arithmetic sequential and progressive. */
@@ -92,11 +75,10 @@ function unsupportedFrame(sof: number, precision: number, components: number): s
  * marker, the end of the file): then libvips' verdict on the file is the record's.
  */
 export function jpegLayout(b: Uint8Array): JpegLayout | null {
-  if (b.length < 4 || b[0] !== 0xff || b[1] !== 0xd8) return null;
+  if (sniffFormat(b) !== 'jpeg') return null;
   let pos = 2;
   let adobe = false;
-  let orientation: number | null = null;
-  let sawExif = false;
+  const app1: Uint8Array[] = [];
   let extraneous = false;
   let frame: {width: number; height: number; components: number; precision: number; sof: number} | null = null;
   for (;;) {
@@ -114,13 +96,15 @@ export function jpegLayout(b: Uint8Array): JpegLayout | null {
     }
     if (marker === 0xda) {
       if (!frame) return null;
-      return {...frame, adobe, orientation, extraneous, unsupported: unsupportedFrame(frame.sof, frame.precision, frame.components)};
+      return {...frame, adobe, orientation: app1Orientation(app1), app1, extraneous, unsupported: unsupportedFrame(frame.sof, frame.precision, frame.components)};
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
     const isSof = DECODABLE_SOF.has(marker) || OTHER_SOF.has(marker);
     if (!isSof && !hasLength(marker)) return null;
     if (pos + 2 > b.length) return null;
     const len = (b[pos]! << 8) | b[pos + 1]!;
+    // the table readers (get_dht, get_dqt, get_dri, get_dac) refuse a length under 2; skip_variable takes it as empty
+    if (len < 2 && (marker === 0xc4 || marker === 0xcc || marker === 0xdb || marker === 0xdd)) return null;
     const end = Math.min(b.length, pos + len);
     if (isSof) {
       if (frame || pos + 8 > b.length) return null;
@@ -129,9 +113,8 @@ export function jpegLayout(b: Uint8Array): JpegLayout | null {
       if (frame.width === 0 || frame.height === 0 || frame.components === 0 || len !== 8 + 3 * frame.components) return null;
     } else if (marker === 0xee && len >= 14 && ascii(b, pos + 2, 5) === 'Adobe') {
       adobe = true;
-    } else if (marker === 0xe1 && !sawExif && ascii(b, pos + 2, 4) === 'Exif') {
-      sawExif = true;
-      orientation = exifOrientation(b, pos + 2, end);
+    } else if (marker === 0xe1 && len >= 2) {
+      app1.push(b.subarray(pos + 2, end));
     }
     pos += Math.max(len, 2);
   }
@@ -167,4 +150,14 @@ export function jpegScanCount(b: Uint8Array, limit: number): number {
     i += 2 + Math.max(len, 2);
   }
   return scans;
+}
+
+/** The APP1 payloads OpenCV reads EXIF from (see JpegLayout.app1); null where libjpeg reads no frame. */
+export function jpegApp1Payloads(file: Uint8Array): Uint8Array[] | null {
+  return jpegLayout(file)?.app1 ?? null;
+}
+
+/** The orientation OpenCV applies to a whole JPEG file; null for none, or where it decodes no image. */
+export function jpegFileOrientation(file: Uint8Array): ExifOrientation | null {
+  return (jpegLayout(file)?.orientation ?? null) as ExifOrientation | null;
 }
