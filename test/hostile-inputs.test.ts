@@ -12,7 +12,11 @@ import {mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:
 import {join, relative} from 'node:path';
 import {pathToFileURL} from 'node:url';
 import sharp from 'sharp';
-import {decodeRgb, describeDecodeError, type DecodeOptions} from '../src/pipeline/decode.js';
+import {checkedJpegLayout, decodeRgb, describeDecodeError, type DecodeOptions} from '../src/pipeline/decode.js';
+import {jpegTurbo} from '../src/pipeline/jpeg-turbo.js';
+import {planWindow} from '../src/pipeline/preprocess.js';
+import {packedTaps} from '../src/pipeline/resize-linear.js';
+import {imagenetPreprocess} from '../src/models/manifest.js';
 import {DEFAULT_MAX_PIXELS} from '../src/pipeline/limits.js';
 import {jpegLayout} from '../src/pipeline/image-format.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -200,5 +204,27 @@ describe('hostile inputs', function () {
       viaSharp.set(f.name, await overLimit(f, 'sharp'));
     }
     assert.deepEqual(differences(files, (f) => turbo.get(f.name)!, (f) => viaSharp.get(f.name)!, ['the addon', 'sharp']), []);
+  });
+
+  it('refuses the heavy bombs from their headers, before either decoder runs, and the addon on its own before it buffers them', async function () {
+    const heavy = (await hostileImages({heavy: true})).filter((f) => !files.some((g) => g.name === f.name));
+    const bomb = heavy.find((f) => f.name === 'scan-bomb/ycbcr-2048x2048-800-scans.jpg')!;
+    const huge = heavy.find((f) => f.name === 'sof-size/progressive-16383x16383.jpg')!;
+    assert.ok(bomb && huge, heavy.map((f) => f.name).join(', '));
+    const opts = {maxPixels: DEFAULT_MAX_PIXELS};
+    assert.throws(() => checkedJpegLayout(bomb.bytes, opts), /more than 100 scans/);
+    assert.ok(huge.bytes.length < 4096, `${huge.bytes.length} bytes`);
+    assert.throws(() => checkedJpegLayout(huge.bytes, opts), /truncated JPEG|corrupt JPEG: the decoder reported damaged data/);
+    const addon = jpegTurbo();
+    if (!addon) this.skip();
+    // the addon's own gates, without the header verdict in front of them
+    const spec = imagenetPreprocess();
+    const run = (f: HostileFile, side: number, limits: Float64Array) => {
+      const plan = packedTaps(side, side, planWindow(spec, side, side));
+      return () => addon.decodeResize(f.bytes, 1, plan, Float32Array.of(1, 0, 0, 0, 1, 1, 1), new Float32Array(3 * 224 * 224), Int32Array.of(0, 224 * 224, 2 * 224 * 224), limits);
+    };
+    assert.throws(run(bomb, 2048, Float64Array.of(2048, 2048, 100, 0, 0)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_SCANS');
+    assert.throws(run(huge, 16383, Float64Array.of(16383, 16383, 100, 0, 0)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_DATA');
+    assert.throws(run(huge, 16383, Float64Array.of(16383, 16383, 100, 0, 256 * 1024 * 1024)), (e: NodeJS.ErrnoException) => e.code === 'ERR_LCNET_JPEG_MEMORY');
   });
 });

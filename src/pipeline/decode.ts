@@ -61,8 +61,19 @@ export function checkedJpegLayout(bytes: Uint8Array, opts: DecodeOptions): JpegL
   if (layout.unsupported) throw new DecodeError(layout.unsupported);
   if (layout.width * layout.height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
   if (jpegScanCount(bytes, MAX_JPEG_SCANS) > MAX_JPEG_SCANS) throw new DecodeError(TOO_MANY_SCANS);
+  if (HUFFMAN_SOF.has(layout.sof) && bytes.length * 8 < Math.ceil(layout.width / 8) * Math.ceil(layout.height / 8)) throw new DecodeError(damaged('jpeg', 'data', bytes));
   return layout;
 }
+
+/**
+ * Huffman-coded frames (baseline, extended, progressive). Each 8x8 block of the full-resolution
+ * component costs at least one bit (its DC code) in the first scan that holds it, so a file with
+ * fewer bits than that component has blocks runs out of data: libjpeg warns, and the image fails
+ * on both paths. Saying so from the header spares a progressive file of a kilobyte that claims
+ * 16k x 16k the coefficient buffers libvips would fill (768 MiB, 15 s) before failing it.
+ * Arithmetic coding can spend less than a bit a block, so it is not judged this way.
+ */
+const HUFFMAN_SOF = new Set([0xc0, 0xc1, 0xc2]);
 
 /** OpenCV icvCvt_CMYK2BGR_8u_C4C3R on libjpeg's raw CMYK output, from libvips' inverted one. */
 function cmykToRgbLikeOpenCV(cmyk: Uint8Array, width: number, height: number): RgbImage {
