@@ -77,7 +77,7 @@ describe('decoding images like the reference', () => {
     assert.equal(jpegLayout(await rawImage(8, 8).jpeg().toBuffer())?.components, 3);
   });
 
-  it('decodes palette, bit-field and top-down BMPs and refuses RLE clearly', () => {
+  it('decodes palette, bit-field and top-down BMPs and refuses RLE clearly, in the record too', async () => {
     // 2x2, 8-bit palette, bottom-up
     const pal = Buffer.alloc(54 + 256 * 4 + 8);
     pal.write('BM', 0, 'ascii');
@@ -114,6 +114,10 @@ describe('decoding images like the reference', () => {
     assert.throws(() => decodeBmp(rle, 1e9), /unsupported BMP compression 1/);
     assert.throws(() => decodeBmp(pal.subarray(0, 60), 1e9), /truncated/);
     assert.throws(() => decodeBmp(pal, 3), /exceeds the pixel limit/);
+    // a record says what lcnet's own decoder found, not that the file is damaged
+    const recorded = (bytes: Uint8Array, maxPixels: number) => decodeRgb(bytes, {maxPixels}).then(() => 'ok', (e: unknown) => describeDecodeError(e, bytes));
+    assert.match(await recorded(rle, 1e9), /^unsupported BMP compression 1 /);
+    assert.equal(await recorded(pal, 3), 'image exceeds the pixel limit (--max-pixels)');
   });
 
   it('turns every bad input into a clear error, never a crash', async () => {

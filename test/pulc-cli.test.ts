@@ -6,18 +6,13 @@ import {decodePersonAttribute, decodeVehicleAttribute} from '../src/pipeline/pos
 import {csvHeader, fromCsvRow, layoutFromHeader, toCsvRow} from '../src/pipeline/output/codec.js';
 import type {AttributeRecord, DecisionRecord} from '../src/pipeline/output/record.js';
 import {parseCsv} from '../src/pipeline/output/csv.js';
-import {SeededRandom} from '../src/models/seeded-weights.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
-import {TinyProgram} from './support/paddle-writers.js';
+import {PERSON_LABELS, writeAttributeModel} from './support/attribute-model.js';
 import {seededPulcParameters, X0_75_PROGRAM} from './support/pulc-weights.js';
 import {SHARED, skipWithoutShared} from './support/shared-data.js';
 
 const PERSON_EXISTS = join(SHARED, 'models', 'paddle', 'pulc-graphs', 'person_exists_infer');
-const PERSON_LABELS = readFileSync(new URL('../../models/labels/pulc/person_attribute.txt', import.meta.url), 'utf8')
-  .trim()
-  .split('\n')
-  .map((l) => l.slice(l.indexOf(' ') + 1));
 
 async function writeImages(dir: string, n: number): Promise<string[]> {
   mkdirSync(dir, {recursive: true});
@@ -28,32 +23,6 @@ async function writeImages(dir: string, n: number): Promise<string[]> {
     files.push(file);
   }
   return files;
-}
-
-/** A small attribute network in Paddle 2 form: mean colour -> 26 sigmoid outputs, for a 256x192 input. */
-function writeAttributeModel(dir: string): void {
-  mkdirSync(dir, {recursive: true});
-  const rng = new SeededRandom(26);
-  const w = Float32Array.from({length: 3 * 26}, () => rng.normal() * 4);
-  const b = Float32Array.from({length: 26}, () => rng.normal());
-  const p = new TinyProgram([-1, 3, 256, 192]);
-  p.param('fc.w', [3, 26], w);
-  p.param('fc.b', [26], b);
-  p.op('pool2d', {X: ['x']}, {Out: ['pooled', [-1, 3, 1, 1]]}, [
-    ['pooling_type', ['string', 'avg']],
-    ['ksize', ['ints', [1, 1]]],
-    ['adaptive', ['bool', true]],
-  ]);
-  p.op('flatten_contiguous_range', {X: ['pooled']}, {Out: ['flat', [-1, 3]], XShape: ['fx', [0, -1, 3, 1, 1]]}, [
-    ['start_axis', ['int', 1]],
-    ['stop_axis', ['int', 3]],
-  ]);
-  p.op('matmul_v2', {X: ['flat'], Y: ['fc.w']}, {Out: ['logits', [-1, 26]]});
-  p.op('elementwise_add', {X: ['logits'], Y: ['fc.b']}, {Out: ['biased', [-1, 26]]}, [['axis', ['int', 1]]]);
-  p.op('sigmoid', {X: ['biased']}, {Out: ['probs', [-1, 26]]});
-  const {pdmodel, params} = p.build('probs');
-  writeFileSync(join(dir, 'inference.pdmodel'), pdmodel);
-  writeFileSync(join(dir, 'inference.pdiparams'), params);
 }
 
 const csvRows = (path: string) => parseCsv(readFileSync(path, 'utf8')).rows;

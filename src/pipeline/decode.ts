@@ -10,7 +10,7 @@
 
 import type {Sharp} from 'sharp';
 import {libvips} from './libvips.js';
-import {decodeBmp} from './bmp.js';
+import {BmpError, decodeBmp} from './bmp.js';
 import {jpegLayout, jpegScanCount, sniffFormat, type ImageFormat, type JpegLayout} from './image-format.js';
 import {jpegTurbo, type JpegDecoderName, type JpegTurboAddon} from './jpeg-turbo.js';
 import {DEFAULT_DECODE_TIMEOUT_S, jpegMemoryLimit, MAX_JPEG_SCANS} from './limits.js';
@@ -273,7 +273,10 @@ function endsEarly(bytes: Uint8Array, format: ImageFormat): boolean {
 export function describeDecodeError(e: unknown, bytes?: Uint8Array): string {
   if (e instanceof DecodeError) return e.message;
   const msg = e instanceof Error ? e.message : String(e);
-  if (/exceeds pixel limit/i.test(msg)) return PIXEL_LIMIT;
+  // sharp's words, and the BMP decoder's: every decoder's refusal reads the same
+  if (/exceeds (the )?pixel limit/i.test(msg)) return PIXEL_LIMIT;
+  // the BMP decoder is lcnet's own: its words depend on the file only
+  if (e instanceof BmpError) return e.message;
   if (/unsupported image format/i.test(msg)) return 'not an image (unsupported format)';
   const format = bytes ? sniffFormat(bytes) : 'unknown';
   return damaged(format, /corrupt header/i.test(msg) ? 'header' : 'data', bytes);

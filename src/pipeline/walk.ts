@@ -16,6 +16,7 @@ import {type Dirent} from 'node:fs';
 import {readdir, realpath, stat} from 'node:fs/promises';
 import {dirname, join, posix, resolve, sep} from 'node:path';
 import {recordedMtime} from './file-identity.js';
+import {loopSafeStat} from './glob-links.js';
 import {readPathList} from './path-list.js';
 
 export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
@@ -232,6 +233,8 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
         onlyFiles: true,
         dot: false,
         followSymbolicLinks: opts.followSymlinks,
+        // links back up the tree are not followed: fast-glob would walk such a loop for ever
+        ...(opts.followSymlinks ? {fs: {stat: loopSafeStat()}} : {}),
         unique: true,
         suppressErrors: true,
       });
