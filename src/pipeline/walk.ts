@@ -258,7 +258,8 @@ export function globBase(pattern: string): string {
   const parts = pattern.split('/');
   const fixed: string[] = [];
   for (const p of parts.slice(0, -1)) {
-    if (fastGlob().isDynamicPattern(p)) break;
+    // an absolute pattern starts with an empty segment, which fast-glob refuses to look at
+    if (p !== '' && fastGlob().isDynamicPattern(p)) break;
     fixed.push(p);
   }
   return fixed.join('/');
