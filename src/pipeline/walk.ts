@@ -50,7 +50,14 @@ export type WalkEntry =
       mtime?: string;
     }
   | {kind: 'bytes'; bytes: Uint8Array; display: string; relative?: string}
-  | {kind: 'missing'; display: string; relative?: string; error: string};
+  | {
+      kind: 'missing';
+      display: string;
+      relative?: string;
+      error: string;
+      /** a glob pattern that matched no file: its record is an error, but no file was found (no-inputs.ts) */
+      unmatched?: boolean;
+    };
 
 /** The path --shard hashes: below the argument for walked files, else the name as shown. */
 export function shardKey(e: WalkEntry): string {
@@ -238,7 +245,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       matches.sort();
       const base = globBase(k.arg);
       const files = matches.filter((m) => accepts(m, opts));
-      if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern'};
+      if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern', unmatched: true};
       yield* once(
         (async function* () {
           for (const m of files) {
