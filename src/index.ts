@@ -12,6 +12,7 @@ export {
   type ClassifyInput,
   type ClassifyInputs,
   type ClassifyOptions,
+  type InputCounts,
   type InputFile,
   type NamedBytes,
 } from './api/classifier.js';
@@ -30,3 +31,5 @@ export {
   type PredictionRecord,
 } from './pipeline/output/record.js';
 export {parseShard, type Shard} from './pipeline/shard.js';
+export {NoInputsError} from './pipeline/no-inputs.js';
+export {CancelledError, FatalError, UsageError} from './errors.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {createClassifier, isError, isPrediction, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
+import {createClassifier, isError, isPrediction, NoInputsError, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
 import {UsageError} from '../src/errors.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
@@ -180,6 +180,34 @@ await c.close();
     for await (const r of classifier.classify([join(dir, 'photos', '*.png')], {expand: false})) literal.push(r);
     assert.equal(literal.length, 1);
     assert.match((literal[0] as {error: string}).error, /no such file/);
+  });
+
+  it('inputs that match nothing reject with a NoInputsError naming them; an empty shard of a non-empty collection does not', async () => {
+    mkdirSync(join(dir, 'empty'), {recursive: true});
+    writeFileSync(join(dir, 'empty', 'notes.txt'), 'not an image');
+    const nothing = classifier.classify([join(dir, 'empty'), join(dir, 'nowhere', '*.jpg')]);
+    await assert.rejects(collectAll(nothing), (e: Error) => {
+      assert.ok(e instanceof NoInputsError && e instanceof UsageError, String(e));
+      assert.equal(e.message, `no images found in ${join(dir, 'empty')}, ${join(dir, 'nowhere', '*.jpg')} (extensions tried: jpg, jpeg, png, webp, gif, tif, tiff, avif, bmp)`);
+      return true;
+    });
+    assert.equal(nothing.inputs.found, 0);
+    await assert.rejects(collectAll(classifier.classify(join(dir, 'photos'), {extensions: 'jgp'})), /no images found in .*photos \(extensions tried: jgp\)$/);
+    // a pattern that matches nothing keeps its error record when other inputs match
+    const some = await collectAll(classifier.classify([join(dir, 'nowhere', '*.jpg'), join(dir, 'more')]));
+    assert.deepEqual(some.map((r) => (isError(r) ? `${r.file}: ${r.error}` : r.file)), [`${join(dir, 'nowhere', '*.jpg')}: no files match this pattern`, join(dir, 'more', 'cat.jpg')]);
+    // no input at all is nothing to do, not a mistake
+    assert.deepEqual(await collectAll(classifier.classify([])), []);
+    // one file, two shards: one of them is empty, and says so through its counts
+    const counts = [];
+    for (const shard of ['0/2', '1/2']) {
+      const run = classifier.classify(join(dir, 'more'), {shard});
+      const records = await collectAll(run);
+      counts.push({...run.inputs, records: records.length});
+    }
+    assert.deepEqual(counts.map((c) => c.found), [1, 1]);
+    assert.deepEqual(counts.map((c) => c.inShard).sort(), [0, 1]);
+    assert.deepEqual(counts.map((c) => c.records), counts.map((c) => c.inShard));
   });
 
   it('lets calls take turns, and survives a loop left early', async () => {

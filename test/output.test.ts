@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import {appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {appendFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {parseCsv, csvLine} from '../src/pipeline/output/csv.js';
 import {csvHeader, fromCsvRow, fromJson, layoutFromHeader, toCsvRow, toJson, type CsvLayout, type LayoutLike} from '../src/pipeline/output/codec.js';
 import {formatFromPath, sameIdentity, type OutputRecord} from '../src/pipeline/output/record.js';
 import {openOutput} from '../src/pipeline/output/writer.js';
 import {OtherModelError, readExistingOutput} from '../src/pipeline/output/existing-output.js';
+import {cannotWrite} from '../src/pipeline/output/output-target.js';
 import {UsageError} from '../src/errors.js';
 import {tempDir} from './support/cli.js';
 
@@ -124,10 +125,11 @@ describe('output writers', () => {
       const seen = readExistingOutput(path, format, 2, 'm');
       assert.equal(seen.superseded, 1);
       assert.equal(seen.done.get(nasty[1]!), '5|2026-11-29T11:00:00.000Z');
-      // the next resume compacts first; a run that ends normally compacts when it closes
+      // the next resume compacts before its first record; a run that ends normally compacts when it closes
       const next = openOutput(path, format, 2, 'resume', {model: 'm'});
-      assert.equal(readExistingOutput(path, format, 2, 'm').superseded, 0);
       next.writer.write([redo(nasty[3]!, 6)]);
+      // only the record just redone is superseded (in JSON not yet: its last record counts once the array goes on), not the crash's duplicate
+      assert.equal(readExistingOutput(path, format, 2, 'm').superseded, format === 'json' ? 0 : 1, "the crash's duplicate went first");
       next.writer.close();
       const after = readExistingOutput(path, format, 2, 'm');
       assert.equal(after.superseded, 0);
@@ -208,6 +210,44 @@ describe('output writers', () => {
       for (const layout of fits) assert.equal(readExistingOutput(jsonl, 'jsonl', layout, null).done.size, records.length);
       for (const [layout, why] of refused) assert.throws(() => readExistingOutput(jsonl, 'jsonl', layout, null), why);
     }
+  });
+
+  for (const format of ['jsonl', 'json', 'csv'] as const) {
+    it(`${format}: nothing is written before the first records: an abandoned run leaves no new file and any output untouched`, () => {
+      const fresh = join(dir, `fresh.${format}`);
+      openOutput(fresh, format, 2, 'new').writer.abandon();
+      assert.ok(!existsSync(fresh), 'no file created');
+      // an output with a record cut off by a crash and a record superseded: a resume repairs and compacts it at its first write
+      const path = join(dir, `old.${format}`);
+      const first = openOutput(path, format, 2, 'new');
+      first.writer.write(records(nasty.slice(0, 3)));
+      first.writer.write([{...records(nasty.slice(1, 2))[0]!, size: 5}]);
+      first.writer.abandon();
+      appendFileSync(path, format === 'csv' ? '"half,rec' : format === 'json' ? ',\n{"file":"half' : '{"file":"half');
+      const before = readFileSync(path);
+      for (const mode of ['overwrite', 'resume'] as const) {
+        const opened = openOutput(path, format, 2, mode, {retryErrors: true});
+        if (mode === 'resume') assert.deepEqual([...opened.done.keys()], [nasty[0], nasty[1]], 'the error record of nasty[2] is to be retried');
+        opened.writer.abandon();
+        assert.deepEqual(readFileSync(path), before, `${mode} left the output as it was`);
+      }
+      // closed with no record, an output is created all the same: an empty part is a valid part
+      const empty = openOutput(fresh, format, 2, 'new');
+      empty.writer.close();
+      assert.equal(readFileSync(fresh, 'utf8'), format === 'csv' ? csvLine(csvHeader(2)) : format === 'json' ? '[\n]\n' : '');
+    });
+  }
+
+  it('says why an output cannot be written and what to do, for each system error', () => {
+    const error = (code: string) => Object.assign(new Error(`${code}: some system text`), {code});
+    const said = (code: string, where = '/data') => cannotWrite('/data/out.csv', where, error(code)).message;
+    assert.equal(said('EACCES'), 'cannot write /data/out.csv: permission denied: folder /data cannot be written; choose another --output, or make /data writable');
+    assert.equal(said('EPERM', '/data/out.csv'), 'cannot write /data/out.csv: permission denied: it cannot be written; choose another --output, or make /data/out.csv writable');
+    assert.equal(said('EROFS'), 'cannot write /data/out.csv: folder /data is on a read-only file system; choose another --output');
+    assert.equal(said('ENOSPC'), 'cannot write /data/out.csv: the disk holding /data is full; free some space or choose another --output');
+    assert.equal(said('EDQUOT'), 'cannot write /data/out.csv: the disk quota for /data is used up; free some space or choose another --output');
+    assert.equal(said('EIO'), 'cannot write /data/out.csv: EIO: some system text; choose another --output');
+    assert.ok(cannotWrite('/o', '/', error('EACCES')) instanceof UsageError);
   });
 
   it('refuses to resume a CSV without the size and mtime columns (lcnet 0.1 was never released)', () => {

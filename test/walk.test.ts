@@ -75,6 +75,10 @@ describe('walking inputs', () => {
     assert.deepEqual(shown(await collect(['photos/**/*.png'])), ['photos/a/1.png']);
     assert.deepEqual(shown(await collect(['photos/*.{jpeg,JPG}'])), ['photos/y.jpeg', 'photos/z.JPG']);
     assert.deepEqual(shown(await collect(['nothing/*.jpg'])), ['MISSING nothing/*.jpg: no files match this pattern']);
+    // absolute patterns, matching or not, and the path below them that --shard hashes
+    const absolute = await collect([join(dir, 'photos', '*', '*.png'), join(dir, 'nothing', '*.jpg')]);
+    assert.deepEqual(shown(absolute), [join(dir, 'photos/a/1.png'), `MISSING ${join(dir, 'nothing', '*.jpg')}: no files match this pattern`]);
+    assert.equal(absolute[0]!.relative, 'a/1.png');
   });
 
   it('reports a path that does not exist instead of failing', async () => {

@@ -15,6 +15,7 @@ import type {OutputRecord} from '../pipeline/output/record.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
 import {NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {LookedFor, NoInputsError, requireInputs} from '../pipeline/no-inputs.js';
 import {listedFile, parseExtensions, walkInputs, type WalkEntry, type WalkOptions} from '../pipeline/walk.js';
 import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers, inferenceLayout} from '../pipeline/parallelism.js';
 import {loadModel, type ModelChoice} from './load-model.js';
@@ -84,10 +85,20 @@ export interface ClassifyOptions {
   stdin?: AsyncIterable<Buffer | string>;
 }
 
+/** How many inputs a classification found, final once its iteration has ended. */
+export interface InputCounts {
+  /** files (and byte inputs) the inputs matched, before sharding */
+  found: number;
+  /** of those, the files of the requested shard, including those `skip` skipped */
+  inShard: number;
+}
+
 /** The records of one `classify` call: iterate it once, record by record or batch by batch. */
 export interface Classification extends AsyncIterable<OutputRecord> {
   /** counts and timings so far; final once the iteration has ended */
   readonly summary: RunSummary;
+  /** the inputs found and those of the shard, so far; an empty shard of a non-empty collection has `inShard` 0 */
+  readonly inputs: Readonly<InputCounts>;
   /** The same records a batch at a time, in input order (for a writer that writes each batch at once). */
   batches(): AsyncIterable<readonly OutputRecord[]>;
 }
@@ -159,6 +170,7 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
 
 function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: ClassifyOptions): Classification {
   const summary = emptySummary();
+  const counts: InputCounts = {found: 0, inShard: 0};
   let started = false;
   async function* batches(): AsyncGenerator<readonly OutputRecord[]> {
     if (started) throw new Error('a classification can be iterated once; call classify again');
@@ -167,11 +179,16 @@ function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: Cl
     if (!(Number.isInteger(shard.count) && shard.count >= 1 && Number.isInteger(shard.index) && shard.index >= 0 && shard.index < shard.count)) {
       throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
     }
-    const entries = selectEntries(toEntries(inputs, opts), shard, opts.skip);
+    const walk = walkOptions(opts);
+    const looked = new LookedFor(walk.extensions, walk.recursive);
+    // paths that match nothing at all are a usage error, told when the walk ends without a file
+    const noneFound = () => (looked.empty ? null : new NoInputsError(looked.message()));
+    const entries = selectEntries(requireInputs(toEntries(inputs, opts.expand ?? true, walk, looked), counts, noneFound), shard, opts.skip, counts);
     yield* engine.run(entries, summary, {topk: opts.topk, threshold: opts.threshold, signal: opts.signal, onProgress: opts.onProgress});
   }
   return {
     summary,
+    inputs: counts,
     batches,
     async *[Symbol.asyncIterator]() {
       for await (const records of batches()) yield* records;
@@ -202,17 +219,17 @@ function bytesEntry(x: Uint8Array | NamedBytes, index: number): WalkEntry {
 
 /**
  * The inputs as walk entries, in order. Expanded strings in a row go through one walk, so
- * overlapping arguments still yield each file once, as on the command line.
+ * overlapping arguments still yield each file once, as on the command line. The strings are
+ * added to `looked`, for the message that tells they matched nothing.
  */
-async function* toEntries(inputs: ClassifyInputs, opts: ClassifyOptions): AsyncGenerator<WalkEntry> {
-  const walk = walkOptions(opts);
-  const expand = opts.expand ?? true;
+async function* toEntries(inputs: ClassifyInputs, expand: boolean, walk: WalkOptions, looked: LookedFor): AsyncGenerator<WalkEntry> {
   const single = typeof inputs === 'string' || isBytes(inputs) || isNamedBytes(inputs);
   const items: Iterable<ClassifyInput> | AsyncIterable<ClassifyInput> = single ? [inputs] : inputs;
   let args: string[] = [];
   let index = 0;
   for await (const item of items) {
     if (typeof item === 'string') {
+      looked.add(item, expand ? 'argument' : 'literal');
       if (expand) args.push(item);
       else {
         const e = await listedFile(item, walk);

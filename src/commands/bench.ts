@@ -10,6 +10,7 @@ import {isInstalled} from '../models/store.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {parseExtensions, walkInputs} from '../pipeline/walk.js';
+import {LookedFor} from '../pipeline/no-inputs.js';
 
 export default class Bench extends Command {
   static override summary = 'Measure throughput and latency of the whole pipeline, stage by stage.';
@@ -65,12 +66,15 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
     let files: string[] | null = null;
     if (flags.images) {
       files = [];
-      for await (const e of walkInputs([flags.images], {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false})) {
+      const walk = {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false};
+      for await (const e of walkInputs([flags.images], walk)) {
+        if (e.kind === 'missing' && e.unmatched) continue;
         if (e.kind === 'missing') this.error(`--images ${e.display}: ${e.error}`, {exit: EXIT.USAGE});
         if (e.kind === 'file') files.push(e.path);
         if (files.length >= flags.limit) break;
       }
-      if (files.length === 0) this.error(`--images ${flags.images}: no images found`, {exit: EXIT.USAGE});
+      // the words lcnet classify uses for the same inputs
+      if (files.length === 0) this.error(`--images: ${LookedFor.of([flags.images], walk.extensions, walk.recursive).message()}`, {exit: EXIT.USAGE});
     }
     // the measurement code loads libvips and onnxruntime: only when a benchmark really runs
     const {runBench} = await import('../bench/sweep.js');

@@ -13,6 +13,8 @@ import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.j
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {resolveOutputPath} from '../pipeline/output/atomic-file.js';
 import {OutputSession} from '../pipeline/output/session.js';
+import {OutputWriteError} from '../pipeline/output/writer.js';
+import {NoInputsError} from '../pipeline/no-inputs.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
@@ -26,7 +28,9 @@ The path - reads a list of file paths from standard input, one per line or NUL-s
 
 --shard K/N runs part K of N, chosen by a hash of each file's path below its argument, so N processes on N machines cover every file exactly once; --shard auto takes K and N from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LCNET_SHARD_COUNT) or a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Merge the parts with lcnet merge.
 
-Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error (also: --resume of an output written by another model), 3 fatal error (model, output), 130 interrupted.`;
+Inputs that match no file at all (an empty folder, a typo in --ext, a glob matching nothing, an empty path list) are a usage error, and nothing is written. An empty --shard part of a non-empty collection is not: a note on stderr says so.
+
+Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error (also: inputs matching no file, an output that cannot be written, told before the model loads, --resume of an output written by another model), 3 fatal error (model; output locked; a full disk: the output so far stays valid and --resume continues it), 130 interrupted.`;
 
   static override examples = [
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
@@ -82,7 +86,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 
     // from here on Ctrl-C is handled: a first-use download is cancelled cleanly, a run finishes
     // its batches in flight, and the output is closed (once) whatever happens
-    const session = new OutputSession(output);
+    const session = new OutputSession(output, flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new');
     const interrupts = handleInterrupts(
       () => session.closeNow(),
       'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)',
@@ -92,7 +96,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     let run;
     let listedDirectories = 0;
     try {
-      // one writer per output: taken first, so a clash is told before any model download
+      // the output is checked and locked first (one writer per output), so that a path that cannot
+      // be written, an output that exists or a clash is told before any model download or walk
       try {
         await session.acquire({signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)});
       } catch (e) {
@@ -101,13 +106,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       classifier = await loadOrExit(this, interrupts, () => createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}));
       try {
         // the CSV columns of the model's head: top-k, yes/no or one per attribute
-        session.open({
-          format,
-          layout: csvLayoutOf(classifier.model.manifest, flags.topk),
-          mode: flags.resume ? 'resume' : flags.overwrite ? 'overwrite' : 'new',
-          model: classifier.model.name,
-          retryErrors: flags['retry-errors'],
-        });
+        session.open({format, layout: csvLayoutOf(classifier.model.manifest, flags.topk), model: classifier.model.name, retryErrors: flags['retry-errors']});
       } catch (e) {
         this.error((e as Error).message, {exit: exitCodeOf(e)});
       }
@@ -135,7 +134,15 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       });
       try {
         for await (const records of run.batches()) if (!session.write(records)) break;
+        session.finish();
       } catch (e) {
+        if (e instanceof NoInputsError) {
+          // nothing to classify: no output is created, and an output to resume or replace is left as it was
+          session.discard();
+          tellListedDirectories(listedDirectories);
+          this.error(e.message, {exit: EXIT.USAGE});
+        }
+        if (e instanceof OutputWriteError) this.error(e.message, {exit: EXIT.FATAL});
         this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
       }
       const lost = session.lostError();
@@ -148,7 +155,11 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     }
 
     const summary = run.summary;
-    if (listedDirectories > 0) process.stderr.write(`lcnet: skipped ${listedDirectories} directories in the path list (lists name files: use find -type f)\n`);
+    tellListedDirectories(listedDirectories);
+    // an empty part of a non-empty collection is no error: a cluster task must not fail for it
+    if (shard.count > 1 && run.inputs.inShard === 0 && !summary.interrupted) {
+      process.stderr.write(`lcnet: shard ${formatShard(shard)} holds no file of the ${run.inputs.found} found\n`);
+    }
     const skipped = session.skipped;
     const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${formatShard(shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
     process.stderr.write(`${line}\n`);
@@ -160,4 +171,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     if (summary.interrupted) this.exit(EXIT.INTERRUPTED);
     if (summary.failed > 0) this.exit(EXIT.PARTIAL);
   }
+}
+
+function tellListedDirectories(count: number): void {
+  if (count > 0) process.stderr.write(`lcnet: skipped ${count} directories in the path list (lists name files: use find -type f)\n`);
 }

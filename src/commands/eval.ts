@@ -11,6 +11,7 @@ import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
+import {checkOutputTarget} from '../pipeline/output/output-target.js';
 
 export default class Eval extends Command {
   static override summary = 'Evaluate a model on an ImageNet-1k validation set: top-1, top-5 and more.';
@@ -52,6 +53,14 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Eval);
+    // the report is written at the end: a path that cannot take it is told now, not after the run
+    if (flags.output) {
+      try {
+        checkOutputTarget(flags.output, {probe: true});
+      } catch (e) {
+        this.error((e as Error).message, {exit: EXIT.USAGE});
+      }
+    }
     const catalogue = loadCatalogue();
     let stopBar = () => {};
     const interrupts = handleInterrupts(() => stopBar(), 'interrupted: stopping the evaluation');
@@ -96,7 +105,13 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     interrupts.dispose();
     if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
     const withModel = {...report, model: {name: model.name, synthetic: model.manifest.synthetic, onnxSha256: model.manifest.onnxSha256, resize: flags.resize}};
-    if (flags.output) writeFileSync(flags.output, renderJson(withModel));
+    if (flags.output) {
+      try {
+        writeFileSync(flags.output, renderJson(withModel));
+      } catch (e) {
+        this.error(`cannot write the report to ${flags.output}: ${(e as Error).message}`, {exit: EXIT.FATAL});
+      }
+    }
     if (flags.json) process.stdout.write(renderJson(withModel));
     else process.stdout.write(flags.markdown ? renderMarkdown(report) : renderText(report));
   }

@@ -222,9 +222,13 @@ async function tryCreate(path: string, owner: LockOwner): Promise<boolean> {
     try {
       await fh.writeFile(JSON.stringify(owner) + '\n');
       await fh.sync();
-    } finally {
-      await fh.close();
+    } catch (e) {
+      // a lock that could not be written (a full disk) must not be left for others to wait on
+      await fh.close().catch(() => undefined);
+      await unlinkQuiet(path).catch(() => undefined);
+      throw e;
     }
+    await fh.close();
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -5,6 +5,7 @@
 
 import {inShard, type Shard} from './shard.js';
 import {shardKey, type WalkEntry} from './walk.js';
+import {isFound} from './no-inputs.js';
 
 /** What a skip decision is shown of an input, before it is decoded. */
 export interface InputFile {
@@ -18,9 +19,19 @@ export function inputFileOf(e: WalkEntry): InputFile {
   return {file: e.display, size, mtime: e.kind === 'file' ? (e.mtime ?? null) : null};
 }
 
-export async function* selectEntries(entries: AsyncIterable<WalkEntry>, shard: Shard, skip?: (file: InputFile) => boolean): AsyncGenerator<WalkEntry> {
+/**
+ * The entries of `shard` that `skip` does not skip; `counts.inShard`, when given, counts the
+ * files of the shard (skipped or not), so that a run can tell an empty part of its collection.
+ */
+export async function* selectEntries(
+  entries: AsyncIterable<WalkEntry>,
+  shard: Shard,
+  skip?: (file: InputFile) => boolean,
+  counts?: {inShard: number},
+): AsyncGenerator<WalkEntry> {
   for await (const e of entries) {
     if (!inShard(shardKey(e), shard)) continue;
+    if (counts && isFound(e)) counts.inShard++;
     if (skip?.(inputFileOf(e))) continue;
     yield e;
   }

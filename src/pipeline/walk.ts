@@ -51,7 +51,14 @@ export type WalkEntry =
       mtime?: string;
     }
   | {kind: 'bytes'; bytes: Uint8Array; display: string; relative?: string}
-  | {kind: 'missing'; display: string; relative?: string; error: string};
+  | {
+      kind: 'missing';
+      display: string;
+      relative?: string;
+      error: string;
+      /** a glob pattern that matched no file: its record is an error, but no file was found (no-inputs.ts) */
+      unmatched?: boolean;
+    };
 
 /** The path --shard hashes: below the argument for walked files, else the name as shown. */
 export function shardKey(e: WalkEntry): string {
@@ -241,7 +248,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       matches.sort();
       const base = globBase(k.arg);
       const files = matches.filter((m) => accepts(m, opts));
-      if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern'};
+      if (files.length === 0) yield {kind: 'missing', display: k.arg, error: 'no files match this pattern', unmatched: true};
       yield* once(
         (async function* () {
           for (const m of files) {
@@ -261,7 +268,8 @@ export function globBase(pattern: string): string {
   const parts = pattern.split('/');
   const fixed: string[] = [];
   for (const p of parts.slice(0, -1)) {
-    if (fastGlob().isDynamicPattern(p)) break;
+    // an absolute pattern starts with an empty segment, which fast-glob refuses to look at
+    if (p !== '' && fastGlob().isDynamicPattern(p)) break;
     fixed.push(p);
   }
   return fixed.join('/');

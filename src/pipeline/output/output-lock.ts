@@ -8,9 +8,9 @@
  * once the owner's heartbeat has stopped for a minute, which it waits for.
  */
 
-import {statSync} from 'node:fs';
 import {dirname, resolve} from 'node:path';
-import {FatalError, UsageError} from '../../errors.js';
+import {FatalError} from '../../errors.js';
+import {cannotWrite, checkOutputTarget} from './output-target.js';
 import {acquireLock, LockTimeoutError, ownerAlive, readOwnerSync, type HeldLock} from '../../fs/lock-file.js';
 
 export class OutputBusyError extends FatalError {}
@@ -23,21 +23,22 @@ export function outputLockPath(output: string): string {
   return `${output}.lock`;
 }
 
-/** Locks `output`; null for an output that is not a regular file (a pipe, /dev/stdout): nothing to guard. */
+/**
+ * Locks `output`; null for an output that is not a regular file (a pipe, /dev/stdout): nothing to
+ * guard. An output that cannot be written (checkOutputTarget), and a lock that cannot be created
+ * in its folder, are told at once with an OutputNotWritableError.
+ */
 export async function lockOutput(
   output: string,
   opts: {signal?: AbortSignal; onWait?: (message: string) => void; onLost?: () => void} = {},
 ): Promise<HeldLock | null> {
-  const existing = statSync(output, {throwIfNoEntry: false});
-  if (existing && !existing.isFile()) return null;
-  const folder = dirname(resolve(output));
-  if (!statSync(folder, {throwIfNoEntry: false})?.isDirectory()) throw new UsageError(`cannot write ${output}: folder ${folder} does not exist`);
+  if (checkOutputTarget(output) === 'special') return null;
   const path = outputLockPath(output);
   const lock = {heartbeatMs: OUTPUT_HEARTBEAT_MS, staleMs: OUTPUT_STALE_MS, signal: opts.signal, onLost: opts.onLost};
   try {
     return await acquireLock(path, {...lock, timeoutMs: 0});
   } catch (e) {
-    if (!(e instanceof LockTimeoutError)) throw e;
+    if (!(e instanceof LockTimeoutError)) throw lockProblem(output, e);
   }
   const owner = readOwnerSync(path);
   if (owner && ownerAlive(owner)) {
@@ -51,10 +52,16 @@ export async function lockOutput(
   try {
     return await acquireLock(path, {...lock, timeoutMs: OUTPUT_STALE_MS + 15_000});
   } catch (e) {
-    if (!(e instanceof LockTimeoutError)) throw e;
+    if (!(e instanceof LockTimeoutError)) throw lockProblem(output, e);
     const now = readOwnerSync(path);
     throw new OutputBusyError(
       `${output} is still locked by ${now ? `process ${now.pid} on ${now.host}` : 'another process'}, whose heartbeat goes on: another run is writing it (if none is, delete ${path})`,
     );
   }
+}
+
+/** A system error while creating the lock (the first file the run creates beside the output) said as the output's; others as they are. */
+function lockProblem(output: string, e: unknown): unknown {
+  if (typeof (e as NodeJS.ErrnoException).code !== 'string') return e;
+  return cannotWrite(output, dirname(resolve(output)), e);
 }

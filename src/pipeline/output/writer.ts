@@ -8,22 +8,32 @@
  * those files are classified again. A file recorded before and written again (it changed) has
  * its old record removed when the writer is closed. A resume of an output that holds records of
  * another model than `model` is refused before anything is written (OtherModelError).
+ *
+ * Opening only reads: the file is created, truncated, repaired or compacted at the first write,
+ * or at `close()` when there was nothing to write. A run that stops before that (its inputs
+ * matched nothing: `abandon()`) leaves no new file, and an output it would have replaced or
+ * continued untouched.
+ *
+ * A write that fails (a full disk, a quota) is cut back to the batch before it, so the file
+ * holds complete records only (a resume continues it once there is room again), and an
+ * OutputWriteError says what failed.
  */
 
-import {closeSync, openSync, statSync, truncateSync} from 'node:fs';
-import {UsageError} from '../../errors.js';
+import {closeSync, fstatSync, ftruncateSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
+import {FatalError, UsageError} from '../../errors.js';
 import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {csvHeader, toCsvRow, toJson, type LayoutLike} from './codec.js';
-import {compactOutput, readExistingOutput} from './existing-output.js';
+import {compactOutput, readExistingOutput, type ExistingOutput} from './existing-output.js';
 import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
   readonly format: OutputFormat;
+  /** throws an OutputWriteError when the records cannot be written; the output keeps those before them */
   write(records: readonly OutputRecord[]): void;
   /** finishes the document (closes a JSON array); safe to call more than once */
   close(): void;
-  /** stops writing at once, leaving the file as it is (another process owns it now) */
+  /** stops writing at once, leaving the file as it is (another process owns it now, or nothing was written) */
   abandon(): void;
 }
 
@@ -40,80 +50,206 @@ export interface OpenedOutput {
   done: Map<string, string>;
 }
 
+/** Writing the output failed; `code` is the system error's (ENOSPC, EDQUOT, EPIPE...). */
+export class OutputWriteError extends FatalError {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    /** the file holds complete records only (a regular file, cut back to the last complete batch) */
+    readonly intact: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export type OutputMode = 'new' | 'overwrite' | 'resume';
+
+/** Refuses an existing non-empty output in `new` mode (neither --resume nor --overwrite). */
+export function refuseExisting(path: string, mode: OutputMode): void {
+  if (mode === 'new' && fileSize(path) > 0) throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
+}
+
 /**
  * Opens `path` (or stdout when null) for `format`. An existing non-empty file is an error unless
  * `mode` is `overwrite` or `resume`. `layout` is the CSV layout: a top-k, or the layout of a
  * yes/no or attribute model (codec.ts).
  */
-export function openOutput(
-  path: string | null,
-  format: OutputFormat,
-  layout: LayoutLike,
-  mode: 'new' | 'overwrite' | 'resume',
-  opts: OpenOptions = {},
-): OpenedOutput {
+export function openOutput(path: string | null, format: OutputFormat, layout: LayoutLike, mode: OutputMode, opts: OpenOptions = {}): OpenedOutput {
   const model = opts.model ?? null;
-  let fd = 1;
+  const retryErrors = opts.retryErrors ?? false;
+  let existing: ExistingOutput | null = null;
+  let compact = false;
   let done = new Map<string, string>();
-  let needsHeader = true;
-  let jsonHasRecords = false;
   if (path !== null) {
-    const exists = fileSize(path) > 0;
-    if (exists && mode === 'new') throw new UsageError(`${path} already exists: use --resume to continue it or --overwrite to replace it`);
-    if (exists && mode === 'resume') {
-      const retryErrors = opts.retryErrors ?? false;
-      let existing = readExistingOutput(path, format, layout, model);
-      if (existing.superseded > 0 || (retryErrors && existing.failed.size > 0)) {
-        compactOutput(path, format, layout, model, {dropErrors: retryErrors});
-        existing = readExistingOutput(path, format, layout, model);
-      }
+    refuseExisting(path, mode);
+    if (mode === 'resume' && fileSize(path) > 0) {
+      existing = readExistingOutput(path, format, layout, model);
+      // what the compaction at the first write will leave: the last record of each file, less errors to retry
+      compact = existing.superseded > 0 || (retryErrors && existing.failed.size > 0);
       done = existing.done;
-      truncateSync(path, existing.keepBytes);
-      fd = openSync(path, 'a');
-      needsHeader = existing.keepBytes === 0;
-      jsonHasRecords = existing.hasRecords;
-    } else {
-      fd = openSync(path, 'w');
+      if (retryErrors) for (const f of existing.failed) done.delete(f);
     }
   }
-  const append = (text: string) => writeFully(fd, text);
-  let closed = false;
-  let rewritten = false;
-  const finish = () => {
-    if (closed) return;
-    closed = true;
-    if (format === 'json') append(jsonHasRecords ? '\n]\n' : ']\n');
-    if (fd !== 1) closeSync(fd);
-    if (rewritten && path !== null) compactOutput(path, format, layout, model, {dropErrors: false});
-  };
 
-  if (format === 'csv' && needsHeader) append(csvLine(csvHeader(layout)));
-  if (format === 'json' && needsHeader) append('[\n');
+  let state: 'waiting' | 'writing' | 'failed' | 'closed' = 'waiting';
+  let fd = -1;
+  /** bytes of the file known to end with a complete record (or the header) */
+  let size = 0;
+  /** a regular file: a failed write can be cut back */
+  let regular = false;
+  let jsonHasRecords = false;
+  let rewritten = false;
+
+  /** Cuts the file back to its last complete record. */
+  const cutBack = () => {
+    if (!regular) return;
+    try {
+      ftruncateSync(fd, size);
+    } catch {
+      // the next resume cuts an unfinished record off anyway
+    }
+  };
+  const fail = (e: unknown): OutputWriteError => {
+    state = 'failed';
+    cutBack();
+    return e instanceof OutputWriteError ? e : writeFailure(path, e, regular);
+  };
+  /** Where the last batches ended (JSON: and whether records came before): where a failed output can be cut back to. */
+  const ends: {size: number; hasRecords: boolean}[] = [];
+  const put = (text: string, hasRecords: boolean) => {
+    const bytes = Buffer.from(text);
+    try {
+      writeFully(fd, bytes);
+    } catch (e) {
+      throw fail(e);
+    }
+    size += bytes.length;
+    if (regular) {
+      ends.push({size, hasRecords});
+      if (ends.length > KEPT_ENDS) ends.shift();
+    }
+  };
+  /**
+   * Closes the JSON array of a failed output. On a full disk even its three bytes may not fit:
+   * the file is then cut back a batch at a time until they do (a resume redoes the records cut).
+   */
+  const closeJsonAfterFailure = () => {
+    for (let i = ends.length - 1; i >= 0; i--) {
+      const end = ends[i]!;
+      try {
+        ftruncateSync(fd, end.size);
+        // at the end, wherever a partial write left the file position
+        writeAt(fd, end.hasRecords ? '\n]\n' : ']\n', end.size);
+        return;
+      } catch {
+        // try with one batch less
+      }
+    }
+    cutBack();
+  };
+  const start = () => {
+    try {
+      if (path === null) fd = 1;
+      else if (existing) {
+        if (compact) {
+          compactOutput(path, format, layout, model, {dropErrors: retryErrors});
+          existing = readExistingOutput(path, format, layout, model);
+        }
+        truncateSync(path, existing.keepBytes);
+        fd = openSync(path, 'a');
+        size = existing.keepBytes;
+        jsonHasRecords = existing.hasRecords;
+      } else fd = openSync(path, 'w');
+      regular = path !== null && fstatSync(fd).isFile();
+    } catch (e) {
+      throw fail(e);
+    }
+    state = 'writing';
+    if (regular && size > 0) ends.push({size, hasRecords: jsonHasRecords});
+    if (size === 0 && format === 'csv') put(csvLine(csvHeader(layout)), false);
+    if (size === 0 && format === 'json') put('[\n', false);
+  };
+  const closeFd = () => {
+    if (fd > 1) closeSync(fd);
+    fd = -1;
+  };
 
   const writer: RecordWriter = {
     format,
     write(records) {
-      if (closed || records.length === 0) return;
+      if (state === 'failed' || state === 'closed' || records.length === 0) return;
+      if (state === 'waiting') start();
       let text = '';
+      let follows = jsonHasRecords;
       for (const r of records) {
         if (done.has(r.file)) rewritten = true;
         if (format === 'csv') text += csvLine(toCsvRow(r, layout));
         else if (format === 'jsonl') text += toJson(r) + '\n';
         else {
-          text += (jsonHasRecords ? ',\n' : '') + toJson(r);
-          jsonHasRecords = true;
+          text += (follows ? ',\n' : '') + toJson(r);
+          follows = true;
         }
       }
-      append(text);
+      put(text, follows);
+      jsonHasRecords = follows;
     },
-    close: finish,
+    close() {
+      if (state === 'closed') return;
+      /** a failed output is left with complete records, a JSON array closed if it can be */
+      const closeFailed = () => {
+        if (format === 'json' && regular) closeJsonAfterFailure();
+        closeFd();
+        state = 'closed';
+      };
+      if (state === 'failed') return closeFailed();
+      try {
+        if (state === 'waiting') start();
+        if (format === 'json') put(jsonHasRecords ? '\n]\n' : ']\n', jsonHasRecords);
+      } catch (e) {
+        closeFailed();
+        throw e;
+      }
+      closeFd();
+      state = 'closed';
+      if (rewritten && path !== null) {
+        try {
+          compactOutput(path, format, layout, model, {dropErrors: false});
+        } catch (e) {
+          // the output keeps both records of a changed file: the last one counts, and the next resume compacts
+          throw writeFailure(path, e, true);
+        }
+      }
+    },
     abandon() {
-      if (closed) return;
-      closed = true;
-      if (fd !== 1) closeSync(fd);
+      if (state === 'closed') return;
+      closeFd();
+      state = 'closed';
     },
   };
   return {writer, done};
+}
+
+/** Batch ends kept to cut a failed JSON output back to: enough to free a few blocks of any file system. */
+const KEPT_ENDS = 256;
+
+/** Writes all of `text` at `position` (a partial write may have moved the file position past the end). */
+function writeAt(fd: number, text: string, position: number): void {
+  const bytes = Buffer.from(text);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, position + done);
+}
+
+/** The error of a failed write to `path` (null: standard output), said for the user. */
+function writeFailure(path: string | null, e: unknown, intact: boolean): OutputWriteError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const name = path ?? 'standard output';
+  const what =
+    code === 'ENOSPC'
+      ? `the disk is full: no space left to write ${name}`
+      : code === 'EDQUOT'
+        ? `the disk quota is used up: no space left to write ${name}`
+        : `cannot write ${name}: ${(e as Error).message}`;
+  return new OutputWriteError(what, code, intact, {cause: e});
 }
 
 function fileSize(path: string): number {
