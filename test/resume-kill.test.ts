@@ -174,7 +174,7 @@ describe('a run killed under a parent that does not reap it (its process a zombi
       const run = await spawnUnreaped(process.execPath, [BIN, 'classify', '-', ...args], env);
       try {
         run.input.write(`${join(images, names[0]!)}\n${join(images, names[1]!)}\n`);
-        await until(() => lineCount(out) >= 1, `a first record (${run.stderr()})`);
+        await until(() => lineCount(out) >= 1, `a first record (${run.stderr()})`, 60_000);
         assert.equal(JSON.parse(readFileSync(lock, 'utf8')).pid, run.pid);
         process.kill(run.pid, 'SIGKILL');
         await until(() => run.state() === 'Z', 'the killed run to be a zombie');
