@@ -8,7 +8,7 @@
 //   node bench/decoders.mjs DIR [ROUNDS]
 import {readdirSync, readFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {decodeJpegNow, decodeWithLibvips} from '../dist/src/pipeline/decode.js';
+import {decodeJpegNow, decodeWithLibvips, turboJpeg} from '../dist/src/pipeline/decode.js';
 import {jpegTurbo} from '../dist/src/pipeline/jpeg-turbo.js';
 import {libvips} from '../dist/src/pipeline/libvips.js';
 
@@ -20,8 +20,10 @@ await libvips();
 const addon = jpegTurbo();
 // the upright val JPEGs' targets, one per file, allocated once
 const targets = new Map(files.map((b) => [b, new Uint8Array(decodeJpegNow(b, opts).data.length)]));
+// and their limits (size, scans, time, memory), as the pipeline passes them
+const limits = new Map(files.map((b) => [b, turboJpeg(b, opts).limits]));
 const decoders = {
-  'libjpeg-turbo (lcnet addon), into a reused array': async (b) => addon.decodeInto(b, 1, targets.get(b)),
+  'libjpeg-turbo (lcnet addon), into a reused array': async (b) => addon.decodeInto(b, 1, targets.get(b), limits.get(b)),
   'libjpeg-turbo (lcnet addon), into a new array': async (b) => decodeJpegNow(b, opts),
   'sharp (libvips)': (b) => decodeWithLibvips(b, {...opts, jpegDecoder: 'sharp'}),
 };

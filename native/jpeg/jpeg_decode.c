@@ -89,21 +89,22 @@ typedef struct {
   double max_memory;
 } Limits;
 
-/* Limits are checked on every this many progress calls: reading the clock costs a system call. */
+/* The wall clock is read on every this many progress calls. */
 #define CLOCK_EVERY 16
 
 typedef struct {
   struct jpeg_progress_mgr pub;
   const Limits *limits;
-  double started;
+  /* the thread's CPU time and the wall clock when the decode started */
+  double started_cpu, started_wall;
   unsigned calls;
   /* while jpeg_start_decompress reads and buffers every scan of a multi-scan file */
   int buffering;
 } Progress;
 
-static double thread_cpu_seconds(void) {
+static double clock_seconds(clockid_t clock) {
   struct timespec t;
-  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t) != 0) return 0;
+  if (clock_gettime(clock, &t) != 0) return 0;
   return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
@@ -124,7 +125,14 @@ static void on_progress(j_common_ptr cinfo) {
    * its first scan, and libjpeg would fill the rest of every scan with zeros).
    */
   if (p->buffering && cinfo->err->num_warnings > 0) abort_decode(cinfo, "ERR_LCNET_JPEG_DATA", ((ErrorManager *)cinfo->err)->message);
-  if (p->limits->cpu_seconds > 0 && ++p->calls % CLOCK_EVERY == 0 && thread_cpu_seconds() - p->started > p->limits->cpu_seconds)
+  /*
+   * A thread's CPU time never runs ahead of the wall clock, so the CPU clock (a system call, some
+   * microseconds on a virtual machine) is read only once the wall clock (read in user space)
+   * says the budget may be spent.
+   */
+  double budget = p->limits->cpu_seconds;
+  if (budget > 0 && ++p->calls % CLOCK_EVERY == 0 && clock_seconds(CLOCK_MONOTONIC) - p->started_wall >= budget &&
+      clock_seconds(CLOCK_THREAD_CPUTIME_ID) - p->started_cpu > budget)
     abort_decode(cinfo, "ERR_LCNET_JPEG_TIMEOUT", "decoding took longer than its time budget");
 }
 
@@ -282,18 +290,20 @@ static int decode_rgb(const uint8_t *jpeg, size_t jpeg_len, int orientation, con
   if (limits->max_memory > 0) cinfo.mem->max_memory_to_use = (long)limits->max_memory;
   progress.pub.progress_monitor = on_progress;
   progress.limits = limits;
-  progress.started = limits->cpu_seconds > 0 ? thread_cpu_seconds() : 0;
+  progress.started_cpu = limits->cpu_seconds > 0 ? clock_seconds(CLOCK_THREAD_CPUTIME_ID) : 0;
+  progress.started_wall = limits->cpu_seconds > 0 ? clock_seconds(CLOCK_MONOTONIC) : 0;
   progress.calls = 0;
   progress.buffering = 0;
   cinfo.progress = &progress.pub;
 
-  if (limits->max_scans > 0 && count_scans(jpeg, jpeg_len, limits->max_scans) > limits->max_scans) {
-    jpeg_destroy_decompress(&cinfo);
-    return fail(f, "ERR_LCNET_JPEG_SCANS", "too many scans");
-  }
   jpeg_mem_src(&cinfo, jpeg, (unsigned long)jpeg_len);
   jpeg_read_header(&cinfo, TRUE);
   reading_header = 0;
+  /* a single-scan image is decoded from its first scan alone: what follows it is never read */
+  if (limits->max_scans > 0 && jpeg_has_multiple_scans(&cinfo) && count_scans(jpeg, jpeg_len, limits->max_scans) > limits->max_scans) {
+    jpeg_destroy_decompress(&cinfo);
+    return fail(f, "ERR_LCNET_JPEG_SCANS", "too many scans");
+  }
   /* the gate: the size every limit was checked against must be the size libjpeg is to decode */
   if (cinfo.image_width != limits->width || cinfo.image_height != limits->height) {
     char why[160];

@@ -60,7 +60,7 @@ export function checkedJpegLayout(bytes: Uint8Array, opts: DecodeOptions): JpegL
   if (!layout) return null;
   if (layout.unsupported) throw new DecodeError(layout.unsupported);
   if (layout.width * layout.height > opts.maxPixels) throw new DecodeError(PIXEL_LIMIT);
-  if (jpegScanCount(bytes, MAX_JPEG_SCANS) > MAX_JPEG_SCANS) throw new DecodeError(TOO_MANY_SCANS);
+  if (layout.multiScan && jpegScanCount(bytes, MAX_JPEG_SCANS) > MAX_JPEG_SCANS) throw new DecodeError(TOO_MANY_SCANS);
   if (HUFFMAN_SOF.has(layout.sof) && bytes.length * 8 < Math.ceil(layout.width / 8) * Math.ceil(layout.height / 8)) throw new DecodeError(damaged('jpeg', 'data', bytes));
   return layout;
 }

@@ -45,6 +45,12 @@ export interface JpegLayout {
    * then fails on both decoder paths (a warning fails an image), whatever its header says.
    */
   extraneous: boolean;
+  /**
+   * Whether the image comes in more than one scan (progressive, or a first scan without every
+   * component): only then does a decoder read past the first scan, and only then can the number
+   * of scans cost anything (libjpeg's has_multiple_scans, decided the same way in jdinput.c).
+   */
+  multiScan: boolean;
   /** why no decoder of lcnet's can read this JPEG, when its header says so; null when one can */
   unsupported: string | null;
 }
@@ -95,8 +101,9 @@ export function jpegLayout(b: Uint8Array): JpegLayout | null {
       else marker = c;
     }
     if (marker === 0xda) {
-      if (!frame) return null;
-      return {...frame, adobe, orientation: app1Orientation(app1), app1, extraneous, unsupported: unsupportedFrame(frame.sof, frame.precision, frame.components)};
+      if (!frame || pos + 2 >= b.length) return null;
+      const multiScan = frame.sof === 0xc2 || frame.sof === 0xca || b[pos + 2]! < frame.components;
+      return {...frame, adobe, orientation: app1Orientation(app1), app1, extraneous, multiScan, unsupported: unsupportedFrame(frame.sof, frame.precision, frame.components)};
     }
     if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
     const isSof = DECODABLE_SOF.has(marker) || OTHER_SOF.has(marker);
