@@ -12,6 +12,7 @@
  */
 
 /* open flags and posix_fadvise under -std=c11 */
+#define _DEFAULT_SOURCE /* syscall() */
 #define _POSIX_C_SOURCE 200809L
 #define NAPI_VERSION 8
 #include <node_api.h>
@@ -20,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "read_ahead.h"
@@ -38,7 +40,11 @@ static void read_ahead_execute(napi_env env, void *data) {
   int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) return;
   struct stat st;
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+  /*
+   * fstat through syscall(): glibc 2.33 made fstat a symbol of its own (GLIBC_2.33), which older
+   * systems cannot resolve; the kernel's struct stat is glibc's on x86-64 and aarch64
+   */
+  if (syscall(SYS_fstat, fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
     off_t len = st.st_size < READ_AHEAD_MAX ? st.st_size : READ_AHEAD_MAX;
     (void)posix_fadvise(fd, 0, len, POSIX_FADV_WILLNEED);
   }
