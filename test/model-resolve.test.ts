@@ -134,6 +134,23 @@ describe('one model resolver', () => {
       assert.match(plain.warnings.join('\n'), /assuming the ImageNet eval transform/);
     });
 
+    it("takes an installed model's bare name over a folder of that name in the working directory; ./NAME is the folder", async () => {
+      const cwd = process.cwd();
+      const here = join(dir, 'here');
+      // a Paddle export folder named like the installed model, as README's walk-through leaves one
+      mkdirSync(join(here, 'square'), {recursive: true});
+      writeFileSync(join(here, 'square', 'inference.pdmodel'), 'program');
+      process.chdir(here);
+      try {
+        const named = await resolveModel({spec: 'square', home});
+        assert.equal(named.manifest.name, 'square');
+        assert.equal(named.onnx, join(home, 'models', 'square', 'model.onnx'));
+        await assert.rejects(resolveModel({spec: './square', home}), /square is a folder without model.json, not a model lcnet can run: install it first with 'lcnet download --from \.\/square'/);
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+
     it('gives equal records through the CLI, and refuses --stretch with --resize-short', async () => {
       const env = {LCNET_HOME: home};
       const records = async (...model: string[]) => {

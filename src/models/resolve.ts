@@ -103,7 +103,25 @@ async function onnxFileModel(path: string, req: ModelRequest): Promise<ResolvedM
   return described({...facts, name, source: {kind: facts.synthetic ? 'synthetic' : 'onnx', from: path}}, bytes, req, true);
 }
 
+/** A folder lcnet can run: model.json beside the graph (an installed model, or a copy of one). */
+function isModelFolder(path: string): boolean {
+  return existsSync(join(path, 'model.json'));
+}
+
+/** An installed model by name, or a catalogue one, downloaded first when the caller allows. */
+async function namedModel(name: string, inCatalogue: boolean, req: ModelRequest, home: string): Promise<ResolvedModel> {
+  if (isInstalled(name, home)) return folderModel(modelDir(name, home), req);
+  if (inCatalogue && req.download) {
+    await req.download(name);
+    return folderModel(modelDir(name, home), req);
+  }
+  throw new ModelNotFoundError(`model '${name}' is not downloaded yet: run 'lcnet download ${name}'`);
+}
+
 async function folderModel(dir: string, req: ModelRequest): Promise<ResolvedModel> {
+  if (!isModelFolder(dir)) {
+    throw new ModelNotFoundError(`${dir} is a folder without model.json, not a model lcnet can run: install it first with 'lcnet download --from ${dir}' (a Paddle export or an .onnx file)`);
+  }
   const manifest = await readManifest(dir);
   const onnx = join(dir, MODEL_FILE);
   if (!existsSync(onnx)) throw new Error(`${dir} has model.json but no ${MODEL_FILE}`);
@@ -114,21 +132,21 @@ export async function resolveModel(req: ModelRequest): Promise<ResolvedModel> {
   const spec = req.spec;
   const home = req.home ?? lcnetHome();
   if (spec.startsWith(SYNTHETIC_PREFIX)) return syntheticModel(spec, req);
+  const catalogue = loadCatalogue();
+  const entry = findEntry(catalogue, spec);
+  const name = entry?.name ?? spec;
+  // a bare name of a model names that model, even where a file or folder of that name stands in
+  // the working directory (README's walk-through installs PP-LCNet_x0_25_textline_ori from a
+  // folder of that name, then runs `-m PP-LCNet_x0_25_textline_ori` beside it); ./NAME is the folder
+  const bareName = !/[\\/]/.test(spec) && !spec.toLowerCase().endsWith('.onnx');
+  if (bareName && (entry || isInstalled(name, home)) && !isModelFolder(spec)) return namedModel(name, entry !== undefined, req, home);
   if (existsSync(spec)) {
     const s = statSync(spec);
     if (s.isFile()) return onnxFileModel(spec, req);
     if (s.isDirectory()) return folderModel(spec, req);
   }
-  if (/[\\/]/.test(spec) || spec.toLowerCase().endsWith('.onnx')) throw new ModelNotFoundError(`model file or folder '${spec}' does not exist`);
-  const catalogue = loadCatalogue();
-  const entry = findEntry(catalogue, spec);
-  const name = entry?.name ?? spec;
-  if (isInstalled(name, home)) return folderModel(modelDir(name, home), req);
-  if (entry && req.download) {
-    await req.download(entry.name);
-    return folderModel(modelDir(entry.name, home), req);
-  }
-  if (entry) throw new ModelNotFoundError(`model '${entry.name}' is not downloaded yet: run 'lcnet download ${entry.name}'`);
+  if (!bareName) throw new ModelNotFoundError(`model file or folder '${spec}' does not exist`);
+  if (entry || isInstalled(name, home)) return namedModel(name, entry !== undefined, req, home);
   const similar = similarNames(catalogue, spec);
   throw new ModelNotFoundError(`unknown model '${spec}'${similar.length ? ` (did you mean ${similar.join(', ')}?)` : ''}: give a catalogue name (lcnet download --list), a model folder, an .onnx file, or synthetic:PPLCNet_x1_0`);
 }
