@@ -7,6 +7,7 @@
 import {loadCatalogue} from '../models/download/catalogue.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
 import {resolveModel, type ResolvedModel} from '../models/resolve.js';
+import {jpegDecoderNote} from '../pipeline/jpeg-turbo.js';
 import {stderrDownloadReport} from '../terminal/progress-bar.js';
 
 export interface ModelChoice {
@@ -32,8 +33,9 @@ export function defaultModelName(env: NodeJS.ProcessEnv = process.env): string {
   return env.LCNET_MODEL || loadCatalogue().default;
 }
 
+/** The model named by `choice`; its warnings also say when JPEGs cannot take the native decoder here. */
 export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
-  return resolveModel({
+  const model = await resolveModel({
     spec: choice.model || defaultModelName(),
     labelsFile: choice.labels,
     overrides: {resizeShort: choice.resizeShort, stretch: choice.stretch},
@@ -53,4 +55,6 @@ export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
             }
           },
   });
+  const note = jpegDecoderNote();
+  return note ? {...model, warnings: [...model.warnings, note]} : model;
 }

@@ -40,3 +40,21 @@ export function jpegDecoder(): {name: JpegDecoderName; version: string; why: str
   const v = Number(addon.libjpegTurboVersion);
   return {name: 'libjpeg-turbo', version: `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`, why: ''};
 }
+
+/**
+ * What a user must be told once when the addon does not load here (another platform, an older
+ * C library, a damaged install): JPEGs still get the same records, through sharp, only slower.
+ * Null when the addon decodes JPEGs, or when LCNET_JPEG_DECODER=sharp asked for sharp.
+ */
+export function jpegDecoderNote(): string | null {
+  if (process.env.LCNET_JPEG_DECODER === 'sharp') return null;
+  let decoder: ReturnType<typeof jpegDecoder>;
+  try {
+    decoder = jpegDecoder();
+  } catch {
+    // LCNET_JPEG_DECODER=libjpeg-turbo without the addon, or a bad value: each image's record says why
+    return null;
+  }
+  if (decoder.name === 'libjpeg-turbo') return null;
+  return `note: JPEGs are decoded by sharp, not by lcnet's libjpeg-turbo decoder (${decoder.why}): the same predictions at about three times the decoding cost (prebuilt for linux-x64 and linux-arm64 with glibc 2.17 or later)`;
+}

@@ -23,6 +23,8 @@ export interface CliOptions {
   input?: string;
   /** leave stdin open for `onStart` to write (and end) */
   openStdin?: boolean;
+  /** another copy's bin/run.js [default: this checkout's] */
+  bin?: string;
 }
 
 /** The environment the CLI runs in under test: `home` as LCNET_HOME, no default model, no colour. */
@@ -34,7 +36,7 @@ export function cliEnv(home: string, extra: Record<string, string> = {}): NodeJS
 export function runCli(args: string[], opts: CliOptions = {}): Promise<CliResult> {
   const home = opts.env?.LCNET_HOME ?? mkdtempSync(join(tmpdir(), 'lcnet-home-'));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: cliEnv(home, opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
