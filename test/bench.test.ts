@@ -86,6 +86,11 @@ describe('lcnet bench', function () {
     assert.deepEqual([viaSharp.jpegDecoder.name, viaSharp.preprocessSharpMs], ['sharp', null]);
     const text = await runCli(['bench', '--model', 'synthetic:PPLCNet_x0_25', '--images', VAL_SAMPLE_DIR, '--limit', '8', '--threads', '1', '--iterations', '2', '--warmup', '0']);
     assert.match(text.stdout, new RegExp(`JPEG decoder: ${host.jpegDecoder.name}`));
+    assert.doesNotMatch(text.stdout, /prebuilt for/);
+    // through sharp, the text says where the native decoder runs and that the predictions are the same
+    const sharpText = await runCli(['bench', '--model', 'synthetic:PPLCNet_x0_25', '--images', VAL_SAMPLE_DIR, '--limit', '8', '--threads', '1', '--iterations', '2', '--warmup', '0'], {env: {LCNET_JPEG_DECODER: 'sharp'}});
+    assert.match(sharpText.stdout, /JPEG decoder: sharp \(LCNET_JPEG_DECODER=sharp\)/);
+    assert.match(sharpText.stdout, /\(the native JPEG decoder is prebuilt for linux-x64 and linux-arm64 with glibc 2\.17 or later; elsewhere sharp gives the same predictions, only slower\)/);
   });
 
   it('rejects malformed lists', async () => {

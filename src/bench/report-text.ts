@@ -1,5 +1,6 @@
 /** The bench report as a console table. */
 
+import {NATIVE_PLATFORMS} from '../pipeline/native-addon.js';
 import type {BenchReport} from './sweep.js';
 
 const fmt = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
@@ -18,6 +19,7 @@ export function renderBenchText(r: BenchReport): string {
       `  JPEG decoder: ${d.name}${d.version ? ` ${d.version}` : ''}${d.why ? ` (${d.why})` : ''}; decode+preprocess ${fmt(h.preprocessMs)} CPU ms per image` +
         (sharp === null ? '' : `, through sharp ${fmt(sharp)} (${(sharp / h.preprocessMs).toFixed(1)}x)`),
     );
+    if (d.name === 'sharp') lines.push(`  (${NATIVE_PLATFORMS}; elsewhere sharp gives the same predictions, only slower)`);
   }
   lines.push('');
   const head = ['threads', 'sessions', 'batch', 'images/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'read', 'decode+pre', 'infer', 'post', 'limit/s', 'peak RSS*'];

@@ -9,7 +9,7 @@
  * makes a missing addon an error instead of a silent fallback.
  */
 
-import {nativeAddon, type NativeAddon} from './native-addon.js';
+import {NATIVE_PLATFORMS, nativeAddon, type NativeAddon} from './native-addon.js';
 
 /** The decoding half of the native addon. */
 export type JpegTurboAddon = Pick<NativeAddon, 'decodeInto' | 'decodeResize' | 'libjpegTurboVersion' | 'sourceDigest'>;
@@ -56,5 +56,5 @@ export function jpegDecoderNote(): string | null {
     return null;
   }
   if (decoder.name === 'libjpeg-turbo') return null;
-  return `note: JPEGs are decoded by sharp, not by lcnet's libjpeg-turbo decoder (${decoder.why}): the same predictions at about three times the decoding cost (prebuilt for linux-x64 and linux-arm64 with glibc 2.17 or later)`;
+  return `note: JPEGs are decoded by sharp, not by lcnet's libjpeg-turbo decoder (${decoder.why}): the same predictions at about three times the decoding cost (${NATIVE_PLATFORMS})`;
 }

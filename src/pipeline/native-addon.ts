@@ -39,6 +39,9 @@ export interface NativeAddon {
   sourceDigest: string;
 }
 
+/** Where the addon ships prebuilt (native/jpeg/build.sh; docs/platforms.md), in words for users. */
+export const NATIVE_PLATFORMS = 'the native JPEG decoder is prebuilt for linux-x64 and linux-arm64 with glibc 2.17 or later';
+
 const PREBUILD = fileURLToPath(new URL(`../../../prebuilds/${process.platform}-${process.arch}/lcnet-jpeg.node`, import.meta.url));
 
 let loaded: {addon: NativeAddon | null; why: string} | undefined;
