@@ -103,5 +103,12 @@ describe('the prebuilt native addons', () => {
       const asked = await runCli(args, {env: {LCNET_JPEG_DECODER: 'sharp'}});
       assert.doesNotMatch(asked.stderr, /decoded by sharp/);
     });
+
+    it('eval says it once too', async () => {
+      writeFileSync(join(images, 'val.txt'), 'ILSVRC2012_val_00000001.JPEG 65\nILSVRC2012_val_00000002.JPEG 970\n');
+      const r = await runCli(['eval', '--imagenet-val', images, '-m', 'synthetic:PPLCNet_x0_25', '--no-progress'], {bin: join(copy, 'bin', 'run.js')});
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr.split('\n').filter((l) => l.includes('decoded by sharp')).length, 1, r.stderr);
+    });
   });
 });
