@@ -26,7 +26,7 @@ const stdFlag = Flags.custom<[number, number, number]>({parse: async (input, _c,
 
 export const preprocessFlags = {
   'input-size': sizeFlag({
-    summary: 'Network input WIDTHxHEIGHT (e.g. 192x48), or N for NxN, for a model whose graph leaves it open.',
+    summary: 'Network input WIDTHxHEIGHT (e.g. 192x48), or N for NxN: of a graph that leaves it open, or of a Paddle program being installed.',
     helpValue: 'WxH',
   }),
   fit: Flags.string({

@@ -56,6 +56,8 @@ export default class Download extends Command {
 
 Without network access, fetch the archive elsewhere and use --from: an extracted model folder, the .tar archive, or a reachable mirror URL.
 
+A model that carries no preprocessing (a Paddle 2 program, an ONNX file) is installed with ImageNet's, and a note says so, unless --input-size, --fit, --resize-short, --stretch, --scale, --mean, --std and --channels (with --from) set it: they are saved in the model's model.json (README: model.json).
+
 Proxies: HTTPS_PROXY / HTTP_PROXY (http:// proxies, https tunnelled with CONNECT) and NO_PROXY (*, domain suffixes, host:port, CIDR). Environment: LCNET_CONNECT_TIMEOUT and LCNET_DOWNLOAD_TIMEOUT (seconds), LCNET_DOWNLOAD_RETRIES, LCNET_DOWNLOAD_MAX_BYTES and LCNET_EXTRACT_MAX_BYTES (e.g. 500M), LCNET_LOCK_TIMEOUT (seconds), LCNET_CATALOGUE (another catalogue file, e.g. listing a mirror).
 
 Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, verification or conversion failed, 130 interrupted.`;
