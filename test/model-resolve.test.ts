@@ -30,8 +30,8 @@ const facts = (extra: Partial<ModelFacts> = {}): ModelFacts => ({
 describe('one model resolver', () => {
   describe('describeModel: one set of defaults', () => {
     it('resizes a square input to size / 0.875 and crops it; stretches any other shape', async () => {
-      assert.deepEqual(defaultPreprocess([224, 224]).preprocess, imagenetPreprocess());
-      assert.deepEqual(defaultPreprocess(null).preprocess, imagenetPreprocess());
+      assert.deepEqual(defaultPreprocess([224, 224]), imagenetPreprocess());
+      assert.deepEqual(defaultPreprocess(null), imagenetPreprocess());
       const square = await describeModel(facts());
       assert.deepEqual([square.manifest.preprocess.resize, square.manifest.preprocess.crop], [{kind: 'short', size: 73}, {width: 64, height: 64}]);
       assert.match(square.notes.join('\n'), /assuming the ImageNet eval transform \(resize short side 73, centre crop 64\)/);

@@ -6,6 +6,7 @@
 
 import {loadCatalogue} from '../models/download/catalogue.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
+import type {Channels, Fit, PreprocessOverrides} from '../models/preprocess-overrides.js';
 import {resolveModel, type ResolvedModel} from '../models/resolve.js';
 import {jpegDecoderNote} from '../pipeline/jpeg-turbo.js';
 import {stderrDownloadReport} from '../terminal/progress-bar.js';
@@ -19,6 +20,15 @@ export interface ModelChoice {
   resizeShort?: number;
   /** any model: stretch to the input size instead of resize + crop (not with resizeShort) */
   stretch?: boolean;
+  /** the network input, for a model whose graph leaves it open (`--input-size WxH`) */
+  inputSize?: {width: number; height: number};
+  /** any model: how images fit the input: 'crop' (short side, centre crop), 'stretch' or 'pad' (to the height, zeros to the right) */
+  fit?: Fit;
+  /** any model: NormalizeImage's scale, mean and std (in the network's channel order), and that order */
+  scale?: number;
+  mean?: [number, number, number];
+  std?: [number, number, number];
+  channels?: Channels;
   /** download a catalogue model that is not installed yet [default: true] */
   download?: boolean;
   /** true: download progress on stderr (the CLI's bar); or a callback; absent: silent */
@@ -27,6 +37,23 @@ export interface ModelChoice {
   home?: string;
   /** cancels a download in progress */
   signal?: AbortSignal;
+}
+
+/** The preprocessing settings of a model choice, as the model resolver takes them. */
+export function preprocessOverrides(choice: ModelChoice): PreprocessOverrides {
+  const o: PreprocessOverrides = {
+    resizeShort: choice.resizeShort,
+    stretch: choice.stretch,
+    inputSize: choice.inputSize === undefined ? undefined : [choice.inputSize.height, choice.inputSize.width],
+    fit: choice.fit,
+    scale: choice.scale,
+    mean: choice.mean,
+    std: choice.std,
+    channels: choice.channels,
+  };
+  // only what was chosen: an absent setting keeps the model's own
+  for (const key of Object.keys(o) as (keyof PreprocessOverrides)[]) if (o[key] === undefined) delete o[key];
+  return o;
 }
 
 export function defaultModelName(env: NodeJS.ProcessEnv = process.env): string {
@@ -38,7 +65,7 @@ export async function loadModel(choice: ModelChoice): Promise<ResolvedModel> {
   const model = await resolveModel({
     spec: choice.model || defaultModelName(),
     labelsFile: choice.labels,
-    overrides: {resizeShort: choice.resizeShort, stretch: choice.stretch},
+    overrides: preprocessOverrides(choice),
     home: choice.home,
     download:
       choice.download === false

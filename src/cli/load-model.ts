@@ -9,12 +9,11 @@ import {EXIT, exitCodeOf} from './exit-codes.js';
 import type {Interrupts} from './interrupts.js';
 import {loadModel, type ModelChoice} from '../api/load-model.js';
 import type {ResolvedModel} from '../models/resolve.js';
+import {preprocessChoice, type PreprocessFlagValues} from './preprocess-flags.js';
 
-export interface ModelFlags {
+export interface ModelFlags extends PreprocessFlagValues {
   model?: string;
   labels?: string;
-  'resize-short'?: number;
-  stretch?: boolean;
   progress: boolean;
 }
 
@@ -23,8 +22,7 @@ export function modelChoice(flags: ModelFlags, interrupts: Interrupts): ModelCho
   return {
     model: flags.model,
     labels: flags.labels,
-    resizeShort: flags['resize-short'],
-    stretch: flags.stretch,
+    ...preprocessChoice(flags),
     downloadProgress: flags.progress,
     signal: interrupts.signal,
   };

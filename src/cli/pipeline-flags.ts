@@ -9,6 +9,7 @@ import type {ResizeMode} from '../pipeline/preprocess.js';
 import {DEFAULT_DECODE_TIMEOUT_S, DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import {DEFAULT_BATCH_SIZE} from '../pipeline/parallelism.js';
 import {pipelineOptionsOf, type ClassifierOptions} from '../api/classifier.js';
+import {preprocessFlags} from './preprocess-flags.js';
 
 /** A positive number of seconds, fractions allowed (e.g. --timeout 2.5), parsed to milliseconds. */
 export const secondsFlag = Flags.custom<number>({
@@ -47,12 +48,7 @@ export const modelFlags = {
     env: 'LCNET_MODEL',
   }),
   labels: Flags.string({summary: "Class names (any model; needed by an .onnx file that carries none): one per line, or \"index name\" lines."}),
-  'resize-short': Flags.integer({
-    summary: "Resize the short side to N, then centre-crop the model's input size (any model; replaces its resize and crop).",
-    min: 1,
-    exclusive: ['stretch'],
-  }),
-  stretch: Flags.boolean({summary: "Stretch images to the model's input size instead of resize + crop (any model)."}),
+  ...preprocessFlags,
 };
 
 export const pipelineFlags = {

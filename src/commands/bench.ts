@@ -3,6 +3,8 @@ import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
+import {preprocessChoice, preprocessFlags} from '../cli/preprocess-flags.js';
+import {preprocessOverrides} from '../api/load-model.js';
 import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
 import {loadCatalogue} from '../models/download/catalogue.js';
 import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
@@ -27,6 +29,8 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
 
   static override flags = {
     model: modelFlags.model,
+    labels: modelFlags.labels,
+    ...preprocessFlags,
     threads: Flags.integer({
       char: 't',
       summary: 'Inference thread counts to measure, e.g. 1,2,4 [default: $LCNET_THREADS or all cores].',
@@ -57,7 +61,7 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
     const spec = flags.model ?? (isInstalled(catalogue.default) ? catalogue.default : `${SYNTHETIC_PREFIX}${catalogue.default}`);
     let model;
     try {
-      model = await resolveModel({spec});
+      model = await resolveModel({spec, labelsFile: flags.labels, overrides: preprocessOverrides(preprocessChoice(flags))});
     } catch (e) {
       this.error((e as Error).message, {exit: exitCodeOf(e)});
     }

@@ -12,6 +12,8 @@ import {terminalProgress} from '../terminal/progress-bar.js';
 import {nameFromPath} from '../models/download/sources.js';
 import {settingsFromEnv, type DownloadSettings} from '../models/download/settings.js';
 import {secondsFlag} from '../cli/pipeline-flags.js';
+import {givenPreprocessFlags, preprocessChoice, preprocessFlags} from '../cli/preprocess-flags.js';
+import {preprocessOverrides} from '../api/load-model.js';
 import {join} from 'node:path';
 import {graphsRoot, lcnetHome, MODEL_FILE} from '../models/store.js';
 
@@ -54,6 +56,8 @@ export default class Download extends Command {
 
 Without network access, fetch the archive elsewhere and use --from: an extracted model folder, the .tar archive, or a reachable mirror URL.
 
+A model that carries no preprocessing (a Paddle 2 program, an ONNX file) is installed with ImageNet's, and a note says so, unless --input-size, --fit, --resize-short, --stretch, --scale, --mean, --std and --channels (with --from) set it: they are saved in the model's model.json (README: model.json).
+
 Proxies: HTTPS_PROXY / HTTP_PROXY (http:// proxies, https tunnelled with CONNECT) and NO_PROXY (*, domain suffixes, host:port, CIDR). Environment: LCNET_CONNECT_TIMEOUT and LCNET_DOWNLOAD_TIMEOUT (seconds), LCNET_DOWNLOAD_RETRIES, LCNET_DOWNLOAD_MAX_BYTES and LCNET_EXTRACT_MAX_BYTES (e.g. 500M), LCNET_LOCK_TIMEOUT (seconds), LCNET_CATALOGUE (another catalogue file, e.g. listing a mirror).
 
 Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, verification or conversion failed, 130 interrupted.`;
@@ -65,6 +69,10 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
     {description: 'Offline: install from an archive fetched elsewhere', command: '<%= config.bin %> <%= command.id %> PPLCNet_x1_0 --from ./PPLCNet_x1_0_infer.tar'},
     {description: 'Install from an extracted folder or a mirror', command: '<%= config.bin %> <%= command.id %> PPLCNet_x1_0 --from http://mirror.local/PPLCNet_x1_0_infer.tar'},
     {description: 'Install an ONNX model converted elsewhere', command: '<%= config.bin %> <%= command.id %> --from my-model.onnx --labels labels.txt --name my-model'},
+    {
+      description: "Install PaddleOCR's text direction classifier with its own preprocessing (saved in its model.json)",
+      command: '<%= config.bin %> <%= command.id %> --from ./ch_ppocr_mobile_v2.0_cls_infer --labels cls-labels.txt --input-size 192x48 --fit pad --scale 1/255 --mean 0.5 --std 0.5 --channels bgr',
+    },
   ];
 
   static override args = {
@@ -83,10 +91,15 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
     timeout: secondsFlag({summary: 'Seconds without data before an attempt is abandoned [default: $LCNET_DOWNLOAD_TIMEOUT or 30].'}),
     'connect-timeout': secondsFlag({summary: 'Seconds allowed to connect [default: $LCNET_CONNECT_TIMEOUT or 15].'}),
     retries: Flags.integer({summary: 'Retries after transient network failures [default: $LCNET_DOWNLOAD_RETRIES or 4].', min: 0}),
+    ...preprocessFlags,
   };
 
   async run(): Promise<void> {
     const {args, flags} = await this.parse(Download);
+    const preprocessGiven = givenPreprocessFlags(flags);
+    if (preprocessGiven.length > 0 && !flags.from) {
+      this.error(`${preprocessGiven.join(', ')} set the preprocessing of a model installed with --from; a catalogue model's own is used when it is downloaded (classify, eval and bench take the same flags for one run)`, {exit: EXIT.USAGE});
+    }
     let settings: DownloadSettings;
     let cat: Catalogue;
     try {
@@ -127,6 +140,7 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
         sha256: flags.sha256,
         force: flags.force,
         labels: flags.labels,
+        preprocess: preprocessOverrides(preprocessChoice(flags)),
         settings,
         signal: interrupts.signal,
         onProgress: bar ? (p) => bar.update(p) : undefined,

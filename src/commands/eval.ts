@@ -8,6 +8,7 @@ import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadModelForCommand} from '../cli/load-model.js';
 import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
+import {preprocessFlags} from '../cli/preprocess-flags.js';
 import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
@@ -44,8 +45,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     markdown: Flags.boolean({summary: 'Print the report as Markdown instead of a table.'}),
     json: Flags.boolean({summary: 'Print the full JSON report on stdout.'}),
     model: modelFlags.model,
-    'resize-short': modelFlags['resize-short'],
-    stretch: modelFlags.stretch,
+    ...preprocessFlags,
     ...pipelineFlags,
     topk: Flags.integer({summary: 'Classes kept per image (at least 5 for top-5).', default: 5, min: 5}),
     progress: Flags.boolean({summary: 'Progress bar with running top-1 on stderr (only on a terminal).', default: true, allowNo: true}),

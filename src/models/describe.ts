@@ -17,10 +17,12 @@
  * - preprocessing: the model's own (inference.yml, lcnet's ONNX metadata, manifest), else the
  *   catalogue entry's, else the default: ImageNet normalisation; a square (or dynamic) input is
  *   resized short side to size / 0.875 (256 for 224, PaddleClas's eval transform) and
- *   centre-cropped, any other input stretched to its size (a note says which).
- * - `--resize-short N`: resize the short side to N, then centre-crop the input size;
- *   `--stretch`: stretch to the input size. Either replaces the resize and crop of whatever the
- *   model carries, keeping its normalisation; both together are refused.
+ *   centre-cropped, any other input stretched to its size (a note says what was assumed and
+ *   which flags set it).
+ * - the user's preprocessing settings (preprocess-overrides.ts: `--input-size`, `--fit`,
+ *   `--resize-short`, `--stretch`, `--scale`, `--mean`, `--std`, `--channels`) replace the
+ *   matching parts of whatever the model carries, the same way for every model. `--input-size`
+ *   sets the size of a model whose graph leaves it open; it cannot change a fixed one.
  */
 
 import {FatalError, UsageError} from '../errors.js';
@@ -31,6 +33,7 @@ import type {CatalogueEntry} from './download/catalogue.js';
 import {expectedOutputs, type PostprocessSpec} from './head-spec.js';
 import {imagenetLabels, readLabels} from './labels.js';
 import {imagenetPreprocess, preprocessOutputSize, type ModelManifest, type PreprocessSpec} from './manifest.js';
+import {applyOverrides, assumedNote, checkOverrides, CROP_FRACTION, type PreprocessOverrides} from './preprocess-overrides.js';
 import {lcnetVersion} from './paths.js';
 import {shippedLabelsFile} from './pulc-catalogue.js';
 
@@ -38,15 +41,8 @@ import {shippedLabelsFile} from './pulc-catalogue.js';
 export const META_PREPROCESS = 'lcnet.preprocess';
 export const META_LABELS = 'lcnet.labels';
 
-/** The ImageNet eval transform's ratio of input size to resized short side (224 / 256). */
-const CROP_FRACTION = 0.875;
-
-export interface PreprocessOverrides {
-  /** resize the short side to this many pixels before the centre crop */
-  resizeShort?: number;
-  /** stretch to the network input size instead of resize + crop */
-  stretch?: boolean;
-}
+export type {PreprocessOverrides} from './preprocess-overrides.js';
+export {applyOverrides} from './preprocess-overrides.js';
 
 /** What the user adds to any model: a label file and preprocessing overrides. */
 export interface UserChoices {
@@ -90,30 +86,10 @@ export interface Described {
 const positive = (s: [number, number] | null): s is [number, number] => s !== null && s[0] > 0 && s[1] > 0;
 
 /** lcnet's one default preprocessing for a model that carries none; see the module comment. */
-export function defaultPreprocess(inputSize: [number, number] | null): {preprocess: PreprocessSpec; note: string} {
+export function defaultPreprocess(inputSize: [number, number] | null): PreprocessSpec {
   const [height, width] = positive(inputSize) ? inputSize : [224, 224];
-  if (height === width) {
-    const short = Math.round(height / CROP_FRACTION);
-    return {
-      preprocess: imagenetPreprocess(short, height),
-      note: `no preprocessing recorded with the model: assuming the ImageNet eval transform (resize short side ${short}, centre crop ${height})`,
-    };
-  }
-  return {
-    preprocess: {...imagenetPreprocess(), resize: {kind: 'stretch', width, height}, crop: null},
-    note: `no preprocessing recorded with the model: assuming a stretch to ${width}x${height} with ImageNet normalisation`,
-  };
-}
-
-/** `--resize-short` / `--stretch` applied to a model's preprocessing for an input of `size`. */
-export function applyOverrides(p: PreprocessSpec, [height, width]: [number, number], o: PreprocessOverrides = {}): PreprocessSpec {
-  if (o.stretch && o.resizeShort !== undefined) throw new UsageError('--stretch and --resize-short exclude each other: choose one');
-  if (o.stretch) return {...p, resize: {kind: 'stretch', width, height}, crop: null};
-  if (o.resizeShort === undefined) return p;
-  if (!Number.isInteger(o.resizeShort) || o.resizeShort < Math.min(height, width)) {
-    throw new UsageError(`--resize-short ${o.resizeShort} is smaller than the ${width}x${height} input`);
-  }
-  return {...p, resize: {kind: 'short', size: o.resizeShort}, crop: {width, height}};
+  if (height === width) return imagenetPreprocess(Math.round(height / CROP_FRACTION), height);
+  return {...imagenetPreprocess(), resize: {kind: 'stretch', width, height}, crop: null};
 }
 
 async function userLabels(path: string): Promise<string[]> {
@@ -151,13 +127,19 @@ export async function describeModel(f: ModelFacts, choices: UserChoices = {}): P
     throw new FatalError(`model ${f.name}: a ${postprocess!.kind} head reads ${needed} outputs, the model names ${labels.length}`);
   }
 
+  const overrides = checkOverrides(choices.overrides ?? {});
+  const fixed = positive(f.inputSize) ? f.inputSize : null;
+  const wanted = overrides.inputSize;
+  if (wanted && fixed && (wanted[0] !== fixed[0] || wanted[1] !== fixed[1])) {
+    throw new UsageError(`model ${f.name} takes ${fixed[1]}x${fixed[0]} images, not the --input-size ${wanted[1]}x${wanted[0]}`);
+  }
   let base: PreprocessSpec;
+  let assumed = false;
   if (f.preprocess) base = f.preprocess;
   else if (f.entry) base = f.entry.preprocess;
   else {
-    const d = defaultPreprocess(f.inputSize);
-    base = d.preprocess;
-    notes.push(d.note);
+    base = defaultPreprocess(wanted ?? f.inputSize);
+    assumed = true;
   }
   let out: [number, number];
   try {
@@ -165,12 +147,14 @@ export async function describeModel(f: ModelFacts, choices: UserChoices = {}): P
   } catch (e) {
     throw new FatalError(`model ${f.name}: ${(e as Error).message}`);
   }
-  const inputSize = positive(f.inputSize) ? f.inputSize : out;
-  const preprocess = applyOverrides(base, inputSize, choices.overrides);
+  const inputSize = fixed ?? wanted ?? out;
+  const preprocess = applyOverrides(base, inputSize, overrides);
   out = preprocessOutputSize(preprocess);
   if (inputSize[0] !== out[0] || inputSize[1] !== out[1]) {
     throw new FatalError(`model ${f.name} takes ${inputSize[1]}x${inputSize[0]} images but its preprocessing produces ${out[1]}x${out[0]}`);
   }
+  const note = assumed ? assumedNote(preprocess, overrides, fixed !== null) : null;
+  if (note) notes.push(note);
 
   const task = f.task ?? f.entry?.task ?? (imagenet || classes === 1000 ? 'imagenet-1k' : 'custom');
   return {

@@ -9,18 +9,25 @@ export interface PreprocessSpec {
   /**
    * `short`: resize the short side to `size`, the long side to round(long * size / short)
    * (PaddleClas ResizeImage resize_short); `stretch`: resize to exactly width x height
-   * (PaddleX ResizeImage size [w, h]).
+   * (PaddleX ResizeImage size [w, h]); `pad`: resize to `height` keeping the aspect ratio, at
+   * most `width` wide (ceil(height * w / h), PaddleOCR's resize_norm_img), and fill the rest of
+   * the width with zeros in the tensor (after normalisation).
    */
-  resize: {kind: 'short'; size: number} | {kind: 'stretch'; width: number; height: number};
+  resize: {kind: 'short'; size: number} | {kind: 'stretch'; width: number; height: number} | {kind: 'pad'; width: number; height: number};
   /** centre crop after resizing (PaddleClas CropImage), or none */
   crop: {width: number; height: number} | null;
-  /** NormalizeImage: (pixel * scale - mean) / std per channel, in the network's channel order */
+  /**
+   * NormalizeImage: (pixel * scale - mean) / std per channel; mean and std are listed in the
+   * network's channel order (`channels`), as PaddleClas and PaddleOCR configs list them
+   */
   scale: number;
   mean: [number, number, number];
   std: [number, number, number];
   /** channel order the network expects */
   channels: 'rgb' | 'bgr';
 }
+
+export type ResizeKind = PreprocessSpec['resize']['kind'];
 
 export type ModelSourceKind = 'paddle3' | 'paddle2' | 'onnx' | 'synthetic';
 
@@ -61,6 +68,6 @@ export function imagenetPreprocess(resizeShort = 256, crop = 224): PreprocessSpe
 /** Final tensor [height, width] produced by a preprocessing spec. */
 export function preprocessOutputSize(p: PreprocessSpec): [number, number] {
   if (p.crop) return [p.crop.height, p.crop.width];
-  if (p.resize.kind === 'stretch') return [p.resize.height, p.resize.width];
+  if (p.resize.kind !== 'short') return [p.resize.height, p.resize.width];
   throw new Error('a short-side resize without a crop gives images of varying size; add a crop');
 }

@@ -4,8 +4,9 @@
  *   - a path to an `.onnx` file;
  *   - a model folder holding model.json + model.onnx;
  *   - the name of an installed model, or of a catalogue model (downloaded first when allowed).
- * Each gives facts about the model; `describeModel` (describe.ts) turns them, with `--labels`,
- * `--resize-short` and `--stretch`, into the one description every path shares.
+ * Each gives facts about the model; `describeModel` (describe.ts) turns them, with `--labels` and
+ * the preprocessing settings (`--input-size`, `--fit`, `--mean`, ...), into the one description
+ * every path shares.
  */
 
 import {existsSync, statSync} from 'node:fs';

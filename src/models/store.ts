@@ -11,6 +11,7 @@ import {homedir} from 'node:os';
 import {join} from 'node:path';
 import type {ModelManifest} from './manifest.js';
 import {parsePostprocess} from './head-spec.js';
+import {parsePreprocess} from './preprocess-spec.js';
 
 export const MODEL_FILE = 'model.onnx';
 export const MANIFEST_FILE = 'model.json';
@@ -61,10 +62,15 @@ export async function readManifest(dir: string): Promise<ModelManifest> {
   } catch (e) {
     throw new Error(`${join(dir, MANIFEST_FILE)} is not valid JSON: ${(e as Error).message}`);
   }
+  const file = join(dir, MANIFEST_FILE);
   for (const key of ['name', 'inputSize', 'preprocess', 'labels', 'onnxSha256'] as const) {
-    if (m[key] === undefined) throw new Error(`${join(dir, MANIFEST_FILE)} lacks '${key}'`);
+    if (m[key] === undefined) throw new Error(`${file} lacks '${key}'`);
   }
-  if (m.postprocess !== undefined) m.postprocess = parsePostprocess(m.postprocess, join(dir, MANIFEST_FILE));
+  const size = m.inputSize as unknown;
+  if (!Array.isArray(size) || size.length !== 2 || !size.every((d) => Number.isInteger(d) && d > 0)) throw new Error(`${file}: inputSize must be [height, width], two positive whole numbers`);
+  // model.json is documented and may be edited by hand: a mistake is named here, not guessed at
+  m.preprocess = parsePreprocess(m.preprocess, file);
+  if (m.postprocess !== undefined) m.postprocess = parsePostprocess(m.postprocess, file);
   return m;
 }
 

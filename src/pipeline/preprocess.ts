@@ -1,7 +1,7 @@
 /**
  * The transform from decoded pixels to the network's input tensor, built from a model's
- * `PreprocessSpec` (timm-style: a config, not code): resize (short side or stretch), centre crop,
- * normalise, CHW. `exact` reproduces the PaddleClas/OpenCV reference bit for bit; `fast` lets
+ * `PreprocessSpec` (timm-style: a config, not code): resize (short side, stretch, or to a height
+ * with the width padded), centre crop, normalise, CHW. `exact` reproduces the PaddleClas/OpenCV reference bit for bit; `fast` lets
  * libvips shrink large JPEGs while decoding (DCT scaling) and resample with antialiasing, which is
  * several times faster on photos and close, but not identical, to the reference. Images too small
  * to shrink while decoding gain nothing from that, so `fast` takes the exact path for them.
@@ -35,6 +35,12 @@ export function planWindow(spec: PreprocessSpec, width: number, height: number):
     const percent = spec.resize.size / Math.min(width, height);
     dstW = pythonRound(width * percent);
     dstH = pythonRound(height * percent);
+  } else if (spec.resize.kind === 'pad') {
+    // PaddleOCR's resize_norm_img, in the same double arithmetic: ceil(imgH * (w / h)), at most imgW
+    const wanted = Math.ceil(spec.resize.height * (width / height));
+    dstW = wanted > spec.resize.width ? spec.resize.width : wanted;
+    dstH = spec.resize.height;
+    if (spec.crop) throw new Error('a pad resize takes no crop');
   } else {
     dstW = spec.resize.width;
     dstH = spec.resize.height;
@@ -58,14 +64,39 @@ export interface Preprocessor {
  */
 export type ResizeKernel = 'auto' | 'js' | 'wasm';
 
+/**
+ * The normalisation in the order of the decoded pixels (R, G, B), which is how the kernels apply
+ * it; a spec lists it in the network's channel order, reversed from that for a BGR network.
+ */
+export function pixelOrderNormalisation(spec: PreprocessSpec): {scale: number; mean: [number, number, number]; std: [number, number, number]} {
+  const order = <T>([a, b, c]: readonly [T, T, T]): [T, T, T] => (spec.channels === 'bgr' ? [c, b, a] : [a, b, c]);
+  return {scale: spec.scale, mean: order(spec.mean), std: order(spec.std)};
+}
+
+/**
+ * Copies the CHW planes of an image `width` columns wide into a tensor `outW` columns wide at
+ * `offset`, zeroing the columns to its right (PaddleOCR pads after normalising: with zeros).
+ */
+export function padRight(src: Float32Array, width: number, height: number, outW: number, out: Float32Array, offset: number): void {
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < height; y++) {
+      const from = (c * height + y) * width;
+      const to = offset + (c * height + y) * outW;
+      out.set(src.subarray(from, from + width), to);
+      out.fill(0, to + width, to + outW);
+    }
+  }
+}
+
 export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decode: DecodeOptions, kernel: ResizeKernel = (process.env.LCNET_RESIZE_KERNEL as ResizeKernel | undefined) ?? 'auto'): Preprocessor {
-  const lut = normalizationTable(spec.scale, spec.mean, spec.std);
+  const normalisation = pixelOrderNormalisation(spec);
+  const lut = normalizationTable(normalisation.scale, normalisation.mean, normalisation.std);
   const bgr = spec.channels === 'bgr';
   const wasm = kernel === 'js' ? null : WasmResizer.create();
   if (kernel === 'wasm' && !wasm) throw new Error('the WebAssembly resize kernel is not available in this runtime');
   const [outH, outW] = spec.crop
     ? [spec.crop.height, spec.crop.width]
-    : spec.resize.kind === 'stretch'
+    : spec.resize.kind !== 'short'
       ? [spec.resize.height, spec.resize.width]
       : [0, 0];
   if (outH === 0) throw new Error('preprocessing must produce a fixed size: a short-side resize needs a crop');
@@ -74,7 +105,7 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
   // JPEGs that libjpeg-turbo reads are decoded and resampled in one native call, straight into
   // `out` (unless a kernel is asked for by name); the plan of each source size is kept (most
   // collections have few)
-  const norm = Float32Array.of(spec.scale, ...spec.mean, ...spec.std);
+  const norm = Float32Array.of(normalisation.scale, ...normalisation.mean, ...normalisation.std);
   const plans = new Map<string, Int32Array>();
   const planFor = (width: number, height: number, win: ResizeWindow) => {
     const key = `${width}x${height}`;
@@ -87,8 +118,8 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
     return plan;
   };
   const planes = new Int32Array(3);
-  const plane = outW * outH;
-  const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
+  /** the resampled image into `out` at `offset`, as wide as the window says */
+  const resample = async (bytes: Uint8Array, out: Float32Array, offset: number): Promise<{width: number; height: number; win: ResizeWindow}> => {
     const jpeg = kernel === 'auto' ? turboJpeg(bytes, decode) : null;
     if (jpeg) {
       let win: ResizeWindow;
@@ -99,15 +130,25 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
         decodeJpegNow(bytes, decode);
         throw e;
       }
+      const plane = win.outW * win.outH;
       planes.set([offset + (bgr ? 2 * plane : 0), offset + plane, offset + (bgr ? 0 : 2 * plane)]);
       jpeg.decode((turbo) => turbo.decodeResize(bytes, jpeg.orientation, planFor(jpeg.width, jpeg.height, win), norm, out, planes, jpeg.limits));
-      return {width: jpeg.width, height: jpeg.height};
+      return {width: jpeg.width, height: jpeg.height, win};
     }
     const img = await decodeRgb(bytes, decode);
     const win = planWindow(spec, img.width, img.height);
-    if (wasm && img.data.length <= WASM_MAX_SOURCE_BYTES) wasm.run(img.data, img.width, img.height, win, spec, bgr, out, offset);
+    if (wasm && img.data.length <= WASM_MAX_SOURCE_BYTES) wasm.run(img.data, img.width, img.height, win, normalisation, bgr, out, offset);
     else resizeCropNormalize(img.data, img.width, img.height, win, lut, bgr, out, offset);
-    return {width: img.width, height: img.height};
+    return {width: img.width, height: img.height, win};
+  };
+  // a padded image is resampled at its own width, then copied into the wider tensor (a buffer
+  // per image: a worker preprocesses several images at once)
+  const exact = async (bytes: Uint8Array, out: Float32Array, offset: number) => {
+    if (spec.resize.kind !== 'pad') return resample(bytes, out, offset);
+    const scratch = new Float32Array(tensorSize);
+    const r = await resample(bytes, scratch, 0);
+    padRight(scratch, r.win.outW, outH, outW, out, offset);
+    return r;
   };
 
   /** libvips resize (antialiased, JPEG shrink-on-load) to the planned size, then crop and normalise. */
@@ -150,5 +191,6 @@ export function createPreprocessor(spec: PreprocessSpec, mode: ResizeMode, decod
     return {width, height};
   };
 
-  return {tensorSize, run: mode === 'exact' ? exact : fast};
+  // a padded image is a text line, a few dozen pixels high: shrink-on-load has nothing to gain
+  return {tensorSize, run: mode === 'exact' || spec.resize.kind === 'pad' ? exact : fast};
 }

@@ -7,6 +7,7 @@
 import {readFileSync} from 'node:fs';
 import type {PreprocessSpec} from '../manifest.js';
 import {CATALOGUE_FILE} from '../paths.js';
+import {parsePreprocess} from '../preprocess-spec.js';
 import {checkCatalogueExtras, type CatalogueExtras} from '../pulc-catalogue.js';
 
 export interface CatalogueEntry extends CatalogueExtras {
@@ -53,27 +54,8 @@ function isStringOrNull(v: unknown): v is string | null {
   return v === null || typeof v === 'string';
 }
 
-function isTriple(v: unknown): v is [number, number, number] {
-  return Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
-}
-
 function isPositiveInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0;
-}
-
-function checkPreprocess(p: unknown, path: string, where: string): PreprocessSpec {
-  const o = p as Record<string, unknown> | null;
-  if (!o || typeof o !== 'object') fail(path, where, 'preprocess must be an object');
-  const r = o.resize as Record<string, unknown> | undefined;
-  const resizeOk =
-    !!r && ((r.kind === 'short' && isPositiveInt(r.size)) || (r.kind === 'stretch' && isPositiveInt(r.width) && isPositiveInt(r.height)));
-  if (!resizeOk) fail(path, where, "preprocess.resize must be {kind:'short',size} or {kind:'stretch',width,height}");
-  const c = o.crop as Record<string, unknown> | null | undefined;
-  if (c !== null && !(c && isPositiveInt(c.width) && isPositiveInt(c.height))) fail(path, where, 'preprocess.crop must be {width,height} or null');
-  if (typeof o.scale !== 'number' || !(o.scale > 0)) fail(path, where, 'preprocess.scale must be a positive number');
-  if (!isTriple(o.mean) || !isTriple(o.std)) fail(path, where, 'preprocess.mean and .std must be three numbers');
-  if (o.channels !== 'rgb' && o.channels !== 'bgr') fail(path, where, "preprocess.channels must be 'rgb' or 'bgr'");
-  return o as unknown as PreprocessSpec;
 }
 
 function checkEntry(e: unknown, i: number, path: string): CatalogueEntry {
@@ -88,7 +70,7 @@ function checkEntry(e: unknown, i: number, path: string): CatalogueEntry {
   }
   if (typeof o.task !== 'string' || o.task === '') fail(path, at, 'task must be a string');
   if (!Array.isArray(o.inputSize) || o.inputSize.length !== 2 || !o.inputSize.every(isPositiveInt)) fail(path, at, 'inputSize must be [height, width]');
-  checkPreprocess(o.preprocess, path, at);
+  parsePreprocess(o.preprocess, `${path}: ${at}`);
   if (typeof o.labels !== 'string' || !/^[a-z0-9][a-z0-9_./-]*$/i.test(o.labels) || o.labels.includes('..')) {
     fail(path, at, "labels must be 'imagenet1k', 'inference.yml' or the name of a list in models/labels");
   }

@@ -11,7 +11,8 @@ import {join} from 'node:path';
 import {UsageError} from '../../errors.js';
 import {describeModel, onnxFacts, type ModelFacts} from '../describe.js';
 import type {ModelManifest} from '../manifest.js';
-import type {ConvertedModel} from '../paddle/convert.js';
+import type {ConvertedModel, ConvertOptions} from '../paddle/convert.js';
+import type {PreprocessOverrides} from '../preprocess-overrides.js';
 import {installModel, isInstalled, lcnetHome, lockPath, modelDir, readManifest} from '../store.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from './catalogue.js';
 import {normalizeSha256, recordChecksum, recordedChecksum, sha256File, verifyChecksum} from './checksums.js';
@@ -25,7 +26,7 @@ import {extractModelArchive} from './tar.js';
 import {createWorkdir, removeStaleWorkdirs} from './workdir.js';
 
 /** Turns an extracted Paddle inference folder into ONNX (`convertPaddleDir` by default). */
-export type Converter = (dir: string) => Promise<ConvertedModel>;
+export type Converter = (dir: string, options?: ConvertOptions) => Promise<ConvertedModel>;
 
 export interface DownloadOptions {
   /** catalogue entry to install (the NAME argument); defaults to the catalogue default without `from` */
@@ -40,6 +41,8 @@ export interface DownloadOptions {
   force?: boolean;
   /** class-name file (`--labels`) */
   labels?: string;
+  /** preprocessing to install the model with (`--input-size`, `--fit`, `--mean`, ...), over its own or the default */
+  preprocess?: PreprocessOverrides;
   home?: string;
   env?: NodeJS.ProcessEnv;
   /** overrides of the environment-derived settings */
@@ -75,9 +78,9 @@ export interface DownloadResult {
   notes: string[];
 }
 
-async function defaultConverter(dir: string): Promise<ConvertedModel> {
+async function defaultConverter(dir: string, options?: ConvertOptions): Promise<ConvertedModel> {
   const {convertPaddleDir} = await import('../paddle/convert.js');
-  return convertPaddleDir(dir);
+  return convertPaddleDir(dir, options);
 }
 
 /**
@@ -165,7 +168,9 @@ async function unpack(file: string, workdir: string, settings: DownloadSettings)
 
 async function convertFolder(dir: string, plan: InstallPlan, convert: Converter, opts: DownloadOptions): Promise<{facts: ModelFacts; onnx: Uint8Array}> {
   opts.onStatus?.(`converting ${plan.name} to ONNX`);
-  const c = await convert(dir);
+  // a size the user gives replaces the program's declared one (PaddleOCR's classifier declares 32x100 and is fed 48x192)
+  const inputSize = opts.preprocess?.inputSize;
+  const c = await convert(dir, inputSize ? {inputSize} : {});
   return {
     onnx: c.onnx,
     facts: {
@@ -263,7 +268,7 @@ export async function downloadModel(opts: DownloadOptions = {}): Promise<Downloa
     workdir = await createWorkdir(home, plan.name);
 
     const {converted, archive, record} = await obtain(plan, workdir, pinned, home, opts, settings);
-    const {manifest, notes} = await describeModel(converted.facts, {labelsFile: opts.labels});
+    const {manifest, notes} = await describeModel(converted.facts, {labelsFile: opts.labels, overrides: opts.preprocess});
     const dir = await installModel(converted.onnx, manifest, home);
     if (record && archive) await recordChecksum(record, {sha256: archive.sha256, bytes: archive.bytes, model: plan.name}, home, settings.lockTimeoutMs);
     return {name: plan.name, dir, manifest: await readManifest(dir), installed: true, archive, notes};

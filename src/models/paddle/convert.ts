@@ -82,7 +82,8 @@ export function convertPaddleModel(files: PaddleFiles, options: ConvertOptions =
   const program: NetProgram = options.inputSize ? {...parsed, inputShape: [-1, 3, ...options.inputSize]} : parsed;
   const weights = readParameters(files.params, program.parameters);
   const config: InferenceConfig = files.yml === null ? {preprocess: null, labels: null} : parseInferenceYml(files.yml);
-  const inputSize = chooseInputSize(program.inputShape, config.preprocess);
+  // a size given for the program also stands over inference.yml's, which the user is replacing
+  const inputSize = options.inputSize ?? chooseInputSize(program.inputShape, config.preprocess);
   const classCount = chooseClassCount(program.shapes.get(program.output) ?? [], config.labels);
   const {graph, outputIsProbability} = netToOnnx(program, weights, {name: files.name, inputSize, classCount});
   const onnx = encodeModel(graph, {

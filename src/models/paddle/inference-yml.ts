@@ -122,6 +122,6 @@ function readLabels(section: unknown): string[] | null {
 /** The tensor size [height, width] a preprocessing spec produces, null when it varies per image. */
 export function preprocessSize(p: PreprocessSpec): [number, number] | null {
   if (p.crop) return [p.crop.height, p.crop.width];
-  if (p.resize.kind === 'stretch') return [p.resize.height, p.resize.width];
+  if (p.resize.kind !== 'short') return [p.resize.height, p.resize.width];
   return null;
 }
