@@ -66,6 +66,7 @@ const EXAMPLES: Record<string, Example> = {
   'lcnet download PPLCNet_x1_0 --from ./PPLCNet_x1_0_infer.tar': {skip: 'the official PPLCNet_x1_0 archive is not in ../shared'},
   'lcnet download PP-LCNet_x0_25_textline_ori --from ./PP-LCNet_x0_25_textline_ori': {emptyStore: true},
   'lcnet download --from model.onnx --labels labels.txt --name my-model': {emptyStore: true},
+  'lcnet download --from ./ch_ppocr_mobile_v2.0_cls_infer --labels cls-labels.txt --input-size 192x48 --fit pad --scale 1/255 --mean 0.5 --std 0.5 --channels bgr': {emptyStore: true},
   'lcnet eval --imagenet-val /data/imagenet/val --model PPLCNet_x1_0': {skip: 'the 50,000 ImageNet validation images are not here'},
   'lcnet eval --imagenet-val ./val --real real.json -o report.json --per-image': {check: (d) => assert.ok(existsSync(join(d, 'report.json')))},
   'lcnet eval --imagenet-val ./val --layout caffe --ground-truth val.txt --markdown': {check: (_, out) => assert.match(out, /\|/)},
@@ -91,7 +92,8 @@ const EXAMPLES: Record<string, Example> = {
 function readmeCommands(text: string): string[] {
   const found: string[] = [];
   let fence: string | null = null;
-  for (const line of text.split('\n')) {
+  // a line ending in a backslash goes on on the next one, as in a shell
+  for (const line of text.replace(/\\\n\s*/g, '').split('\n')) {
     const open = /^```(\w*)\s*$/.exec(line);
     if (open) {
       fence = fence === null ? open[1]! : null;
@@ -208,6 +210,8 @@ describe('README: every example runs as written', function () {
     writeFileSync(join(template, 'model.onnx'), small);
     writeFileSync(join(template, 'labels.txt'), Array.from({length: 10}, (_, i) => `class ${i}`).join('\n') + '\n');
     symlinkSync(TEXTLINE_DIR, join(template, 'PP-LCNet_x0_25_textline_ori'));
+    symlinkSync(join(SHARED, 'models', 'paddle', 'ch_ppocr_mobile_v2.0_cls_infer'), join(template, 'ch_ppocr_mobile_v2.0_cls_infer'));
+    writeFileSync(join(template, 'cls-labels.txt'), '0\n180\n');
 
     // the models the examples name, installed from seeds (official weights cannot be fetched here)
     const models = join(work, 'models');
