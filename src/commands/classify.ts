@@ -21,11 +21,13 @@ import {NoInputsError} from '../pipeline/no-inputs.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
-  static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
+  static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV (readable lines on a terminal).';
 
   static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone. An output holding records of another model than the run's is refused (exit 2) and left as it is.
 
 While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3). A lock left by a killed run whose process is gone, a zombie, or whose pid another process now has is taken over at once.
+
+On a terminal (standard output, no --output) each file gets one readable line: its top classes with scores, a yes/no answer or its attributes, or the error. A pipe or a file gets JSON Lines, exactly as --format jsonl writes them; --format text writes the readable lines anywhere (a text output cannot be resumed). The run ends on stderr with the counts, the model, and the wall time each stage took per image, measured in the run.
 
 The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
 
@@ -37,7 +39,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 
   static override examples = [
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
-    {description: 'JSON Lines on stdout, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1"},
+    {description: 'One readable line per file on a terminal', command: '<%= config.bin %> <%= command.id %> ./photos'},
+    {description: 'JSON Lines into a file or pipe, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1 > top1.jsonl"},
     {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
     {description: 'Continue it and try the failed files again', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume --retry-errors'},
     {description: 'Classify the files find lists, NUL-separated', command: "find /data -name '*.jpg' -print0 | <%= config.bin %> <%= command.id %> - -o preds.jsonl"},
