@@ -1,7 +1,8 @@
 /**
- * Record writers for JSON Lines, JSON and CSV, and for the human form (`text`, text.ts). Records are written as they are produced, each
- * batch in one write, so an interrupted run leaves valid output: JSONL and CSV are valid after
- * every write, and a JSON array is closed by `close()`, which the signal handlers call. With
+ * Record writers for JSON Lines, JSON and CSV, and for the human form (`text`, text.ts). Records
+ * are written as they are produced, each batch in one write, so an interrupted run leaves valid
+ * output: JSONL and CSV are valid after every write, and a JSON array is closed by `close()`,
+ * which the signal handlers call. With
  * `resume`, an existing output is read back, its last incomplete record cut off, and writing
  * continues after it; the files already recorded are returned, with their size and mtime, so
  * that unchanged ones can be skipped. With `retryErrors`, error records are removed first, so
@@ -81,7 +82,7 @@ export function refuseExisting(path: string, mode: OutputMode): void {
  */
 export function openOutput(path: string | null, format: RecordFormat, layout: LayoutLike, mode: OutputMode, opts: OpenOptions = {}): OpenedOutput {
   if (format === 'text' && mode === 'resume') throw new UsageError(TEXT_NOT_RESUMABLE);
-  /** the format read back when resuming and compacting (never text) */
+  /** the format read back when resuming and compacting (a text output is never resumed, so never read back) */
   const readBack = format === 'text' ? 'jsonl' : format;
   const textLines = format === 'text' ? new TextLines() : null;
   const model = opts.model ?? null;
