@@ -10,7 +10,10 @@ import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags, thresholdFlag} from '../cli/pipeline-flags.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
 import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
-import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
+import {chooseRecordFormat, recordsOnTerminal} from '../cli/record-format.js';
+import type {RecordFormat} from '../pipeline/output/record.js';
+import {stageSpeed} from '../pipeline/stage-speed.js';
+import {classifySummaryLines} from '../terminal/classify-summary.js';
 import {resolveOutputPath} from '../pipeline/output/atomic-file.js';
 import {OutputSession} from '../pipeline/output/session.js';
 import {OutputWriteError} from '../pipeline/output/writer.js';
@@ -18,11 +21,13 @@ import {NoInputsError} from '../pipeline/no-inputs.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
 
 export default class Classify extends Command {
-  static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
+  static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV (readable lines on a terminal).';
 
   static override description = `Every input file gets exactly one record: its top-k classes with labels and scores, or an error saying why it could not be classified, with the file's size and modification time. Records are written as they are produced, in input order; an interrupted or killed run leaves valid output that --resume continues: files recorded with the same size and mtime are skipped, changed files are classified again (their old record is replaced), and a record cut off by a crash is redone. An output holding records of another model than the run's is refused (exit 2) and left as it is.
 
 While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3). A lock left by a killed run whose process is gone, a zombie, or whose pid another process now has is taken over at once.
+
+On a terminal (standard output, no --output) each file gets one readable line: its top classes with scores, a yes/no answer or its attributes, or the error. A pipe or a file gets JSON Lines, exactly as --format jsonl writes them; --format text writes the readable lines anywhere (a text output cannot be resumed). The run ends on stderr with the counts, the model, and the wall time each stage took per image, measured in the run.
 
 The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
 
@@ -34,7 +39,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 
   static override examples = [
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},
-    {description: 'JSON Lines on stdout, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1"},
+    {description: 'One readable line per file on a terminal', command: '<%= config.bin %> <%= command.id %> ./photos'},
+    {description: 'JSON Lines into a file or pipe, top 1 only, from a glob', command: "<%= config.bin %> <%= command.id %> 'scans/**/*.png' --topk 1 > top1.jsonl"},
     {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
     {description: 'Continue it and try the failed files again', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume --retry-errors'},
     {description: 'Classify the files find lists, NUL-separated', command: "find /data -name '*.jpg' -print0 | <%= config.bin %> <%= command.id %> - -o preds.jsonl"},
@@ -52,7 +58,11 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
   static override flags = {
     ...modelFlags,
     output: Flags.string({char: 'o', summary: 'Write records to this file instead of stdout.'}),
-    format: Flags.string({char: 'f', summary: 'Output format [default: from the --output extension, else jsonl].', options: ['jsonl', 'json', 'csv']}),
+    format: Flags.string({
+      char: 'f',
+      summary: 'Output format; text is one readable line per file [default: from the --output extension, else text on a terminal and jsonl elsewhere].',
+      options: ['jsonl', 'json', 'csv', 'text'],
+    }),
     topk: Flags.integer({char: 'k', summary: 'Classes per record.', default: 5, min: 1}),
     threshold: thresholdFlag({summary: 'Yes/no and attribute models: decide at this probability (0..1) instead of the published threshold.'}),
     resume: Flags.boolean({summary: 'Continue an existing --output: skip files recorded with the same size and mtime, redo changed ones.', exclusive: ['overwrite']}),
@@ -70,9 +80,17 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
   async run(): Promise<void> {
     const {argv, flags} = await this.parse(Classify);
     const paths = argv as string[];
-    const format: OutputFormat = (flags.format as OutputFormat | undefined) ?? (flags.output ? formatFromPath(flags.output) : null) ?? 'jsonl';
     if (flags.json && !flags.output) this.error('--json prints the run summary on stdout, so records need --output', {exit: EXIT.USAGE});
     if (flags.resume && !flags.output) this.error('--resume needs --output', {exit: EXIT.USAGE});
+    const formatChoice = {format: flags.format, output: flags.output, resume: flags.resume, terminal: process.stdout.isTTY === true};
+    let format: RecordFormat;
+    try {
+      format = chooseRecordFormat(formatChoice);
+    } catch (e) {
+      this.error((e as Error).message, {exit: exitCodeOf(e)});
+    }
+    // records printed on the terminal show the progress themselves: a bar would be drawn over them
+    const progress = flags.progress && !recordsOnTerminal(formatChoice);
     const output = flags.output ? resolveOutputPath(flags.output) : null;
     if (paths.filter((p) => p === '-').length > 1) this.error('- (the path list on stdin) can be given once', {exit: EXIT.USAGE});
     let walk: WalkOptions;
@@ -92,7 +110,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       'interrupted: finishing the batches in flight; the output stays valid (continue with --resume)',
     );
     let classifier: Classifier | undefined;
-    const bar = filesProgress(flags.progress, 'classify', ' | failed {failed}', {failed: 0});
+    const bar = filesProgress(progress, 'classify', ' | failed {failed}', {failed: 0});
     let run;
     let listedDirectories = 0;
     try {
@@ -111,7 +129,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         this.error((e as Error).message, {exit: exitCodeOf(e)});
       }
       const skip = session.skip;
-      if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
+      if (progress && process.stderr.isTTY && !paths.includes('-')) {
         // the total, counted by a second walk alongside (a path list on stdin can be read once only)
         const unchanged = skip && ((f: InputFile) => session.recordsUnchanged(f));
         void (async () => {
@@ -161,11 +179,10 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       process.stderr.write(`lcnet: shard ${formatShard(shard)} holds no file of the ${run.inputs.found} found\n`);
     }
     const skipped = session.skipped;
-    const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${formatShard(shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
-    process.stderr.write(`${line}\n`);
+    for (const line of classifySummaryLines({summary, skipped, shard, model: classifier.model, pipeline: classifier.pipeline})) process.stderr.write(`${line}\n`);
     if (flags.json) {
       process.stdout.write(
-        JSON.stringify({model: classifier.model.name, output: flags.output, format, shard: formatShard(shard), ...summary, skippedAlreadyDone: skipped}, null, 2) + '\n',
+        JSON.stringify({model: classifier.model.name, output: flags.output, format, shard: formatShard(shard), ...summary, msPerImage: stageSpeed(summary.stages, summary.files), skippedAlreadyDone: skipped}, null, 2) + '\n',
       );
     }
     if (summary.interrupted) this.exit(EXIT.INTERRUPTED);

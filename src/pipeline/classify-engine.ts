@@ -53,7 +53,11 @@ export interface Progress {
 }
 
 export interface StageTimes {
-  /** summed wall milliseconds spent in each stage (read and preprocess run concurrently) */
+  /**
+   * Summed wall milliseconds spent in each stage, each measured on the thread that runs it (read
+   * and preprocess run concurrently): readMs and preprocessMs over the `decoded` images, inferMs
+   * over the `inferred` ones, postprocessMs over every record (stage-speed.ts makes them per image)
+   */
   readMs: number;
   preprocessMs: number;
   inferMs: number;
@@ -61,6 +65,10 @@ export interface StageTimes {
   /** main-thread milliseconds spent waiting for a batch to be decoded */
   waitMs: number;
   batches: number;
+  /** images read and decoded (whose readMs and preprocessMs are summed) */
+  decoded: number;
+  /** images the network ran, in `batches` runs (whose inferMs is summed) */
+  inferred: number;
 }
 
 export interface BatchDone {
@@ -100,6 +108,8 @@ interface PendingItem {
 interface BatchOutcome {
   results: (JobResult | undefined)[];
   output: BatchOutput | null;
+  /** the images the network was given (a slot whose image failed to decode runs all the same) */
+  images: number;
   /** why the network could not run this batch */
   inferError?: string;
 }
@@ -260,11 +270,11 @@ export class ClassifyEngine {
       if (images > 0) wanted = batchSize;
       const count = images;
       const done = Promise.all(items.map((it) => it.result)).then(async (results): Promise<BatchOutcome> => {
-        if (!results.some((r) => r?.ok)) return {results, output: null};
+        if (!results.some((r) => r?.ok)) return {results, output: null, images: 0};
         try {
-          return {results, output: await (await this.network).run(buffer, count)};
+          return {results, output: await (await this.network).run(buffer, count), images: count};
         } catch (e) {
-          return {results, output: null, inferError: (e as Error).message};
+          return {results, output: null, images: 0, inferError: (e as Error).message};
         }
       });
       const batch: Batch = {buffer, items, startedAt, done, settled: false};
@@ -302,12 +312,13 @@ export class ClassifyEngine {
         const batch = queue.shift();
         if (!batch) break;
         const waitStart = performance.now();
-        const {results, output, inferError} = await batch.done;
+        const {results, output, images, inferError} = await batch.done;
         stages.waitMs += performance.now() - waitStart;
         free.push(batch.buffer);
         if (output) {
           stages.inferMs += output.inferMs;
           stages.batches++;
+          stages.inferred += images;
         }
         const t = performance.now();
         const records: OutputRecord[] = batch.items.map((it, i): OutputRecord => {
@@ -318,6 +329,7 @@ export class ClassifyEngine {
           if (!r || !r.ok) return failed(r && !r.ok ? r.error : 'not processed');
           stages.readMs += r.readMs;
           stages.preprocessMs += r.preprocessMs;
+          stages.decoded++;
           if (!output) return failed(`inference failed: ${inferError ?? 'no output'}`);
           const row = output.values.slice(it.slot! * output.classes, (it.slot! + 1) * output.classes);
           // attribute outputs are independent probabilities (a sigmoid each): never a softmax
@@ -372,6 +384,6 @@ export function emptySummary(): RunSummary {
     seconds: 0,
     imagesPerSecond: 0,
     interrupted: false,
-    stages: {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0},
+    stages: {readMs: 0, preprocessMs: 0, inferMs: 0, postprocessMs: 0, waitMs: 0, batches: 0, decoded: 0, inferred: 0},
   };
 }

@@ -89,6 +89,9 @@ export function roundScore(v: number): number {
 
 export type OutputFormat = 'jsonl' | 'json' | 'csv';
 
+/** What a writer writes: an output format lcnet reads back, or `text`, the human form (text.ts), which it does not. */
+export type RecordFormat = OutputFormat | 'text';
+
 export function formatFromPath(path: string): OutputFormat | null {
   const lower = path.toLowerCase();
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';

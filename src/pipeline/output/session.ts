@@ -12,13 +12,13 @@ import type {HeldLock} from '../../fs/lock-file.js';
 import type {InputFile} from '../select.js';
 import type {LayoutLike} from './codec.js';
 import {lockOutput} from './output-lock.js';
-import {sameIdentity, type OutputFormat, type OutputRecord} from './record.js';
+import {sameIdentity, type OutputRecord, type RecordFormat} from './record.js';
 import {openOutput, OutputWriteError, refuseExisting, type OutputMode, type RecordWriter} from './writer.js';
 
 export type {OutputMode} from './writer.js';
 
 export interface OutputSessionOptions {
-  format: OutputFormat;
+  format: RecordFormat;
   /** the CSV layout: a top-k, or a yes/no or attribute model's layout (codec.ts) */
   layout: LayoutLike;
   /** with `resume`: classify again the files whose record is an error */

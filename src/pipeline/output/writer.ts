@@ -1,7 +1,8 @@
 /**
- * Record writers for JSON Lines, JSON and CSV. Records are written as they are produced, each
- * batch in one write, so an interrupted run leaves valid output: JSONL and CSV are valid after
- * every write, and a JSON array is closed by `close()`, which the signal handlers call. With
+ * Record writers for JSON Lines, JSON and CSV, and for the human form (`text`, text.ts). Records
+ * are written as they are produced, each batch in one write, so an interrupted run leaves valid
+ * output: JSONL and CSV are valid after every write, and a JSON array is closed by `close()`,
+ * which the signal handlers call. With
  * `resume`, an existing output is read back, its last incomplete record cut off, and writing
  * continues after it; the files already recorded are returned, with their size and mtime, so
  * that unchanged ones can be skipped. With `retryErrors`, error records are removed first, so
@@ -17,6 +18,9 @@
  * A write that fails (a full disk, a quota) is cut back to the batch before it, so the file
  * holds complete records only (a resume continues it once there is room again), and an
  * OutputWriteError says what failed.
+ *
+ * Text is written like JSON Lines, a line per record, but is never read back: a text output
+ * cannot be resumed (refused with a UsageError).
  */
 
 import {closeSync, fstatSync, ftruncateSync, openSync, statSync, truncateSync, writeSync} from 'node:fs';
@@ -25,10 +29,11 @@ import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {csvHeader, toCsvRow, toJson, type LayoutLike} from './codec.js';
 import {compactOutput, readExistingOutput, type ExistingOutput} from './existing-output.js';
-import type {OutputFormat, OutputRecord} from './record.js';
+import type {OutputRecord, RecordFormat} from './record.js';
+import {TextLines} from './text.js';
 
 export interface RecordWriter {
-  readonly format: OutputFormat;
+  readonly format: RecordFormat;
   /** throws an OutputWriteError when the records cannot be written; the output keeps those before them */
   write(records: readonly OutputRecord[]): void;
   /** finishes the document (closes a JSON array); safe to call more than once */
@@ -75,7 +80,11 @@ export function refuseExisting(path: string, mode: OutputMode): void {
  * `mode` is `overwrite` or `resume`. `layout` is the CSV layout: a top-k, or the layout of a
  * yes/no or attribute model (codec.ts).
  */
-export function openOutput(path: string | null, format: OutputFormat, layout: LayoutLike, mode: OutputMode, opts: OpenOptions = {}): OpenedOutput {
+export function openOutput(path: string | null, format: RecordFormat, layout: LayoutLike, mode: OutputMode, opts: OpenOptions = {}): OpenedOutput {
+  if (format === 'text' && mode === 'resume') throw new UsageError(TEXT_NOT_RESUMABLE);
+  /** the format read back when resuming and compacting (a text output is never resumed, so never read back) */
+  const readBack = format === 'text' ? 'jsonl' : format;
+  const textLines = format === 'text' ? new TextLines() : null;
   const model = opts.model ?? null;
   const retryErrors = opts.retryErrors ?? false;
   let existing: ExistingOutput | null = null;
@@ -84,7 +93,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
   if (path !== null) {
     refuseExisting(path, mode);
     if (mode === 'resume' && fileSize(path) > 0) {
-      existing = readExistingOutput(path, format, layout, model);
+      existing = readExistingOutput(path, readBack, layout, model);
       // what the compaction at the first write will leave: the last record of each file, less errors to retry
       compact = existing.superseded > 0 || (retryErrors && existing.failed.size > 0);
       done = existing.done;
@@ -153,8 +162,8 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       if (path === null) fd = 1;
       else if (existing) {
         if (compact) {
-          compactOutput(path, format, layout, model, {dropErrors: retryErrors});
-          existing = readExistingOutput(path, format, layout, model);
+          compactOutput(path, readBack, layout, model, {dropErrors: retryErrors});
+          existing = readExistingOutput(path, readBack, layout, model);
         }
         truncateSync(path, existing.keepBytes);
         fd = openSync(path, 'a');
@@ -180,10 +189,11 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
     write(records) {
       if (state === 'failed' || state === 'closed' || records.length === 0) return;
       if (state === 'waiting') start();
-      let text = '';
+      let text = textLines ? textLines.lines(records) : '';
       let follows = jsonHasRecords;
       for (const r of records) {
         if (done.has(r.file)) rewritten = true;
+        if (format === 'text') continue;
         if (format === 'csv') text += csvLine(toCsvRow(r, layout));
         else if (format === 'jsonl') text += toJson(r) + '\n';
         else {
@@ -214,7 +224,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       state = 'closed';
       if (rewritten && path !== null) {
         try {
-          compactOutput(path, format, layout, model, {dropErrors: false});
+          compactOutput(path, readBack, layout, model, {dropErrors: false});
         } catch (e) {
           // the output keeps both records of a changed file: the last one counts, and the next resume compacts
           throw writeFailure(path, e, true);
@@ -229,6 +239,9 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
   };
   return {writer, done};
 }
+
+/** Why a text output is not continued: it is for reading, and lcnet cannot read its records back. */
+export const TEXT_NOT_RESUMABLE = '--format text cannot be resumed: it is for reading, and lcnet does not read it back; write jsonl, json or csv to use --resume';
 
 /** Batch ends kept to cut a failed JSON output back to: enough to free a few blocks of any file system. */
 const KEPT_ENDS = 256;
