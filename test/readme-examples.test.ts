@@ -50,7 +50,8 @@ const PHOTOS = 4;
 /** Every example in README, by its command line (comment removed). */
 const EXAMPLES: Record<string, Example> = {
   'lcnet classify ./photos -o preds.csv': {check: (d) => assert.equal(lines(d, 'preds.csv').length, 1 + PHOTOS)},
-  "lcnet classify 'scans/**/*.png' --topk 1": {check: (_, out) => assert.equal(out.trim().split('\n').length, 2)},
+  'lcnet classify ./photos': {check: (_, out) => assert.equal(out.trim().split('\n').length, PHOTOS)},
+  "lcnet classify 'scans/**/*.png' --topk 1 > top1.jsonl": {check: (d) => assert.equal(lines(d, 'top1.jsonl').length, 2)},
   'lcnet classify ./photos -o preds.jsonl --resume': {check: (d) => assert.equal(lines(d, 'preds.jsonl').length, PHOTOS)},
   'lcnet classify ./photos -o preds.jsonl --resume --retry-errors': {check: (d) => assert.equal(lines(d, 'preds.jsonl').length, PHOTOS)},
   "find /data -name '*.jpg' -print0 | lcnet classify - -o preds.jsonl": {skip: '/data is a folder of the reader'},
