@@ -326,7 +326,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(r.stdout, '');
   });
 
-  it('reports usage errors with exit 2 and a missing model with exit 3', async () => {
+  it('reports usage errors, an unknown model among them, with exit 2', async () => {
     const out = join(dir, 'exists.jsonl');
     writeFileSync(out, '{"file":"x"}\n');
     const cases: [string[], number, RegExp][] = [
@@ -336,7 +336,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--shard', '5/4'], 2, /K must be between 0 and N/],
       [['classify', VAL_SAMPLE_DIR, '--no-such-flag'], 2, /Nonexistent flag/],
       [['classify'], 2, /Missing 1 required arg/],
-      [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 3, /unknown model 'NoSuchModel'/],
+      [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 2, /unknown model 'NoSuchModel'/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'PPLCNet_x0_5', '--offline'], 2, /Nonexistent flag/],
     ];
     for (const [args, code, message] of cases) {

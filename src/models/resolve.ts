@@ -15,10 +15,13 @@ import {buildLCNet, MODEL_INPUT, MODEL_OUTPUT} from './builder.js';
 import {imagenetConfig, textlineConfig, type LCNetConfig} from './architecture.js';
 import {v2Config} from './architecture-v2.js';
 import {describeModel, manifestFacts, onnxFacts, type ModelFacts, type PreprocessOverrides, type UserChoices} from './describe.js';
-import {findEntry, loadCatalogue, similarNames} from './download/catalogue.js';
+import {FatalError, UsageError} from '../errors.js';
+import {findEntry, loadCatalogue} from './download/catalogue.js';
 import {imagenetLabels} from './labels.js';
 import {imagenetPreprocess, type ModelManifest} from './manifest.js';
+import {closestNames, orList} from './similar-names.js';
 import {isInstalled, lcnetHome, MODEL_FILE, modelDir, readManifest, sha256Hex} from './store.js';
+import {suggestModels} from './suggest-models.js';
 
 export type {PreprocessOverrides} from './describe.js';
 
@@ -42,7 +45,11 @@ export interface ResolvedModel {
   warnings: string[];
 }
 
-export class ModelNotFoundError extends Error {}
+/** A catalogue model that is not installed, when downloads are off. */
+export class ModelNotFoundError extends FatalError {}
+
+/** `--model` names nothing: no model by that name, no such file or folder, no such synthetic model (a usage error, exit status 2). */
+export class UnknownModelError extends UsageError {}
 
 export const SYNTHETIC_PREFIX = 'synthetic:';
 
@@ -65,17 +72,29 @@ async function described(facts: ModelFacts, onnx: Uint8Array | string, req: Mode
   return {name: full.name, manifest: full, onnx, warnings};
 }
 
+/** The architecture `synthetic:BASE` builds, or why BASE names none. */
+function syntheticArchitecture(base: string): {config: LCNetConfig; textline: boolean} | {why: string} {
+  const v2 = /^PP-?LCNetV2_(small|base|large)$/i.exec(base);
+  const scale = v2 ? 1 : scaleFromName(base);
+  if (scale === null) return {why: 'name a PP-LCNet width, e.g. synthetic:PPLCNet_x1_0'};
+  const textline = /textline/i.test(base);
+  if (!v2 && /doc_ori|_ML|V2/i.test(base)) return {why: 'no synthetic variant of this model (only ImageNet and text-line PP-LCNet)'};
+  return {config: v2 ? v2Config(v2[1]!.toLowerCase() as 'small' | 'base' | 'large') : textline ? textlineConfig(scale) : imagenetConfig(scale), textline};
+}
+
 async function syntheticModel(spec: string, req: ModelRequest): Promise<ResolvedModel> {
   const body = spec.slice(SYNTHETIC_PREFIX.length);
-  const [base, seedText] = body.split('@');
+  const [base = '', seedText] = body.split('@');
   const seed = seedText === undefined ? 0 : Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0) throw new ModelNotFoundError(`invalid seed in '${spec}': use synthetic:NAME@N with a whole number N`);
-  const v2 = /^PP-?LCNetV2_(small|base|large)$/i.exec(base ?? '');
-  const scale = v2 ? 1 : scaleFromName(base ?? '');
-  if (scale === null) throw new ModelNotFoundError(`'${spec}': name a PP-LCNet width, e.g. synthetic:PPLCNet_x1_0`);
-  const textline = /textline/i.test(base!);
-  if (!v2 && /doc_ori|_ML|V2/i.test(base!)) throw new ModelNotFoundError(`'${spec}': no synthetic variant of this model (only ImageNet and text-line PP-LCNet)`);
-  const config: LCNetConfig = v2 ? v2Config(v2[1]!.toLowerCase() as 'small' | 'base' | 'large') : textline ? textlineConfig(scale) : imagenetConfig(scale);
+  if (!Number.isInteger(seed) || seed < 0) throw new UnknownModelError(`invalid seed in '${spec}': use synthetic:NAME@N with a whole number N`);
+  const architecture = syntheticArchitecture(base);
+  if ('why' in architecture) {
+    // the catalogue models lcnet can build with seeded weights
+    const buildable = loadCatalogue().models.map((m) => m.name).filter((n) => !('why' in syntheticArchitecture(n)));
+    const near = closestNames(base, buildable).map((n) => `${SYNTHETIC_PREFIX}${n}`);
+    throw new UnknownModelError(`'${spec}': ${architecture.why}${near.length ? ` (did you mean ${orList(near)}?)` : ''}`);
+  }
+  const {config, textline} = architecture;
   const built = buildLCNet({config, seed, name: base});
   const name = `${SYNTHETIC_PREFIX}${base}${seedText === undefined ? '' : `@${seed}`}`;
   const facts: ModelFacts = {
@@ -119,7 +138,7 @@ export async function resolveModel(req: ModelRequest): Promise<ResolvedModel> {
     if (s.isFile()) return onnxFileModel(spec, req);
     if (s.isDirectory()) return folderModel(spec, req);
   }
-  if (/[\\/]/.test(spec) || spec.toLowerCase().endsWith('.onnx')) throw new ModelNotFoundError(`model file or folder '${spec}' does not exist`);
+  if (/[\\/]/.test(spec) || spec.toLowerCase().endsWith('.onnx')) throw new UnknownModelError(`model file or folder '${spec}' does not exist`);
   const catalogue = loadCatalogue();
   const entry = findEntry(catalogue, spec);
   const name = entry?.name ?? spec;
@@ -129,6 +148,8 @@ export async function resolveModel(req: ModelRequest): Promise<ResolvedModel> {
     return folderModel(modelDir(entry.name, home), req);
   }
   if (entry) throw new ModelNotFoundError(`model '${entry.name}' is not downloaded yet: run 'lcnet download ${entry.name}'`);
-  const similar = similarNames(catalogue, spec);
-  throw new ModelNotFoundError(`unknown model '${spec}'${similar.length ? ` (did you mean ${similar.join(', ')}?)` : ''}: give a catalogue name (lcnet download --list), a model folder, an .onnx file, or synthetic:PPLCNet_x1_0`);
+  const similar = suggestModels(spec, catalogue, {home});
+  throw new UnknownModelError(
+    `unknown model '${spec}'${similar.length ? ` (did you mean ${orList(similar)}?)` : ''}: give a catalogue name (lcnet download --list), an installed model, a model folder, an .onnx file, or synthetic:PPLCNet_x1_0`,
+  );
 }
