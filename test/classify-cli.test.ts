@@ -263,7 +263,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.match(c.stderr, /model ten has 10 classes but .*wrong\.txt names 2/);
   });
 
-  it('without network, a missing default model fails with advice naming lcnet download --from', async () => {
+  it('without network, a missing default model fails with advice naming lcnet download --from, and a synthetic model that runs', async () => {
     const catalogue = JSON.parse(readFileSync(join(ROOT, 'models', 'catalogue.json'), 'utf8')) as {default: string; models: {name: string; urls: string[]}[]};
     for (const m of catalogue.models) m.urls = ['http://127.0.0.1:9/unreachable.tar'];
     const path = join(dir, 'offline-catalogue.json');
@@ -272,6 +272,12 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(catalogue.default));
     assert.match(r.stderr, /lcnet download .*--from/);
+    // the model it suggests for a try runs as it is, still offline
+    const trial = /without weights, give classify, eval or bench -m (synthetic:\S+): random weights, the same speed, meaningless labels/.exec(r.stderr.replace(/\s*\n\s*(›\s*)?/g, ' '));
+    assert.ok(trial, r.stderr);
+    const tried = await runCli(['classify', join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000001.JPEG'), '-m', trial[1]!], {env: {LCNET_CATALOGUE: path, LCNET_DOWNLOAD_RETRIES: '0'}});
+    assert.equal(tried.code, 0, tried.stderr);
+    assert.equal(tried.stdout.trim().split('\n').length, 1);
     assert.equal(r.stdout, '');
   });
 
