@@ -94,6 +94,13 @@ describe('the npm package (pack, install offline, run)', function () {
     const version = spawnSync(lcnet, ['--version'], {cwd: app, env, encoding: 'utf8'});
     assert.equal(version.status, 0, version.stderr);
     assert.match(version.stdout, new RegExp(`^${tarball.name}/${tarball.version.replace(/\./g, '\\.')} ${process.platform}-${process.arch} node-v`));
+    // oclif's plugins are found where npm put them: help, and did-you-mean for a misspelt command
+    const help = spawnSync(lcnet, ['help', 'classify'], {cwd: app, env, encoding: 'utf8'});
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /\$ lcnet classify PATHS/);
+    const typo = spawnSync(lcnet, ['classfy', 'photos'], {cwd: app, env, encoding: 'utf8'});
+    assert.equal(typo.status, 2, typo.stderr);
+    assert.match(typo.stderr, /Did you mean classify\?/);
 
     // a JPEG (the shared val image, else a generated one) and a PNG; the addon must load from
     // the package (no fallback to sharp) and the WebAssembly resampler must be found there
