@@ -1,5 +1,5 @@
 /**
- * lcnet as a library: `import {createClassifier} from 'lcnet'`. The `lcnet classify` command is
+ * lcnet as a library: `import {createClassifier} from 'pplcnet'`. The `lcnet classify` command is
  * built on the same API, with the same options and the same records.
  */
 

@@ -20,11 +20,14 @@ function readmeExample(): string {
   return m[1]!;
 }
 
-/** A folder a program would use the package from: node_modules/lcnet is this checkout. */
+/** The npm package's name, under which programs import the library. */
+const PACKAGE = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string}).name;
+
+/** A folder a program would use the package from: node_modules/pplcnet is this checkout. */
 function appDir(): string {
   const app = tempDir('lcnet-app-');
   mkdirSync(join(app, 'node_modules'));
-  symlinkSync(ROOT, join(app, 'node_modules', 'lcnet'), 'dir');
+  symlinkSync(ROOT, join(app, 'node_modules', PACKAGE), 'dir');
   return app;
 }
 
@@ -87,7 +90,7 @@ describe('library API: createClassifier', function () {
     try {
       writeFileSync(
         join(app, 'main.ts'),
-        `import {createClassifier, type OutputRecord, type ClassifyOptions} from 'lcnet';
+        `import {createClassifier, type OutputRecord, type ClassifyOptions} from '${PACKAGE}';
 const c = await createClassifier({model: 'synthetic:PPLCNet_x0_25', batchSize: 4, resize: 'exact'});
 const opts: ClassifyOptions = {topk: 2, shard: '1/2', skip: (f) => f.size === 0};
 const all: OutputRecord[] = [];
@@ -98,7 +101,7 @@ console.log(c.model.inputSize[0], c.warnings.length);
 await c.close();
 `,
       );
-      writeFileSync(join(app, 'bad.ts'), `import {createClassifier} from 'lcnet';\nawait createClassifier({batchSize: '8'});\n`);
+      writeFileSync(join(app, 'bad.ts'), `import {createClassifier} from '${PACKAGE}';\nawait createClassifier({batchSize: '8'});\n`);
       const tsconfig = (files: string[]) => ({
         compilerOptions: {module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')]},
         files,

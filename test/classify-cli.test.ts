@@ -263,7 +263,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.match(c.stderr, /model ten has 10 classes but .*wrong\.txt names 2/);
   });
 
-  it('without network, a missing default model fails with advice naming lcnet download --from', async () => {
+  it('without network, a missing default model fails with advice naming lcnet download --from, and a synthetic model that runs', async () => {
     const catalogue = JSON.parse(readFileSync(join(ROOT, 'models', 'catalogue.json'), 'utf8')) as {default: string; models: {name: string; urls: string[]}[]};
     for (const m of catalogue.models) m.urls = ['http://127.0.0.1:9/unreachable.tar'];
     const path = join(dir, 'offline-catalogue.json');
@@ -272,6 +272,12 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, new RegExp(catalogue.default));
     assert.match(r.stderr, /lcnet download .*--from/);
+    // the model it suggests for a try runs as it is, still offline
+    const trial = /without weights, give classify, eval or bench -m (synthetic:\S+): random weights, the same speed, meaningless labels/.exec(r.stderr.replace(/\s*\n\s*(›\s*)?/g, ' '));
+    assert.ok(trial, r.stderr);
+    const tried = await runCli(['classify', join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000001.JPEG'), '-m', trial[1]!], {env: {LCNET_CATALOGUE: path, LCNET_DOWNLOAD_RETRIES: '0'}});
+    assert.equal(tried.code, 0, tried.stderr);
+    assert.equal(tried.stdout.trim().split('\n').length, 1);
     assert.equal(r.stdout, '');
   });
 
@@ -326,7 +332,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     assert.equal(r.stdout, '');
   });
 
-  it('reports usage errors with exit 2 and a missing model with exit 3', async () => {
+  it('reports usage errors, an unknown model among them, with exit 2', async () => {
     const out = join(dir, 'exists.jsonl');
     writeFileSync(out, '{"file":"x"}\n');
     const cases: [string[], number, RegExp][] = [
@@ -336,7 +342,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--shard', '5/4'], 2, /K must be between 0 and N/],
       [['classify', VAL_SAMPLE_DIR, '--no-such-flag'], 2, /Nonexistent flag/],
       [['classify'], 2, /Missing 1 required arg/],
-      [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 3, /unknown model 'NoSuchModel'/],
+      [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 2, /unknown model 'NoSuchModel'/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'PPLCNet_x0_5', '--offline'], 2, /Nonexistent flag/],
     ];
     for (const [args, code, message] of cases) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {backoffMs, parseRetryAfter} from '../src/models/download/backoff.js';
-import {findEntry, loadCatalogue, parseCatalogue, similarNames} from '../src/models/download/catalogue.js';
+import {findEntry, loadCatalogue, parseCatalogue} from '../src/models/download/catalogue.js';
 import {DEFAULT_SETTINGS, parseBytes, settingsFromEnv} from '../src/models/download/settings.js';
 import {nameFromPath} from '../src/models/download/sources.js';
 
@@ -15,12 +15,11 @@ describe('download: catalogue, settings and naming', () => {
     }
   });
 
-  it('finds entries exactly, then case-insensitively, and suggests near names', () => {
+  it('finds entries exactly, then case-insensitively', () => {
     const cat = loadCatalogue();
     assert.equal(findEntry(cat, 'PPLCNet_x0_5')?.name, 'PPLCNet_x0_5');
     assert.equal(findEntry(cat, 'pp-lcnet_x1_0_doc_ori')?.name, 'PP-LCNet_x1_0_doc_ori');
     assert.equal(findEntry(cat, 'PPLCNet_x3_0'), undefined);
-    assert.deepEqual(similarNames(cat, 'pplcnet-x2-5').slice(0, 2), ['PPLCNet_x2_5', 'PPLCNet_x2_5_ssld']);
   });
 
   it('names the offending field of an invalid catalogue', () => {

@@ -71,6 +71,7 @@ describe('download: the lcnet download command', function () {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /ECONNREFUSED/);
     assert.match(r.stderr, new RegExp(`install it with lcnet download ${TEXTLINE} --from DIR\\|FILE\\|URL where DIR`));
+    assert.match(r.stderr, /To try lcnet meanwhile without weights, give classify, eval or bench -m synthetic:PPLCNet_x1_0: random weights, the same speed, meaningless labels\./);
     assert.deepEqual(readdirSync(env.LCNET_HOME!).filter((n) => n === 'models'), []);
   });
 

@@ -8,6 +8,7 @@ import {DownloadError} from '../src/models/download/errors.js';
 import {fetchToFile, type FetchProgress} from '../src/models/download/fetch-file.js';
 import {DEFAULT_SETTINGS, type DownloadSettings} from '../src/models/download/settings.js';
 import {TEST_CERT} from './support/http-certs.js';
+import {ROOT} from './support/shared-data.js';
 import {startProxy} from './support/http-proxy.js';
 import {closeMidBody, fail, redirect, sequence, serveBytes, sha256, stall, startServer, type TestServer} from './support/http-server.js';
 
@@ -53,6 +54,14 @@ describe('download: HTTP fetcher', function () {
     assert.equal(seen.at(-1)!.received, BODY.length);
     assert.ok(seen.every((p, i) => i === 0 || p.received >= seen[i - 1]!.received));
     assert.deepEqual(leftovers(), []);
+  });
+
+  it('names the npm package and its version as its user agent', async () => {
+    server = await startServer({'/a.tar': serveBytes(BODY)});
+    await fetchToFile(`${server.url}/a.tar`, dest(), {settings: FAST, env: {}});
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {name: string; version: string};
+    assert.equal(server.requests[0]!.headers['user-agent'], `pplcnet/${pkg.version}`);
+    assert.equal(pkg.name, 'pplcnet');
   });
 
   it('follows absolute and relative redirects', async () => {

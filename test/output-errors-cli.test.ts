@@ -20,7 +20,7 @@ import {rawImage} from './support/images.js';
 
 const MODEL = 'synthetic:PPLCNet_x0_25';
 const base = ['-m', MODEL, '--threads', '1', '--workers', '1', '--batch-size', '1'];
-/** A model that cannot be found: a run that gets as far as loading it exits 3, not 2. */
+/** A model that cannot be found: a run that gets as far as looking for it says so (exit 2 too), so the message tells which check came first. */
 const NO_MODEL = ['-m', '/nonexistent/model.onnx'];
 
 describe('classify: output errors (through the CLI)', function () {
@@ -36,7 +36,7 @@ describe('classify: output errors (through the CLI)', function () {
 
   after(() => rmSync(dir, {recursive: true, force: true}));
 
-  /** Exit 2 with `message`, before the model is looked for (its absence would exit 3). */
+  /** Exit 2 with `message`, before the model is looked for (its absence would be the message). */
   async function refusedEarly(output: string, message: RegExp, extra: string[] = []): Promise<void> {
     const r = await runCli(['classify', 'imgs', ...NO_MODEL, '-o', output, ...extra], {cwd: dir});
     assert.equal(r.code, 2, r.stderr);

@@ -35,7 +35,7 @@ The path - reads a list of file paths from standard input, one per line or NUL-s
 
 Inputs that match no file at all (an empty folder, a typo in --ext, a glob matching nothing, an empty path list) are a usage error, and nothing is written. An empty --shard part of a non-empty collection is not: a note on stderr says so.
 
-Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error (also: inputs matching no file, an output that cannot be written, told before the model loads, --resume of an output written by another model), 3 fatal error (model; output locked; a full disk: the output so far stays valid and --resume continues it), 130 interrupted.`;
+Exit status: 0 all files classified, 1 some files failed (see their error records), 2 usage error (also: an unknown model, inputs matching no file, an output that cannot be written, told before the model loads, --resume of an output written by another model), 3 fatal error (model; output locked; a full disk: the output so far stays valid and --resume continues it), 130 interrupted.`;
 
   static override examples = [
     {description: 'Classify a folder (recursively) into a CSV file', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.csv'},

@@ -21,7 +21,7 @@ export default class Eval extends Command {
 
 Images that cannot be decoded count as wrong by default (--on-error exclude leaves them out) and are listed in the report.
 
-Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130 interrupted.`;
+Exit status: 0 success, 2 usage error (bad dataset or flags, an unknown model), 3 fatal error, 130 interrupted.`;
 
   static override examples = [
     {description: 'Reproduce the published 71.32 / 90.03 of PPLCNet_x1_0', command: '<%= config.bin %> <%= command.id %> --imagenet-val /data/imagenet/val --model PPLCNet_x1_0'},

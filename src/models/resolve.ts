@@ -16,10 +16,13 @@ import {buildLCNet, MODEL_INPUT, MODEL_OUTPUT} from './builder.js';
 import {imagenetConfig, textlineConfig, type LCNetConfig} from './architecture.js';
 import {v2Config} from './architecture-v2.js';
 import {describeModel, manifestFacts, onnxFacts, type ModelFacts, type PreprocessOverrides, type UserChoices} from './describe.js';
-import {findEntry, loadCatalogue, similarNames} from './download/catalogue.js';
+import {FatalError, UsageError} from '../errors.js';
+import {findEntry, loadCatalogue} from './download/catalogue.js';
 import {imagenetLabels} from './labels.js';
 import {imagenetPreprocess, type ModelManifest} from './manifest.js';
+import {closestNames, orList} from './similar-names.js';
 import {isInstalled, lcnetHome, MODEL_FILE, modelDir, readManifest, sha256Hex} from './store.js';
+import {suggestModels} from './suggest-models.js';
 
 export type {PreprocessOverrides} from './describe.js';
 
@@ -43,7 +46,11 @@ export interface ResolvedModel {
   warnings: string[];
 }
 
-export class ModelNotFoundError extends Error {}
+/** A catalogue model that is not installed, when downloads are off. */
+export class ModelNotFoundError extends FatalError {}
+
+/** `--model` names nothing lcnet runs: no model by that name, no such file or folder, a folder without model.json, no such synthetic model (a usage error, exit status 2). */
+export class UnknownModelError extends UsageError {}
 
 export const SYNTHETIC_PREFIX = 'synthetic:';
 
@@ -66,17 +73,29 @@ async function described(facts: ModelFacts, onnx: Uint8Array | string, req: Mode
   return {name: full.name, manifest: full, onnx, warnings};
 }
 
+/** The architecture `synthetic:BASE` builds, or why BASE names none. */
+function syntheticArchitecture(base: string): {config: LCNetConfig; textline: boolean} | {why: string} {
+  const v2 = /^PP-?LCNetV2_(small|base|large)$/i.exec(base);
+  const scale = v2 ? 1 : scaleFromName(base);
+  if (scale === null) return {why: 'name a PP-LCNet width, e.g. synthetic:PPLCNet_x1_0'};
+  const textline = /textline/i.test(base);
+  if (!v2 && /doc_ori|_ML|V2/i.test(base)) return {why: 'no synthetic variant of this model (only ImageNet and text-line PP-LCNet)'};
+  return {config: v2 ? v2Config(v2[1]!.toLowerCase() as 'small' | 'base' | 'large') : textline ? textlineConfig(scale) : imagenetConfig(scale), textline};
+}
+
 async function syntheticModel(spec: string, req: ModelRequest): Promise<ResolvedModel> {
   const body = spec.slice(SYNTHETIC_PREFIX.length);
-  const [base, seedText] = body.split('@');
+  const [base = '', seedText] = body.split('@');
   const seed = seedText === undefined ? 0 : Number(seedText);
-  if (!Number.isInteger(seed) || seed < 0) throw new ModelNotFoundError(`invalid seed in '${spec}': use synthetic:NAME@N with a whole number N`);
-  const v2 = /^PP-?LCNetV2_(small|base|large)$/i.exec(base ?? '');
-  const scale = v2 ? 1 : scaleFromName(base ?? '');
-  if (scale === null) throw new ModelNotFoundError(`'${spec}': name a PP-LCNet width, e.g. synthetic:PPLCNet_x1_0`);
-  const textline = /textline/i.test(base!);
-  if (!v2 && /doc_ori|_ML|V2/i.test(base!)) throw new ModelNotFoundError(`'${spec}': no synthetic variant of this model (only ImageNet and text-line PP-LCNet)`);
-  const config: LCNetConfig = v2 ? v2Config(v2[1]!.toLowerCase() as 'small' | 'base' | 'large') : textline ? textlineConfig(scale) : imagenetConfig(scale);
+  if (!Number.isInteger(seed) || seed < 0) throw new UnknownModelError(`invalid seed in '${spec}': use synthetic:NAME@N with a whole number N`);
+  const architecture = syntheticArchitecture(base);
+  if ('why' in architecture) {
+    // the catalogue models lcnet can build with seeded weights
+    const buildable = loadCatalogue().models.map((m) => m.name).filter((n) => !('why' in syntheticArchitecture(n)));
+    const near = closestNames(base, buildable).map((n) => `${SYNTHETIC_PREFIX}${n}`);
+    throw new UnknownModelError(`'${spec}': ${architecture.why}${near.length ? ` (did you mean ${orList(near)}?)` : ''}`);
+  }
+  const {config, textline} = architecture;
   const built = buildLCNet({config, seed, name: base});
   const name = `${SYNTHETIC_PREFIX}${base}${seedText === undefined ? '' : `@${seed}`}`;
   const facts: ModelFacts = {
@@ -121,7 +140,7 @@ async function namedModel(name: string, inCatalogue: boolean, req: ModelRequest,
 
 async function folderModel(dir: string, req: ModelRequest): Promise<ResolvedModel> {
   if (!isModelFolder(dir)) {
-    throw new ModelNotFoundError(`${dir} is a folder without model.json, not a model lcnet can run: install it first with 'lcnet download --from ${dir}' (a Paddle export or an .onnx file)`);
+    throw new UnknownModelError(`${dir} is a folder without model.json, not a model lcnet can run: install it first with 'lcnet download --from ${dir}' (a Paddle export or an .onnx file)`);
   }
   const manifest = await readManifest(dir);
   const onnx = join(dir, MODEL_FILE);
@@ -146,8 +165,10 @@ export async function resolveModel(req: ModelRequest): Promise<ResolvedModel> {
     if (s.isFile()) return onnxFileModel(spec, req);
     if (s.isDirectory()) return folderModel(spec, req);
   }
-  if (!bareName) throw new ModelNotFoundError(`model file or folder '${spec}' does not exist`);
+  if (!bareName) throw new UnknownModelError(`model file or folder '${spec}' does not exist`);
   if (entry || isInstalled(name, home)) return namedModel(name, entry !== undefined, req, home);
-  const similar = similarNames(catalogue, spec);
-  throw new ModelNotFoundError(`unknown model '${spec}'${similar.length ? ` (did you mean ${similar.join(', ')}?)` : ''}: give a catalogue name (lcnet download --list), a model folder, an .onnx file, or synthetic:PPLCNet_x1_0`);
+  const similar = suggestModels(spec, catalogue, {home});
+  throw new UnknownModelError(
+    `unknown model '${spec}'${similar.length ? ` (did you mean ${orList(similar)}?)` : ''}: give a catalogue name (lcnet download --list), an installed model, a model folder, an .onnx file, or synthetic:PPLCNet_x1_0`,
+  );
 }

@@ -126,11 +126,3 @@ export function findEntry(cat: Catalogue, name: string): CatalogueEntry | undefi
     cat.models.find((m) => (m.aliases ?? []).some((a) => a.toLowerCase() === lower))
   );
 }
-
-/** Catalogue names that look like `name` (same letters and digits ignoring case and separators). */
-export function similarNames(cat: Catalogue, name: string): string[] {
-  const squash = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, '');
-  const want = squash(name);
-  if (want === '') return [];
-  return cat.models.map((m) => m.name).filter((n) => squash(n) === want || squash(n).includes(want) || want.includes(squash(n)));
-}

@@ -1,12 +1,15 @@
 /**
  * Turns any failure of the download layer into what a command shows: one clear message, in an
  * error the CLI maps to an exit code. Unreachable hosts get the offline advice naming
- * `lcnet download NAME --from DIR|FILE|URL`.
+ * `lcnet download NAME --from DIR|FILE|URL`, and how to try lcnet without any weights.
  */
 
 import {CancelledError, FatalError, UsageError} from '../../errors.js';
 import {DownloadError, isUnreachable} from './errors.js';
 import {TarError} from './tar.js';
+
+/** What runs without any download: PP-LCNet built with seeded weights. */
+export const SYNTHETIC_TRIAL_MODEL = 'synthetic:PPLCNet_x1_0';
 
 /** The message for a model that cannot be fetched because the host is unreachable. */
 export function offlineMessage(name: string, cause?: unknown): string {
@@ -16,7 +19,9 @@ export function offlineMessage(name: string, cause?: unknown): string {
     `Fetch the archive on a connected machine ('lcnet download --list --json' shows its address) and install it with\n` +
     `  lcnet download ${name} --from DIR|FILE|URL\n` +
     `where DIR is the extracted model folder, FILE the .tar archive and URL a reachable mirror; ` +
-    `behind a proxy, set HTTPS_PROXY (and NO_PROXY for local hosts).`
+    `behind a proxy, set HTTPS_PROXY (and NO_PROXY for local hosts).\n` +
+    `To try lcnet meanwhile without weights, give classify, eval or bench -m ${SYNTHETIC_TRIAL_MODEL}: ` +
+    `random weights, the same speed, meaningless labels.`
   );
 }
 

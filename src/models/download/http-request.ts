@@ -16,6 +16,7 @@
 import type {Dispatcher} from 'undici';
 import {DownloadError, fromNodeError} from './errors.js';
 import {proxyAuthorization, proxyFor} from './proxy.js';
+import {userAgent} from '../paths.js';
 
 export interface RequestOptions {
   headers: Record<string, string>;
@@ -93,7 +94,7 @@ export async function httpGet(url: URL, opts: RequestOptions): Promise<HttpRespo
   try {
     res = await request(url, {
       method: 'GET',
-      headers: {'user-agent': 'lcnet', 'accept-encoding': 'identity', ...opts.headers},
+      headers: {'user-agent': userAgent(), 'accept-encoding': 'identity', ...opts.headers},
       dispatcher,
       signal: opts.signal,
       ...timeouts,

@@ -9,7 +9,9 @@ import {basename, resolve} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {UsageError} from '../../errors.js';
 import {validModelName} from '../store.js';
-import {findEntry, similarNames, type Catalogue, type CatalogueEntry} from './catalogue.js';
+import {orList} from '../similar-names.js';
+import {suggestModels} from '../suggest-models.js';
+import {findEntry, type Catalogue, type CatalogueEntry} from './catalogue.js';
 
 export type ModelSource =
   /** addresses tried in order (catalogue entry or `--from URL`) */
@@ -58,8 +60,8 @@ export function localPath(s: string): string {
 }
 
 function unknownModel(cat: Catalogue, name: string): UsageError {
-  const near = similarNames(cat, name).slice(0, 5);
-  const hint = near.length > 0 ? ` Did you mean ${near.join(', ')}?` : '';
+  const near = suggestModels(name, cat);
+  const hint = near.length > 0 ? ` Did you mean ${orList(near)}?` : '';
   return new UsageError(
     `'${name}' is not in the catalogue.${hint} See 'lcnet download --list'; to install your own model use 'lcnet download --from DIR|FILE|URL --name ${name}'.`,
   );
