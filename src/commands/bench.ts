@@ -26,7 +26,13 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
   ];
 
   static override flags = {
-    model: modelFlags.model,
+    // bench never downloads: before the default model is installed, a generated one stands in
+    model: Flags.string({
+      char: 'm',
+      summary: modelFlags.model.summary,
+      env: 'LCNET_MODEL',
+      description: 'Defaults to $LCNET_MODEL, else PPLCNet_x1_0 when it is installed, else synthetic:PPLCNet_x1_0: the same network with generated weights (nothing is downloaded; its speed is representative, its predictions are not).',
+    }),
     threads: Flags.integer({
       char: 't',
       summary: 'Inference thread counts to measure, e.g. 1,2,4 [default: $LCNET_THREADS or all cores].',
