@@ -9,13 +9,14 @@ import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags, thresholdFlag} from '../cli/pipeline-flags.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
-import {formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
+import {describeShard, formatShard, NO_SHARD, parseShard, type Shard} from '../pipeline/shard.js';
 import {formatFromPath, type OutputFormat} from '../pipeline/output/record.js';
 import {resolveOutputPath} from '../pipeline/output/atomic-file.js';
 import {OutputSession} from '../pipeline/output/session.js';
 import {OutputWriteError} from '../pipeline/output/writer.js';
 import {NoInputsError} from '../pipeline/no-inputs.js';
 import {parseExtensions, walkInputs, type WalkOptions} from '../pipeline/walk.js';
+import {counted} from '../text/plural.js';
 
 export default class Classify extends Command {
   static override summary = 'Classify images: walk, decode, batch, predict, write JSON Lines, JSON or CSV.';
@@ -57,7 +58,11 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     threshold: thresholdFlag({summary: 'Yes/no and attribute models: decide at this probability (0..1) instead of the published threshold.'}),
     resume: Flags.boolean({summary: 'Continue an existing --output: skip files recorded with the same size and mtime, redo changed ones.', exclusive: ['overwrite']}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output.'}),
-    'retry-errors': Flags.boolean({summary: 'With --resume: classify again the files whose record is an error (their old records are removed).', dependsOn: ['resume']}),
+    // a relationship, not `dependsOn`: oclif's usage line would read [--retry-errors [--resume | --overwrite]]
+    'retry-errors': Flags.boolean({
+      summary: 'With --resume: classify again the files whose record is an error (their old records are removed).',
+      relationships: [{type: 'all', flags: ['resume']}],
+    }),
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
     ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
     'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
@@ -158,10 +163,10 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     tellListedDirectories(listedDirectories);
     // an empty part of a non-empty collection is no error: a cluster task must not fail for it
     if (shard.count > 1 && run.inputs.inShard === 0 && !summary.interrupted) {
-      process.stderr.write(`lcnet: shard ${formatShard(shard)} holds no file of the ${run.inputs.found} found\n`);
+      process.stderr.write(`lcnet: shard ${describeShard(flags.shard ?? '', shard)} holds no file of the ${run.inputs.found} found\n`);
     }
     const skipped = session.skipped;
-    const line = `lcnet: ${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${formatShard(shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
+    const line = `lcnet: ${counted(summary.files, 'file')}, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}${shard.count > 1 ? ` (shard ${describeShard(flags.shard ?? '', shard)})` : ''} in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)${summary.interrupted ? ', interrupted' : ''}`;
     process.stderr.write(`${line}\n`);
     if (flags.json) {
       process.stdout.write(
@@ -174,5 +179,5 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
 }
 
 function tellListedDirectories(count: number): void {
-  if (count > 0) process.stderr.write(`lcnet: skipped ${count} directories in the path list (lists name files: use find -type f)\n`);
+  if (count > 0) process.stderr.write(`lcnet: skipped ${counted(count, 'directory', 'directories')} in the path list (lists name files: use find -type f)\n`);
 }

@@ -33,6 +33,7 @@ import {imagenetLabels, readLabels} from './labels.js';
 import {imagenetPreprocess, preprocessOutputSize, type ModelManifest, type PreprocessSpec} from './manifest.js';
 import {lcnetVersion} from './paths.js';
 import {shippedLabelsFile} from './pulc-catalogue.js';
+import {counted} from '../text/plural.js';
 
 /** ONNX metadata keys under which lcnet's converter records what inference.yml said. */
 export const META_PREPROCESS = 'lcnet.preprocess';
@@ -138,11 +139,11 @@ export async function describeModel(f: ModelFacts, choices: UserChoices = {}): P
     imagenet = true;
     if (f.entry?.labels !== 'imagenet1k') notes.push('the model has 1000 classes and no class names: using the ImageNet-1k names (pass --labels FILE otherwise)');
   } else {
-    throw new UsageError(`model ${f.name} carries no class names (${f.classCount ?? 'unknown number of'} classes); pass --labels FILE`);
+    throw new UsageError(`model ${f.name} carries no class names (${f.classCount === null ? 'an unknown number of classes' : counted(f.classCount, 'class', 'classes')}); pass --labels FILE`);
   }
   const classes = f.classCount ?? (f.labels && f.labels.length > 0 ? f.labels.length : null);
   if (classes !== null && labels.length !== classes) {
-    throw new UsageError(`model ${f.name} has ${classes} classes but ${choices.labelsFile ?? 'its label list'} names ${labels.length}`);
+    throw new UsageError(`model ${f.name} has ${counted(classes, 'class', 'classes')} but ${choices.labelsFile ?? 'its label list'} names ${labels.length}`);
   }
 
   const postprocess = f.postprocess ?? f.entry?.postprocess;

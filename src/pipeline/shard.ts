@@ -15,6 +15,8 @@
  *     SLURM_ARRAY_TASK_STEP when set, so --array=1-8, 0-7 or 10-80:10 all give parts 0..7.
  */
 
+import {counted} from '../text/plural.js';
+
 export interface Shard {
   index: number;
   count: number;
@@ -66,12 +68,21 @@ export function shardFromEnvironment(env: NodeJS.ProcessEnv = process.env): Shar
 }
 
 function checked(index: number, count: number, from: string): Shard {
-  if (count < 1 || index < 0 || index >= count) throw new Error(`--shard auto: ${from} does not name one of ${count} parts`);
+  if (count < 1 || index < 0 || index >= count) throw new Error(`--shard auto: ${from} does not name one of ${counted(count, 'part')}`);
   return {index, count};
 }
 
 export function formatShard(s: Shard): string {
   return `${s.index}/${s.count}`;
+}
+
+/**
+ * The shard as the user named it, for messages: `2/2` stays `2/2` (the part `0/2` also names,
+ * but a user who counts from 1 typed 2), and `auto` shows the part it chose, 0-based.
+ */
+export function describeShard(text: string, s: Shard): string {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  return m ? `${Number(m[1])}/${Number(m[2])}` : `${formatShard(s)} (auto)`;
 }
 
 /** 32-bit FNV-1a over the UTF-8 bytes of `s`. */
