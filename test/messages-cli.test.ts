@@ -104,6 +104,20 @@ describe('messages agree with the behaviour and the docs (through the CLI)', fun
     assert.deepEqual([...said].sort(), ['empty', 'holds it']);
   });
 
+  it("classify names as flags the options of the library's errors: --threshold, --topk, --shard, --ext, --labels", async () => {
+    const cases: [string[], RegExp][] = [
+      [['--threshold', '0.5'], /--threshold applies to yes\/no and attribute models; this model ranks classes \(use --topk\)/],
+      [['--shard', '3'], /--shard takes K\/N \(for example 1\/4 or 0\/4\) or auto, got '3'/],
+      [['--ext', ','], /--ext needs at least one extension, or \* for every file/],
+      [['--labels', join(dir, 'no-labels.txt')], /--labels \S+no-labels\.txt: /],
+    ];
+    for (const [flags, said] of cases) {
+      const r = await runCli(['classify', dir, ...fast, ...flags]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(oneLine(r.stderr), said);
+    }
+  });
+
   it('download --from FILE.onnx names the checksum of the .onnx file, not of an archive, and counts 1 class', async () => {
     const file = join(dir, 'one.onnx');
     writeFileSync(file, unrunnableModel(1, 8));

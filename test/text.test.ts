@@ -30,3 +30,16 @@ describe('counts and sizes in messages', () => {
     assert.equal(describeShard('auto', parseShard('auto', {JOB_COMPLETION_INDEX: '3', LCNET_SHARD_COUNT: '4'})), '3/4 (auto)');
   });
 });
+
+describe('library errors in the CLI', () => {
+  it('names each option of an OptionError as its flag', async () => {
+    const {OptionError} = await import('../src/errors.js');
+    const {cliMessage, flagOf} = await import('../src/cli/error-message.js');
+    assert.deepEqual(['threshold', 'resizeShort', 'extensions', 'filesFrom'].map(flagOf), ['--threshold', '--resize-short', '--ext', '--files-from']);
+    const e = new OptionError((opt) => `${opt('stretch')} and ${opt('resizeShort')} exclude each other`);
+    assert.equal(e.message, 'stretch and resizeShort exclude each other');
+    assert.deepEqual(e.options, ['stretch', 'resizeShort']);
+    assert.equal(cliMessage(e), '--stretch and --resize-short exclude each other');
+    assert.equal(cliMessage(new Error('plain')), 'plain');
+  });
+});

@@ -106,7 +106,12 @@ export interface Classification extends AsyncIterable<OutputRecord> {
 export interface ClassifierModel {
   name: string;
   labels: readonly string[];
-  /** the network's input, [height, width] */
+  /** the size of the images the network takes, in pixels (the CLI prints it width x height) */
+  input: Readonly<{width: number; height: number}>;
+  /**
+   * The same size as [height, width], the order of the tensor's dimensions.
+   * @deprecated use `input.width` and `input.height`, which cannot be read in the wrong order
+   */
   inputSize: readonly [number, number];
   /** built from seeded weights: predictions are meaningless */
   synthetic: boolean;
@@ -160,7 +165,14 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   }
   const m = loaded.manifest;
   return {
-    model: {name: loaded.name, labels: m.labels, inputSize: [m.inputSize[0], m.inputSize[1]], synthetic: m.synthetic === true, manifest: m},
+    model: {
+      name: loaded.name,
+      labels: m.labels,
+      input: {width: m.inputSize[1], height: m.inputSize[0]},
+      inputSize: [m.inputSize[0], m.inputSize[1]],
+      synthetic: m.synthetic === true,
+      manifest: m,
+    },
     warnings: loaded.warnings,
     pipeline,
     classify: (inputs, opts = {}) => classification(engine, inputs, {...opts, threshold: opts.threshold ?? options.threshold}),

@@ -1,6 +1,7 @@
 import {writeFileSync} from 'node:fs';
 import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {DEFAULT_BATCH_SIZE, defaultThreads, defaultWorkers} from '../pipeline/parallelism.js';
@@ -65,7 +66,7 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
     try {
       model = await resolveModel({spec});
     } catch (e) {
-      this.error((e as Error).message, {exit: exitCodeOf(e)});
+      this.error(cliMessage(e), {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
 

@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags';
 import {csvLayoutOf} from '../pipeline/postprocess/head.js';
 import {createClassifier, type Classifier} from '../api/classifier.js';
 import {filesProgress} from '../cli/files-progress.js';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
@@ -86,7 +87,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       walk = {recursive: flags.recursive, extensions: parseExtensions(flags.ext), followSymlinks: flags['follow-symlinks']};
       if (flags.shard) shard = parseShard(flags.shard);
     } catch (e) {
-      this.error((e as Error).message, {exit: EXIT.USAGE});
+      this.error(cliMessage(e), {exit: EXIT.USAGE});
     }
 
     // from here on Ctrl-C is handled: a first-use download is cancelled cleanly, a run finishes
@@ -106,14 +107,14 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
       try {
         await session.acquire({signal: interrupts.signal, onWait: (m) => process.stderr.write(`lcnet: ${m}\n`)});
       } catch (e) {
-        this.error((e as Error).message, {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
+        this.error(cliMessage(e), {exit: interrupts.signal.aborted ? EXIT.INTERRUPTED : exitCodeOf(e)});
       }
       classifier = await loadOrExit(this, interrupts, () => createClassifier({...modelChoice(flags, interrupts), ...classifierOptions(flags)}));
       try {
         // the CSV columns of the model's head: top-k, yes/no or one per attribute
         session.open({format, layout: csvLayoutOf(classifier.model.manifest, flags.topk), model: classifier.model.name, retryErrors: flags['retry-errors']});
       } catch (e) {
-        this.error((e as Error).message, {exit: exitCodeOf(e)});
+        this.error(cliMessage(e), {exit: exitCodeOf(e)});
       }
       const skip = session.skip;
       if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
@@ -148,7 +149,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
           this.error(e.message, {exit: EXIT.USAGE});
         }
         if (e instanceof OutputWriteError) this.error(e.message, {exit: EXIT.FATAL});
-        this.error(`classification failed: ${(e as Error).message}`, {exit: EXIT.FATAL});
+        this.error(`classification failed: ${cliMessage(e)}`, {exit: EXIT.FATAL});
       }
       const lost = session.lostError();
       if (lost) this.error(lost.message, {exit: EXIT.FATAL});

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from '../models/download/catalogue.js';
@@ -145,7 +146,7 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
       bar?.stop();
       interrupts.dispose();
       const f = describeFailure(e, label);
-      this.error(f.message, {exit: exitCodeOf(f)});
+      this.error(cliMessage(f), {exit: exitCodeOf(f)});
     }
     bar?.stop();
     interrupts.dispose();

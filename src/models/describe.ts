@@ -23,7 +23,7 @@
  *   model carries, keeping its normalisation; both together are refused.
  */
 
-import {FatalError, UsageError} from '../errors.js';
+import {FatalError, OptionError, UsageError} from '../errors.js';
 import {inspectOnnx} from '../onnx/inspect.js';
 import {META_CONFIG, META_SYNTHETIC} from './builder.js';
 import type {LCNetConfig} from './architecture.js';
@@ -108,11 +108,11 @@ export function defaultPreprocess(inputSize: [number, number] | null): {preproce
 
 /** `--resize-short` / `--stretch` applied to a model's preprocessing for an input of `size`. */
 export function applyOverrides(p: PreprocessSpec, [height, width]: [number, number], o: PreprocessOverrides = {}): PreprocessSpec {
-  if (o.stretch && o.resizeShort !== undefined) throw new UsageError('--stretch and --resize-short exclude each other: choose one');
+  if (o.stretch && o.resizeShort !== undefined) throw new OptionError((opt) => `${opt('stretch')} and ${opt('resizeShort')} exclude each other: choose one`);
   if (o.stretch) return {...p, resize: {kind: 'stretch', width, height}, crop: null};
   if (o.resizeShort === undefined) return p;
   if (!Number.isInteger(o.resizeShort) || o.resizeShort < Math.min(height, width)) {
-    throw new UsageError(`--resize-short ${o.resizeShort} is smaller than the ${width}x${height} input`);
+    throw new OptionError((opt) => `${opt('resizeShort')} ${o.resizeShort} is smaller than the ${width}x${height} input`);
   }
   return {...p, resize: {kind: 'short', size: o.resizeShort}, crop: {width, height}};
 }
@@ -121,7 +121,7 @@ async function userLabels(path: string): Promise<string[]> {
   try {
     return await readLabels(path);
   } catch (e) {
-    throw new UsageError(`--labels ${path}: ${(e as Error).message}`);
+    throw new OptionError((opt) => `${opt('labels')} ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -137,9 +137,11 @@ export async function describeModel(f: ModelFacts, choices: UserChoices = {}): P
   else if (f.entry?.labels === 'imagenet1k' || f.classCount === 1000) {
     labels = await imagenetLabels();
     imagenet = true;
-    if (f.entry?.labels !== 'imagenet1k') notes.push('the model has 1000 classes and no class names: using the ImageNet-1k names (pass --labels FILE otherwise)');
+    if (f.entry?.labels !== 'imagenet1k') notes.push('the model has 1000 classes and no class names: using the ImageNet-1k names (give a label file otherwise)');
   } else {
-    throw new UsageError(`model ${f.name} carries no class names (${f.classCount === null ? 'an unknown number of classes' : counted(f.classCount, 'class', 'classes')}); pass --labels FILE`);
+    throw new OptionError(
+      (opt) => `model ${f.name} carries no class names (${f.classCount === null ? 'an unknown number of classes' : counted(f.classCount, 'class', 'classes')}); pass a label file with ${opt('labels')}`,
+    );
   }
   const classes = f.classCount ?? (f.labels && f.labels.length > 0 ? f.labels.length : null);
   if (classes !== null && labels.length !== classes) {

@@ -15,6 +15,7 @@ import {fastGlob} from '../lazy-modules.js';
 import {type Dirent} from 'node:fs';
 import {readdir, realpath, stat} from 'node:fs/promises';
 import {dirname, join, posix, resolve, sep} from 'node:path';
+import {OptionError} from '../errors.js';
 import {recordedMtime} from './file-identity.js';
 import {loopSafeStat} from './glob-links.js';
 import {readPathList} from './path-list.js';
@@ -87,7 +88,7 @@ export function parseExtensions(list: string | undefined): ReadonlySet<string> |
     .map((e) => e.trim().replace(/^\*?\./, '').toLowerCase())
     .filter((e) => e.length > 0);
   if (items.includes('*')) return null;
-  if (items.length === 0) throw new Error('--ext needs at least one extension, or * for every file');
+  if (items.length === 0) throw new OptionError((opt) => `${opt('extensions')} needs at least one extension, or * for every file`);
   return new Set(items);
 }
 
