@@ -19,6 +19,7 @@ import {OptionError} from '../errors.js';
 import {recordedMtime} from './file-identity.js';
 import {loopSafeStat} from './glob-links.js';
 import {readPathList} from './path-list.js';
+import {isUrl, URL_NOT_READ} from './url-input.js';
 
 export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
 
@@ -236,6 +237,9 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     } else if (k.dir) {
       visited?.add(k.real);
       yield* once(walkDirectory(resolve(k.arg), k.arg, '', opts, visited));
+    } else if (isUrl(k.arg)) {
+      // before the glob test: a URL's '?' would make it a pattern that matches nothing
+      yield {kind: 'missing', display: k.arg, error: URL_NOT_READ};
     } else if (fastGlob().isDynamicPattern(k.arg)) {
       const matches = await fastGlob()(k.arg, {
         onlyFiles: true,
@@ -332,5 +336,6 @@ export async function listedFile(p: string, opts: Pick<WalkOptions, 'onListedDir
     opts.onListedDirectory?.(p);
     return null;
   }
+  if (e.kind === 'missing' && isUrl(p)) return {...e, error: URL_NOT_READ};
   return e;
 }
