@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {Readable} from 'node:stream';
 import {createClassifier, isError, isPrediction, NoInputsError, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
 import {OptionError, UsageError} from '../src/index.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -306,6 +307,18 @@ await c.close();
     await iteration;
     assert.deepEqual(seen, [paths[0]]);
     release();
+  });
+
+  it('takes path lists in files (filesFrom, as --files-from): after the inputs, each file once; refuses a list it cannot read', async () => {
+    const at = (f: string) => join(dir, f);
+    writeFileSync(at('list.txt'), `${at('more/cat.jpg')}\n${at('photos/a.png')}\n`);
+    const got = await collectAll(classifier.classify(at('photos/a.png'), {filesFrom: at('list.txt')}));
+    assert.deepEqual(got.map((r) => r.file), [at('photos/a.png'), at('more/cat.jpg')]);
+    const fromStdin = await collectAll(classifier.classify([], {filesFrom: ['-', at('list.txt')], stdin: Readable.from([`${at('photos/b.jpg')}\n`])}));
+    assert.deepEqual(fromStdin.map((r) => r.file), [at('photos/b.jpg'), at('more/cat.jpg'), at('photos/a.png')]);
+    await assert.rejects(collectAll(classifier.classify([], {filesFrom: at('none.txt')})), (e) => e instanceof OptionError && e.message === `filesFrom ${at('none.txt')}: no such file or directory`);
+    writeFileSync(at('empty.txt'), '');
+    await assert.rejects(collectAll(classifier.classify([], {filesFrom: at('empty.txt')})), (e) => e instanceof NoInputsError && e.message === `no images found in the path list ${at('empty.txt')}`);
   });
 
   it('gives the input size as {width, height}, as the CLI prints it (width x height); inputSize stays [height, width]', async () => {

@@ -4,7 +4,7 @@
  */
 
 import assert from 'node:assert/strict';
-import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import type {OutputRecord} from '../src/pipeline/output/record.js';
 import {runCli, tempDir} from './support/cli.js';
@@ -30,6 +30,85 @@ describe('inputs that are not image paths (through the CLI)', function () {
   });
 
   after(() => rmSync(dir, {recursive: true, force: true}));
+
+  describe('--files-from FILE', () => {
+    it('classifies the files a list names, as - reads a list: paths from the working directory, missing ones as records, directories skipped', async () => {
+      writeFileSync(join(dir, 'list.txt'), ['imgs/b.png', './imgs/a.jpg', 'imgs/none.jpg', 'imgs/sub', '', 'imgs/sub/c.jpg\r'].join('\n') + '\n');
+      const r = await runCli(['classify', '--files-from', 'list.txt', ...base], {cwd: dir});
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(outcome(jsonl(r.stdout)), [
+        ['imgs/b.png', 'ok'],
+        ['./imgs/a.jpg', 'ok'],
+        ['imgs/none.jpg', 'no such file or directory'],
+        ['imgs/sub/c.jpg', 'ok'],
+      ]);
+      assert.match(r.stderr, /skipped 1 directory in the path list/);
+      // the same list on stdin gives the same records
+      const stdin = await runCli(['classify', '-', ...base], {cwd: dir, input: ['imgs/b.png', './imgs/a.jpg', 'imgs/none.jpg', 'imgs/sub', '', 'imgs/sub/c.jpg\r'].join('\n')});
+      assert.deepEqual(outcome(jsonl(stdin.stdout)), outcome(jsonl(r.stdout)));
+    });
+
+    it('reads NUL-separated lists, several lists, and - for stdin; with PATHS, those come first and each file gets one record', async () => {
+      writeFileSync(join(dir, 'nul.lst'), ['imgs/sub/c.jpg', 'imgs/a.jpg', ''].join('\0'));
+      writeFileSync(join(dir, 'more.txt'), `${join(dir, 'imgs', 'b.png')}\nimgs/a.jpg\n`);
+      const r = await runCli(['classify', 'imgs/a.jpg', '--files-from', 'nul.lst', '--files-from', '-', 'imgs/sub', ...base], {cwd: dir, input: 'more.txt\n'});
+      // more.txt is read from stdin as a path list line: it names a text file, which is an input like any other
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(outcome(jsonl(r.stdout)).map(([f]) => f), ['imgs/a.jpg', 'imgs/sub/c.jpg', 'more.txt']);
+      const two = await runCli(['classify', 'imgs/sub', '--files-from', 'more.txt', '--files-from', 'nul.lst', ...base], {cwd: dir});
+      assert.equal(two.code, 0, two.stderr);
+      assert.deepEqual(outcome(jsonl(two.stdout)).map(([f]) => f), ['imgs/sub/c.jpg', join(dir, 'imgs', 'b.png'), 'imgs/a.jpg']);
+    });
+
+    it('a list that cannot be read, or stdin named twice, is a usage error told before the model loads; nothing is written', async () => {
+      mkdirSync(join(dir, 'a-folder'), {recursive: true});
+      const out = join(dir, 'never.jsonl');
+      const cases: [string[], RegExp][] = [
+        [['--files-from', 'no-list.txt'], /--files-from no-list\.txt: no such file or directory/],
+        [['--files-from', 'a-folder'], /--files-from a-folder: is a directory/],
+        [['-', '--files-from', '-'], /standard input holds one path list: give - once/],
+        [[], /give the images to classify: PATHS .* or --files-from FILE/],
+      ];
+      for (const [args, said] of cases) {
+        const r = await runCli(['classify', ...args, ...base, '-o', out], {cwd: dir, input: 'imgs/a.jpg\n'});
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr.replace(/\s*\n\s*(›\s*)?/g, ' '), said);
+        // the model's warning would come once it is loaded
+        assert.doesNotMatch(r.stderr, /SYNTHETIC/);
+        assert.equal(existsSync(out), false);
+      }
+    });
+
+    it('an empty list is an input that matches nothing (exit 2, naming the list)', async () => {
+      writeFileSync(join(dir, 'empty.txt'), '');
+      const r = await runCli(['classify', '--files-from', 'empty.txt', ...base], {cwd: dir});
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /no images found in the path list empty\.txt/);
+    });
+
+    it('a list given as an input gets a record pointing to --files-from; other text files do not', async () => {
+      writeFileSync(join(dir, 'paths.txt'), 'imgs/a.jpg\nimgs/b.png\n');
+      writeFileSync(join(dir, 'notes.txt'), 'Remember to classify the photos.\nAnd then the scans/ folder.\n');
+      const r = await runCli(['classify', 'paths.txt', 'notes.txt', ...base], {cwd: dir});
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(outcome(jsonl(r.stdout)), [
+        ['paths.txt', 'not an image but a list of paths (to classify the files it names: lcnet classify --files-from FILE, or the filesFrom option)'],
+        ['notes.txt', 'not an image (unrecognised file format)'],
+      ]);
+    });
+
+    it('bench --files-from measures the listed images, with those of --images, each once; a missing list is a usage error', async () => {
+      writeFileSync(join(dir, 'bench.txt'), 'imgs/a.jpg\nimgs/sub/c.jpg\n');
+      const args = ['bench', '-m', MODEL, '--threads', '1', '--batch-size', '1', '--iterations', '1', '--warmup', '0', '--workers', '1', '--json'];
+      const r = await runCli([...args, '--images', 'imgs/sub', '--files-from', 'bench.txt'], {cwd: dir});
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal((JSON.parse(r.stdout) as {images: {count: number}}).images.count, 2);
+      const missing = await runCli([...args, '--files-from', 'no-list.txt'], {cwd: dir});
+      assert.equal(missing.code, 2, missing.stderr);
+      assert.match(missing.stderr, /--files-from no-list\.txt: no such file or directory/);
+      assert.doesNotMatch(missing.stderr, /SYNTHETIC/);
+    });
+  });
 
   describe('URLs', () => {
     it('get an error record saying URLs are not read and how to fetch first; the run goes on (exit 1)', async () => {

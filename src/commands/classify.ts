@@ -6,6 +6,7 @@ import {createClassifier, type Classifier} from '../api/classifier.js';
 import {filesProgress} from '../cli/files-progress.js';
 import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
+import {filesFromFlag, filesFromProblem, rereadable} from '../cli/files-from.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadOrExit, modelChoice} from '../cli/load-model.js';
 import {classifierOptions, modelFlags, pipelineFlags, thresholdFlag} from '../cli/pipeline-flags.js';
@@ -26,7 +27,9 @@ export default class Classify extends Command {
 
 While it runs, --output FILE is locked (FILE.lock): a second run on the same output is refused (exit 3). A lock left by a killed run whose process is gone, a zombie, or whose pid another process now has is taken over at once.
 
-The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking.
+The path - reads a list of file paths from standard input, one per line or NUL-separated (find -print0), taken as they are: no globbing or directory walking. --files-from FILE reads such a list from a file (relative paths from the working directory, as on stdin); its files come after those of PATHS, and a file named in both gets one record. A list given as an input (lcnet classify list.txt) is taken for an image: its record says to use --files-from.
+
+URLs are not read: a URL input gets an error record saying to download the image first.
 
 --shard K/N runs part K of N, chosen by a hash of each file's path below its argument, so N processes on N machines cover every file exactly once; --shard auto takes K and N from a Kubernetes Indexed Job (JOB_COMPLETION_INDEX with LCNET_SHARD_COUNT) or a Slurm job array (SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT). Merge the parts with lcnet merge.
 
@@ -40,6 +43,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     {description: 'Continue an interrupted run', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume'},
     {description: 'Continue it and try the failed files again', command: '<%= config.bin %> <%= command.id %> ./photos -o preds.jsonl --resume --retry-errors'},
     {description: 'Classify the files find lists, NUL-separated', command: "find /data -name '*.jpg' -print0 | <%= config.bin %> <%= command.id %> - -o preds.jsonl"},
+    {description: 'Classify the files a list names, one per line', command: '<%= config.bin %> <%= command.id %> --files-from list.txt -o preds.jsonl'},
     {description: 'Run part 2 of 4 of a large job (1-based or 0-based K both work)', command: '<%= config.bin %> <%= command.id %> /data/images -o part2.jsonl --shard 2/4'},
     {description: 'In a Kubernetes Indexed Job or a Slurm job array: this task\'s part', command: '<%= config.bin %> <%= command.id %> /data/images -o out-$JOB_COMPLETION_INDEX.jsonl --shard auto'},
     {description: 'Use a model converted elsewhere', command: '<%= config.bin %> <%= command.id %> ./crops --model my.onnx --labels labels.txt'},
@@ -48,7 +52,8 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
   static override strict = false;
 
   static override args = {
-    paths: Args.string({description: 'Image files, directories (walked recursively), glob patterns, or - for a path list on stdin.', required: true}),
+    // not required: --files-from can give every file
+    paths: Args.string({description: 'Image files, directories (walked recursively), glob patterns, or - for a path list on stdin.'}),
   };
 
   static override flags = {
@@ -67,6 +72,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
     ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
     'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
+    'files-from': filesFromFlag,
     shard: Flags.string({summary: 'Process part K of N (K/N, 1-based or 0-based), or auto (Kubernetes Indexed Job, Slurm job array).'}),
     ...pipelineFlags,
     progress: Flags.boolean({summary: 'Progress bar on stderr (only when stderr is a terminal).', default: true, allowNo: true}),
@@ -81,6 +87,11 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     if (flags.resume && !flags.output) this.error('--resume needs --output', {exit: EXIT.USAGE});
     const output = flags.output ? resolveOutputPath(flags.output) : null;
     if (paths.filter((p) => p === '-').length > 1) this.error('- (the path list on stdin) can be given once', {exit: EXIT.USAGE});
+    const lists = flags['files-from'] ?? [];
+    if (paths.length === 0 && lists.length === 0) this.error('give the images to classify: PATHS (files, directories, glob patterns, - for a list on stdin) or --files-from FILE', {exit: EXIT.USAGE});
+    // a list that cannot be read is told now, before the output is locked or the model loads
+    const listProblem = filesFromProblem(lists, paths.includes('-'));
+    if (listProblem) this.error(listProblem, {exit: EXIT.USAGE});
     let walk: WalkOptions;
     let shard: Shard = NO_SHARD;
     try {
@@ -117,12 +128,12 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         this.error(cliMessage(e), {exit: exitCodeOf(e)});
       }
       const skip = session.skip;
-      if (flags.progress && process.stderr.isTTY && !paths.includes('-')) {
-        // the total, counted by a second walk alongside (a path list on stdin can be read once only)
+      if (flags.progress && process.stderr.isTTY && !paths.includes('-') && rereadable(lists)) {
+        // the total, counted by a second walk alongside (a path list on stdin or a pipe can be read once only)
         const unchanged = skip && ((f: InputFile) => session.recordsUnchanged(f));
         void (async () => {
           let n = 0;
-          for await (const e of selectEntries(walkInputs(paths, {...walk, statFiles: skip !== undefined}), shard, unchanged)) if (e) n++;
+          for await (const e of selectEntries(walkInputs(paths, {...walk, pathLists: lists, statFiles: skip !== undefined}), shard, unchanged)) if (e) n++;
           bar.setTotal(n);
         })();
       }
@@ -130,6 +141,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
         recursive: flags.recursive,
         extensions: flags.ext,
         followSymlinks: flags['follow-symlinks'],
+        filesFrom: lists,
         shard,
         topk: flags.topk,
         signal: AbortSignal.any([interrupts.signal, session.lost]),
