@@ -65,6 +65,9 @@ describe('messages agree with the behaviour and the docs (through the CLI)', fun
     const help = r.stdout.replace(/\s+/g, ' ');
     assert.doesNotMatch(help, /downloaded on first use/);
     assert.match(help, /else synthetic:PPLCNet_x1_0: the same network with generated weights \(nothing is downloaded/);
+    // bench has no PATHS: its --files-from says where the listed images go among its own inputs
+    assert.match(help, /The files come after those of --images, each file once, up to --limit in all/);
+    assert.match(help, /at most this many images from --images and --files-from/);
   });
 
   it('report --help gives the time of a million records that docs/benchmarks.md measured', async () => {

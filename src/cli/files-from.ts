@@ -7,15 +7,17 @@ import {statSync} from 'node:fs';
 import * as Flags from '@oclif/core/flags';
 import {pathListProblem} from '../pipeline/path-list.js';
 
-export const filesFromFlag = Flags.string({
-  summary: 'Also take the files listed in FILE (one path per line, or NUL-separated as find -print0 writes; - for stdin). Repeatable.',
-  description:
-    'Each listed path is one file, taken as it is (no globbing or directory walking); relative paths are read from the working directory, as a list on stdin is. The files come after those of PATHS, and a file named several times gets one record.',
-  helpValue: 'FILE',
-  multiple: true,
-  // not greedy: the paths after `--files-from list.txt` stay paths
-  multipleNonGreedy: true,
-});
+/** The flag; `order` says where the listed files come among the command's other inputs. */
+export function filesFromFlag(order: string) {
+  return Flags.string({
+    summary: 'Also take the files listed in FILE (one path per line, or NUL-separated as find -print0 writes; - for stdin). Repeatable.',
+    description: `Each listed path is one file, taken as it is (no globbing or directory walking); relative paths are read from the working directory, as a list on stdin is. ${order}`,
+    helpValue: 'FILE',
+    multiple: true,
+    // not greedy: the paths after `--files-from list.txt` stay paths
+    multipleNonGreedy: true,
+  });
+}
 
 /** Why the path lists cannot be read, in the CLI's words, or null; `stdinArgument`: PATHS hold '-'. */
 export function filesFromProblem(lists: readonly string[], stdinArgument: boolean): string | null {

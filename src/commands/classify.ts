@@ -72,7 +72,7 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
     recursive: Flags.boolean({summary: 'Walk directories recursively.', default: true, allowNo: true}),
     ext: Flags.string({summary: 'Comma-separated extensions to take from directories and globs, or * for all [default: jpg,jpeg,png,webp,gif,tif,tiff,avif,bmp].'}),
     'follow-symlinks': Flags.boolean({summary: 'Follow symbolic links while walking directories.'}),
-    'files-from': filesFromFlag,
+    'files-from': filesFromFlag('The files come after those of PATHS, and a file named several times gets one record.'),
     shard: Flags.string({summary: 'Process part K of N (K/N, 1-based or 0-based), or auto (Kubernetes Indexed Job, Slurm job array).'}),
     ...pipelineFlags,
     progress: Flags.boolean({summary: 'Progress bar on stderr (only when stderr is a terminal).', default: true, allowNo: true}),
