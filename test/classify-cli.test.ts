@@ -335,7 +335,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--json'], 2, /need --output/],
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--shard', '5/4'], 2, /K must be between 0 and N/],
       [['classify', VAL_SAMPLE_DIR, '--no-such-flag'], 2, /Nonexistent flag/],
-      [['classify'], 2, /Missing 1 required arg/],
+      [['classify'], 2, /give the images to classify: PATHS/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 3, /unknown model 'NoSuchModel'/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'PPLCNet_x0_5', '--offline'], 2, /Nonexistent flag/],
     ];
