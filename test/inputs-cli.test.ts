@@ -55,6 +55,10 @@ describe('inputs that are not image paths (through the CLI)', function () {
       // more.txt is read from stdin as a path list line: it names a text file, which is an input like any other
       assert.equal(r.code, 1, r.stderr);
       assert.deepEqual(outcome(jsonl(r.stdout)).map(([f]) => f), ['imgs/a.jpg', 'imgs/sub/c.jpg', 'more.txt']);
+      // --files-from - alone: the list on stdin is the list, not a path (oclif reads stdin for a missing argument)
+      const alone = await runCli(['classify', '--files-from', '-', ...base], {cwd: dir, input: 'imgs/a.jpg\nimgs/b.png\n'});
+      assert.equal(alone.code, 0, alone.stderr);
+      assert.deepEqual(outcome(jsonl(alone.stdout)).map(([f]) => f), ['imgs/a.jpg', 'imgs/b.png']);
       const two = await runCli(['classify', 'imgs/sub', '--files-from', 'more.txt', '--files-from', 'nul.lst', ...base], {cwd: dir});
       assert.equal(two.code, 0, two.stderr);
       assert.deepEqual(outcome(jsonl(two.stdout)).map(([f]) => f), ['imgs/sub/c.jpg', join(dir, 'imgs', 'b.png'), 'imgs/a.jpg']);

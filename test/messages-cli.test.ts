@@ -57,6 +57,10 @@ describe('messages agree with the behaviour and the docs (through the CLI)', fun
     const r = await runCli(['merge', 'a.jsonl', '--gaps', 'g.txt']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(oneLine(r.stderr), /must be provided when using --gaps: --files/);
+    // no input: said so, and the list on stdin (--files -) is not taken for one
+    const none = await runCli(['merge', '--files', '-'], {input: 'x.jsonl\n'});
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(oneLine(none.stderr), /Missing 1 required arg/);
   });
 
   it('bench --help says its default model is a generated one, never downloaded', async () => {

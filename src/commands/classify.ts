@@ -52,8 +52,9 @@ Exit status: 0 all files classified, 1 some files failed (see their error record
   static override strict = false;
 
   static override args = {
-    // not required: --files-from can give every file
-    paths: Args.string({description: 'Image files, directories (walked recursively), glob patterns, or - for a path list on stdin.'}),
+    // not required: --files-from can give every file. ignoreStdin: without a path, oclif would
+    // otherwise take whatever stdin holds as one path, stealing the list of `--files-from -`
+    paths: Args.string({description: 'Image files, directories (walked recursively), glob patterns, or - for a path list on stdin.', ignoreStdin: true}),
   };
 
   static override flags = {

@@ -37,7 +37,8 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
   static override strict = false;
 
   static override args = {
-    inputs: Args.string({description: 'lcnet outputs (JSON Lines, JSON or CSV) to merge; glob patterns are expanded.', required: true}),
+    // ignoreStdin: without an input, oclif would otherwise take whatever stdin holds as one (the list of --files -)
+    inputs: Args.string({description: 'lcnet outputs (JSON Lines, JSON or CSV) to merge; glob patterns are expanded.', required: true, ignoreStdin: true}),
   };
 
   static override flags = {
