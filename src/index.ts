@@ -32,4 +32,4 @@ export {
 } from './pipeline/output/record.js';
 export {parseShard, type Shard} from './pipeline/shard.js';
 export {NoInputsError} from './pipeline/no-inputs.js';
-export {CancelledError, FatalError, UsageError} from './errors.js';
+export {CancelledError, FatalError, OptionError, UsageError} from './errors.js';

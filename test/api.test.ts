@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
+import {Readable} from 'node:stream';
 import {createClassifier, isError, isPrediction, NoInputsError, type Classifier, type OutputRecord, type PredictionRecord} from '../src/index.js';
-import {UsageError} from '../src/errors.js';
+import {OptionError, UsageError} from '../src/index.js';
 import {runCli, tempDir} from './support/cli.js';
 import {rawImage} from './support/images.js';
 import {ROOT} from './support/shared-data.js';
@@ -74,6 +75,8 @@ describe('library API: createClassifier', function () {
         env: {...process.env, LCNET_MODEL: MODEL, LCNET_THREADS: '1', LCNET_HOME: join(app, 'home')},
       });
       assert.equal(r.status, 0, r.stderr);
+      // the example tells what a user should be told: here, that the weights are synthetic
+      assert.match(r.stderr, /SYNTHETIC weights/);
       const lines = r.stdout.trim().split('\n');
       assert.deepEqual(
         lines.map((l) => l.split(' ')[0]),
@@ -97,7 +100,7 @@ const all: OutputRecord[] = [];
 for await (const r of c.classify([new Uint8Array(4), {name: 'x.jpg', data: new Uint8Array(4)}, 'dir'], opts)) all.push(r);
 const first = all[0];
 if (first && 'predictions' in first) console.log(first.predictions[0]?.label.toUpperCase(), first.size, first.mtime);
-console.log(c.model.inputSize[0], c.warnings.length);
+console.log(c.model.input.width, c.model.input.height, c.model.inputSize[0], c.warnings.length);
 await c.close();
 `,
       );
@@ -309,11 +312,45 @@ await c.close();
     release();
   });
 
+  it('takes path lists in files (filesFrom, as --files-from): after the inputs, each file once; refuses a list it cannot read', async () => {
+    const at = (f: string) => join(dir, f);
+    writeFileSync(at('list.txt'), `${at('more/cat.jpg')}\n${at('photos/a.png')}\n`);
+    const got = await collectAll(classifier.classify(at('photos/a.png'), {filesFrom: at('list.txt')}));
+    assert.deepEqual(got.map((r) => r.file), [at('photos/a.png'), at('more/cat.jpg')]);
+    const fromStdin = await collectAll(classifier.classify([], {filesFrom: ['-', at('list.txt')], stdin: Readable.from([`${at('photos/b.jpg')}\n`])}));
+    assert.deepEqual(fromStdin.map((r) => r.file), [at('photos/b.jpg'), at('more/cat.jpg'), at('photos/a.png')]);
+    await assert.rejects(collectAll(classifier.classify([], {filesFrom: at('none.txt')})), (e) => e instanceof OptionError && e.message === `filesFrom ${at('none.txt')}: no such file or directory`);
+    writeFileSync(at('empty.txt'), '');
+    await assert.rejects(collectAll(classifier.classify([], {filesFrom: at('empty.txt')})), (e) => e instanceof NoInputsError && e.message === `no images found in the path list ${at('empty.txt')}`);
+  });
+
+  it('gives the input size as {width, height}, as the CLI prints it (width x height); inputSize stays [height, width]', async () => {
+    // the text-line model takes wide images: 160 wide, 80 high
+    const wide = await createClassifier({model: 'synthetic:PP-LCNet_x0_25_textline_ori', threads: 1, workers: 1});
+    try {
+      assert.deepEqual(wide.model.input, {width: 160, height: 80});
+      assert.deepEqual(wide.model.inputSize, [80, 160]);
+      const listed = await runCli(['download', '--list']);
+      assert.match(listed.stdout, /PP-LCNet_x0_25_textline_ori\s+\S+\s+160x80\s/);
+    } finally {
+      await wide.close();
+    }
+  });
+
   it('rejects a model it cannot find, and classify after close', async () => {
     await assert.rejects(createClassifier({model: 'PPLCNet_x9_9', download: false}), /unknown model 'PPLCNet_x9_9'/);
     await assert.rejects(createClassifier({model: MODEL, batchSize: 0}), /batchSize must be/);
     // a threshold is for yes/no and attribute models: a top-k model refuses it as a usage error
-    await assert.rejects(createClassifier({model: MODEL, threshold: 0.5}), (e) => e instanceof UsageError && /--threshold applies to yes\/no and attribute models/.test(e.message));
+    // ... named as the library's option, not as the CLI's flag
+    await assert.rejects(
+      createClassifier({model: MODEL, threshold: 0.5}),
+      (e) => e instanceof UsageError && /^threshold applies to yes\/no and attribute models; this model ranks classes \(use topk\)$/.test(e.message),
+    );
+    await assert.rejects(createClassifier({model: MODEL, threshold: 2}), (e) => e instanceof OptionError && e.message === 'threshold must be between 0 and 1, got 2' && e.options.join() === 'threshold');
+    await assert.rejects(createClassifier({model: MODEL, stretch: true, resizeShort: 256}), (e) => e instanceof OptionError && /^stretch and resizeShort exclude each other: choose one$/.test(e.message));
+    await assert.rejects(createClassifier({model: MODEL, labels: join(dir, 'no-such-labels.txt')}), (e) => e instanceof OptionError && /^labels \S+no-such-labels\.txt: /.test(e.message));
+    await assert.rejects(collectAll(classifier.classify(join(dir, 'photos'), {shard: '3'})), (e) => e instanceof OptionError && /^shard takes K\/N \(for example 1\/4 or 0\/4\) or auto, got '3'$/.test(e.message));
+    await assert.rejects(collectAll(classifier.classify(join(dir, 'photos'), {extensions: ','})), (e) => e instanceof OptionError && /^extensions needs at least one extension, or \* for every file$/.test(e.message));
     const c = await createClassifier({model: MODEL, threads: 1, workers: 1});
     await c.close();
     await assert.rejects(async () => {

@@ -206,7 +206,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     // the damaged file is tried again, and fails again: its error record is replaced
     const retried = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume', '--retry-errors']);
     assert.equal(retried.code, 1, retried.stderr);
-    assert.match(retried.stderr, /1 files, 0 classified, 1 failed, 1 already done/);
+    assert.match(retried.stderr, /1 file, 0 classified, 1 failed, 1 already done/);
     assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'error']]);
     // the damaged file is repaired: its size and mtime change, so a plain resume redoes it
     copyFileSync(join(VAL_SAMPLE_DIR, 'ILSVRC2012_val_00000005.JPEG'), join(folder, 'b.jpg'));
@@ -215,7 +215,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
     utimesSync(join(folder, 'b.jpg'), 1_700_000_000, 1_700_000_000.1237);
     const repaired = await runCli(['classify', folder, '-m', MODEL, '-o', out, '--resume']);
     assert.equal(repaired.code, 0, repaired.stderr);
-    assert.match(repaired.stderr, /1 files, 1 classified, 0 failed, 1 already done/);
+    assert.match(repaired.stderr, /1 file, 1 classified, 0 failed, 1 already done/);
     assert.deepEqual(rows(), [['a.jpg', 'ok'], ['b.jpg', 'ok']]);
     const [, size, mtime] = parseCsv(readFileSync(out, 'utf8')).rows[2]!.slice(-3);
     assert.equal(Number(size), statSync(join(folder, 'b.jpg')).size);
@@ -341,7 +341,7 @@ describe('lcnet classify (end to end through the CLI)', function () {
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--json'], 2, /need --output/],
       [['classify', VAL_SAMPLE_DIR, '-m', MODEL, '--shard', '5/4'], 2, /K must be between 0 and N/],
       [['classify', VAL_SAMPLE_DIR, '--no-such-flag'], 2, /Nonexistent flag/],
-      [['classify'], 2, /Missing 1 required arg/],
+      [['classify'], 2, /give the images to classify: PATHS/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'NoSuchModel'], 2, /unknown model 'NoSuchModel'/],
       [['classify', VAL_SAMPLE_DIR, '-m', 'PPLCNet_x0_5', '--offline'], 2, /Nonexistent flag/],
     ];

@@ -40,7 +40,7 @@ describe('classify inputs: path lists on stdin and --shard auto (through the CLI
         ['imgs/b.png', 'ok'],
       ],
     );
-    assert.match(r.stderr, /skipped 1 directories in the path list/);
+    assert.match(r.stderr, /skipped 1 directory in the path list/);
   });
 
   it('classify - gives a FIFO or a device in the list an error record instead of waiting or reading for ever', async function () {
@@ -83,7 +83,7 @@ describe('classify inputs: path lists on stdin and --shard auto (through the CLI
     utimesSync(touched, new Date(), new Date(Date.now() + 5000));
     const resumed = await runCli(['classify', 'imgs/sub', ...base, '-o', 'link.jsonl', '--resume'], {cwd: dir});
     assert.equal(resumed.code, 0, resumed.stderr);
-    assert.match(resumed.stderr, /1 files, 1 classified, 0 failed, 2 already done/);
+    assert.match(resumed.stderr, /1 file, 1 classified, 0 failed, 2 already done/);
     assert.ok(lstatSync(join(dir, 'link.jsonl')).isSymbolicLink());
     const files = jsonl(readFileSync(out, 'utf8')).map((x) => x.file);
     assert.equal(files.length, 3);

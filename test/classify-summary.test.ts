@@ -62,6 +62,12 @@ describe('classify summary: the lines', () => {
     assert.equal(line, 'lcnet: 10 files, 9 classified, 1 failed, 3 already done (shard 1/4) in 2.0 s (5.0 images/s), interrupted, model PPLCNet_x1_0');
   });
 
+  it('shows the shard as typed, and one file as one file', () => {
+    const s = {...run(), files: 1, succeeded: 1, failed: 0};
+    const [line] = classifySummaryLines({summary: s, skipped: 0, shard: {index: 0, count: 2}, shardText: '2/2', model: catalogue, pipeline: PIPELINE});
+    assert.match(line!, /^lcnet: 1 file, 1 classified, 0 failed \(shard 2\/2\) in /);
+  });
+
   it('a run with nothing decoded has no speed line', () => {
     const s = emptySummary();
     assert.equal(classifySummaryLines({summary: s, skipped: 2, shard: NO_SHARD, model: catalogue, pipeline: PIPELINE}).length, 1);

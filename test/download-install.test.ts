@@ -390,7 +390,7 @@ describe('download: install flow', function () {
       assert.deepEqual(readFileSync(join(r.dir, 'model.onnx')), Buffer.from(onnx));
       writeFileSync(labels, 'a\nb\n');
       await fails(downloadModel(opts({name: undefined, from: file, labels, installName: 'fruit2'})), UsageError, /has 3 classes but .*labels\.txt names 2/);
-      await fails(downloadModel(opts({name: undefined, from: file, installName: 'fruit3'})), UsageError, /carries no class names \(3 classes\); pass --labels FILE/);
+      await fails(downloadModel(opts({name: undefined, from: file, installName: 'fruit3'})), UsageError, /carries no class names \(3 classes\); pass a label file with labels/);
       assert.deepEqual(storeEntries(), ['fruit']);
     });
   });

@@ -86,6 +86,12 @@ describe('lcnet eval (end to end through the CLI)', function () {
     writeFileSync(join(empty, 'readme.txt'), 'nothing here');
     const r = await runCli(['eval', '--imagenet-val', empty, '-m', MODEL]);
     assert.equal(r.code, 2, r.stderr);
+    // the errors name the flag the help names (--labels is its deprecated alias)
+    assert.match(r.stderr, /give the labels with --ground-truth FILE/i);
+    assert.doesNotMatch(r.stderr, /--labels/);
+    const caffe = await runCli(['eval', '--imagenet-val', empty, '-m', MODEL, '--layout', 'caffe']);
+    assert.equal(caffe.code, 2, caffe.stderr);
+    assert.match(caffe.stderr, /no val\.txt in .*; give the list with --ground-truth/);
     const t = await runCli(['eval', '--imagenet-val', empty, '-m', 'synthetic:PP-LCNet_x0_25_textline_ori']);
     assert.equal(t.code, 2, t.stderr);
     // a model outside ImageNet-1k is evaluated on folders named by its labels: there are none here

@@ -105,7 +105,7 @@ describe('eval problem reporting', () => {
   it('says what it looked for when no layout is recognised', async () => {
     const dir = join(tmp, 'nothing');
     await images(dir, [name(1)]);
-    await assert.rejects(loadDataset({dir}, synsets), usageError(/no ImageNet validation layout found.*LOC_val_solution\.csv.*--labels FILE.*--layout/));
+    await assert.rejects(loadDataset({dir}, synsets), usageError(/no ImageNet validation layout found.*LOC_val_solution\.csv.*--ground-truth FILE.*--layout/));
     const torchvisionRoot = join(tmp, 'torchvision-root');
     await images(join(torchvisionRoot, 'val', wnids[0]!), [name(1)]);
     await assert.rejects(loadDataset({dir: torchvisionRoot}, synsets), usageError(/val exists: is that the validation folder\?/));
@@ -121,7 +121,7 @@ describe('eval problem reporting', () => {
     await assert.rejects(loadDataset({dir, labelsFile: join(dir, 'gt.txt')}, synsets), usageError(/gt\.txt:2: expected a devkit class id 1\.\.1000/));
     await write(join(dir, 'sol.csv'), 'ImageId,PredictionString\nILSVRC2012_val_00000001,n99999999 1 2 3 4\n');
     await assert.rejects(loadDataset({dir, labelsFile: join(dir, 'sol.csv')}, synsets), usageError(/sol\.csv:2: 'n99999999' is not one of the 1000/));
-    await assert.rejects(loadDataset({dir, layout: 'imagefolder', labelsFile: join(dir, 'val.txt')}, synsets), usageError(/--labels does not apply/));
+    await assert.rejects(loadDataset({dir, layout: 'imagefolder', labelsFile: join(dir, 'val.txt')}, synsets), usageError(/--ground-truth does not apply/));
   });
 
   it('resolves a PaddleClas list against the list folder when DIR is its val/ folder', async () => {

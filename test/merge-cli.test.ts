@@ -75,7 +75,7 @@ describe('lcnet merge (end to end: 4 shard processes against one run)', function
       [4, 41, 41, 0, 0, 1, 41, 0, 0],
     );
     assert.deepEqual(summary.models, [MODEL]);
-    assert.match(r.stderr, /merged 4 inputs: 41 records read, 41 files written, 0 duplicates \(0 conflicting\), 1 error records, 0 gaps, 0 extras/);
+    assert.match(r.stderr, /merged 4 inputs: 41 records read, 41 files written, 0 duplicates \(0 conflicting\), 1 error record, 0 gaps, 0 extras/);
     assertSameAsWhole(read(at('all.csv')));
 
     // JSON Lines on stdout by default; the list from stdin

@@ -56,7 +56,7 @@ describe('one model resolver', () => {
       assert.deepEqual(short, {...own, resize: {kind: 'short', size: 96}, crop: {width: 160, height: 80}});
       const stretched = (await describeModel(facts(), {overrides: {stretch: true}})).manifest.preprocess;
       assert.deepEqual([stretched.resize, stretched.crop, stretched.scale], [{kind: 'stretch', width: 64, height: 64}, null, imagenetPreprocess().scale]);
-      await assert.rejects(describeModel(f, {overrides: {resizeShort: 60}}), (e) => e instanceof UsageError && /--resize-short 60 is smaller than the 160x80 input/.test(e.message));
+      await assert.rejects(describeModel(f, {overrides: {resizeShort: 60}}), (e) => e instanceof UsageError && /^resizeShort 60 is smaller than the 160x80 input$/.test(e.message));
       await assert.rejects(describeModel(f, {overrides: {resizeShort: 96, stretch: true}}), (e) => e instanceof UsageError && /exclude each other/.test(e.message));
     });
 
@@ -68,7 +68,7 @@ describe('one model resolver', () => {
         assert.deepEqual((await describeModel(facts(), {labelsFile: file})).manifest.labels, ['x', 'y', 'z']);
         writeFileSync(file, 'x\ny\n');
         await assert.rejects(describeModel(facts(), {labelsFile: file}), /model m has 3 classes but .*l\.txt names 2/);
-        await assert.rejects(describeModel(facts({labels: null})), (e) => e instanceof UsageError && /carries no class names \(3 classes\); pass --labels FILE/.test(e.message));
+        await assert.rejects(describeModel(facts({labels: null})), (e) => e instanceof UsageError && /carries no class names \(3 classes\); pass a label file with labels$/.test(e.message));
         const imagenet = await describeModel(facts({labels: null, classCount: 1000, inputSize: [224, 224]}));
         assert.equal(imagenet.manifest.task, 'imagenet-1k');
         assert.match(imagenet.notes.join('\n'), /using the ImageNet-1k names/);
@@ -167,9 +167,13 @@ describe('one model resolver', () => {
       const both = await runCli(['classify', join(dir, 'images'), '-m', 'square', '--stretch', '--resize-short', '80'], {env});
       assert.equal(both.code, 2);
       assert.match(both.stderr, /--stretch|--resize-short/);
+      // the library's error, worded with the flags: the options a flag sets are named as flags
+      const small = await runCli(['classify', join(dir, 'images'), '-m', 'square', '--resize-short', '10'], {env});
+      assert.equal(small.code, 2, small.stderr);
+      assert.match(small.stderr, /--resize-short 10 is smaller than the \d+x\d+ input/);
       const none = await runCli(['classify', join(dir, 'images'), '-m', onnx], {env});
       assert.equal(none.code, 2, none.stderr);
-      assert.match(none.stderr, /carries no class names \(3 classes\); pass --labels FILE/);
+      assert.match(none.stderr, /carries no class names \(3 classes\); pass a label file with --labels/);
     });
   });
 });

@@ -32,7 +32,8 @@ describe('post-processing: ThreshOutput (yes/no)', function () {
     const spec: PostprocessSpec = {kind: 'thresh', threshold: 0.5};
     assert.deepEqual(withThreshold(spec, 0.9167), {kind: 'thresh', threshold: 0.9167});
     assert.equal(withThreshold(spec, undefined), spec);
-    assert.throws(() => withThreshold({kind: 'topk', topk: 5}, 0.5), /--topk/);
+    // named as the library's options: the CLI words them as flags (src/cli/error-message.ts)
+    assert.throws(() => withThreshold({kind: 'topk', topk: 5}, 0.5), /^Error: threshold applies to .*\(use topk\)$/);
     assert.throws(() => withThreshold(spec, 1.5), /between 0 and 1/);
     const body = decodeRow(Float32Array.of(0.2, 0.8), withThreshold(spec, 0.9), ['no_car', 'contains_car'], 5);
     assert.deepEqual(body, {decision: {class_id: 0, label: 'no_car', score: 0.2}, threshold: 0.9});

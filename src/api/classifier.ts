@@ -10,7 +10,9 @@
  */
 
 import {ClassifyEngine, emptySummary, type PipelineOptions, type Progress, type RunSummary} from '../pipeline/classify-engine.js';
+import {OptionError} from '../errors.js';
 import {DEFAULT_DECODE_TIMEOUT_S, DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
+import {pathListProblem} from '../pipeline/path-list.js';
 import type {OutputRecord} from '../pipeline/output/record.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
 import {selectEntries, type InputFile} from '../pipeline/select.js';
@@ -83,6 +85,12 @@ export interface ClassifyOptions {
   onListedDirectory?: (path: string) => void;
   /** where '-' reads its path list [default: process.stdin] */
   stdin?: AsyncIterable<Buffer | string>;
+  /**
+   * files holding path lists, one path per line or NUL-separated ('-' is `stdin`), as
+   * `lcnet classify --files-from` reads them: each path is one file taken as it is (relative ones
+   * from the working directory); their files come after those of `inputs`, each file once
+   */
+  filesFrom?: string | readonly string[];
 }
 
 /** How many inputs a classification found, final once its iteration has ended. */
@@ -106,7 +114,12 @@ export interface Classification extends AsyncIterable<OutputRecord> {
 export interface ClassifierModel {
   name: string;
   labels: readonly string[];
-  /** the network's input, [height, width] */
+  /** the size of the images the network takes, in pixels (the CLI prints it width x height) */
+  input: Readonly<{width: number; height: number}>;
+  /**
+   * The same size as [height, width], the order of the tensor's dimensions.
+   * @deprecated use `input.width` and `input.height`, which cannot be read in the wrong order
+   */
   inputSize: readonly [number, number];
   /** built from seeded weights: predictions are meaningless */
   synthetic: boolean;
@@ -160,7 +173,14 @@ export async function createClassifier(options: ClassifierOptions = {}): Promise
   }
   const m = loaded.manifest;
   return {
-    model: {name: loaded.name, labels: m.labels, inputSize: [m.inputSize[0], m.inputSize[1]], synthetic: m.synthetic === true, manifest: m},
+    model: {
+      name: loaded.name,
+      labels: m.labels,
+      input: {width: m.inputSize[1], height: m.inputSize[0]},
+      inputSize: [m.inputSize[0], m.inputSize[1]],
+      synthetic: m.synthetic === true,
+      manifest: m,
+    },
     warnings: loaded.warnings,
     pipeline,
     classify: (inputs, opts = {}) => classification(engine, inputs, {...opts, threshold: opts.threshold ?? options.threshold}),
@@ -180,10 +200,13 @@ function classification(engine: ClassifyEngine, inputs: ClassifyInputs, opts: Cl
       throw new RangeError(`shard {index: ${shard.index}, count: ${shard.count}} is not one of count parts (0 <= index < count)`);
     }
     const walk = walkOptions(opts);
+    const lists = typeof opts.filesFrom === 'string' ? [opts.filesFrom] : [...(opts.filesFrom ?? [])];
+    checkPathLists(lists);
     const looked = new LookedFor(walk.extensions, walk.recursive);
+    for (const list of lists) looked.add(list, 'list');
     // paths that match nothing at all are a usage error, told when the walk ends without a file
     const noneFound = () => (looked.empty ? null : new NoInputsError(looked.message()));
-    const entries = selectEntries(requireInputs(toEntries(inputs, opts.expand ?? true, walk, looked), counts, noneFound), shard, opts.skip, counts);
+    const entries = selectEntries(requireInputs(toEntries(inputs, opts.expand ?? true, {...walk, pathLists: lists}, looked), counts, noneFound), shard, opts.skip, counts);
     yield* engine.run(entries, summary, {topk: opts.topk, threshold: opts.threshold, signal: opts.signal, onProgress: opts.onProgress});
   }
   return {
@@ -217,12 +240,24 @@ function bytesEntry(x: Uint8Array | NamedBytes, index: number): WalkEntry {
   return {kind: 'bytes', bytes: isBytes(x) ? x : x.data, display, relative: display};
 }
 
+/** Path-list files that cannot be read are refused before any record, as the CLI refuses them before the model loads. */
+function checkPathLists(lists: readonly string[]): void {
+  if (lists.filter((l) => l === '-').length > 1) throw new OptionError((opt) => `${opt('filesFrom')} names standard input (-) more than once: it can be read once`);
+  for (const list of lists) {
+    const problem = list === '-' ? null : pathListProblem(list);
+    if (problem) throw new OptionError((opt) => `${opt('filesFrom')} ${list}: ${problem}`);
+  }
+}
+
 /**
  * The inputs as walk entries, in order. Expanded strings in a row go through one walk, so
- * overlapping arguments still yield each file once, as on the command line. The strings are
- * added to `looked`, for the message that tells they matched nothing.
+ * overlapping arguments still yield each file once, as on the command line; the path lists of
+ * `walk.pathLists` join the last walk. The strings are added to `looked`, for the message that
+ * tells they matched nothing.
  */
 async function* toEntries(inputs: ClassifyInputs, expand: boolean, walk: WalkOptions, looked: LookedFor): AsyncGenerator<WalkEntry> {
+  const lists = walk.pathLists ?? [];
+  walk = {...walk, pathLists: []};
   const single = typeof inputs === 'string' || isBytes(inputs) || isNamedBytes(inputs);
   const items: Iterable<ClassifyInput> | AsyncIterable<ClassifyInput> = single ? [inputs] : inputs;
   let args: string[] = [];
@@ -249,6 +284,6 @@ async function* toEntries(inputs: ClassifyInputs, expand: boolean, walk: WalkOpt
       args = [];
     }
   }
-  if (args.length) yield* walkInputs(args, walk);
+  if (args.length || lists.length) yield* walkInputs(args, {...walk, pathLists: lists});
 }
 

@@ -21,7 +21,7 @@ export interface ModelChoice {
   /** any model: stretch to the input size instead of resize + crop (not with resizeShort) */
   stretch?: boolean;
   /** the network input, for a model whose graph leaves it open (`--input-size WxH`) */
-  inputSize?: {width: number; height: number};
+  input?: {width: number; height: number};
   /** any model: how images fit the input: 'crop' (short side, centre crop), 'stretch' or 'pad' (to the height, zeros to the right) */
   fit?: Fit;
   /** any model: NormalizeImage's scale, mean and std (in the network's channel order), and that order */
@@ -44,7 +44,7 @@ export function preprocessOverrides(choice: ModelChoice): PreprocessOverrides {
   const o: PreprocessOverrides = {
     resizeShort: choice.resizeShort,
     stretch: choice.stretch,
-    inputSize: choice.inputSize === undefined ? undefined : [choice.inputSize.height, choice.inputSize.width],
+    inputSize: choice.input === undefined ? undefined : [choice.input.height, choice.input.width],
     fit: choice.fit,
     scale: choice.scale,
     mean: choice.mean,

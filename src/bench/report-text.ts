@@ -2,6 +2,7 @@
 
 import {NATIVE_PLATFORMS} from '../pipeline/native-addon.js';
 import type {BenchReport} from './sweep.js';
+import {counted} from '../text/plural.js';
 
 const fmt = (v: number | null, digits = 2) => (v === null ? '-' : v.toFixed(digits));
 
@@ -9,7 +10,7 @@ export function renderBenchText(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(`lcnet bench: ${r.model.name}${r.model.synthetic ? ' (SYNTHETIC weights: speed is representative, predictions are not)' : ''}`);
   lines.push(
-    `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${r.images.count} real images (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${r.machine.cores} cores, Node ${r.machine.node}`,
+    `  input ${r.model.inputSize[1]}x${r.model.inputSize[0]}, ${r.images ? `${counted(r.images.count, 'real image')} (${r.resize} preprocessing)${r.images.failed ? `, ${r.images.failed} failed to decode` : ''}` : 'synthetic tensors (inference only)'}, ${counted(r.machine.cores, 'core')}, Node ${r.machine.node}`,
   );
   const h = r.host;
   if (h) {

@@ -12,6 +12,7 @@ import {measureEndToEnd, type EndToEndResult} from './end-to-end.js';
 import {measureHostStages, measureInference, type HostStages, type InferenceStage} from './stages.js';
 import {RssSampler} from './stats.js';
 import {inferenceLayout} from '../pipeline/parallelism.js';
+import {counted} from '../text/plural.js';
 
 export interface BenchOptions {
   /** total inference threads of each configuration */
@@ -80,7 +81,7 @@ export function verdict(configs: ConfigResult[], cores: number): string {
   return (
     `bottleneck: ${STAGE_NAMES[worst]} (${worstMs.toFixed(2)} of ${total.toFixed(2)} CPU ms per image, ${share.toFixed(0)}%); ` +
     `best: ${best.threads} thread${best.threads > 1 ? 's' : ''} in ${best.sessions} session${best.sessions > 1 ? 's' : ''}, batch ${best.batchSize}: ${best.imagesPerSecond.toFixed(1)} images/s = ` +
-    `${efficiency.toFixed(0)}% of this machine's limit (${best.machineLimitImagesPerSecond.toFixed(0)} images/s on ${cores} cores)`
+    `${efficiency.toFixed(0)}% of this machine's limit (${best.machineLimitImagesPerSecond.toFixed(0)} images/s on ${counted(cores, 'core')})`
   );
 }
 
@@ -93,7 +94,7 @@ export async function runBench(model: LoadedModel, opts: BenchOptions): Promise<
     const measured = await measureHostStages(opts.files, manifest, opts.resize, opts.maxPixels, opts.topk);
     host = measured.stages;
     tensors = measured.tensors;
-    if (measured.ok === 0) throw new Error(`none of the ${opts.files.length} images could be decoded`);
+    if (measured.ok === 0) throw new Error(opts.files.length === 1 ? 'the image could not be decoded' : `none of the ${opts.files.length} images could be decoded`);
   }
   const configs: ConfigResult[] = [];
   for (const threads of opts.threads) {

@@ -5,6 +5,7 @@
  */
 
 import type {Command} from '@oclif/core/command';
+import {cliMessage} from './error-message.js';
 import {EXIT, exitCodeOf} from './exit-codes.js';
 import type {Interrupts} from './interrupts.js';
 import {loadModel, type ModelChoice} from '../api/load-model.js';
@@ -36,7 +37,7 @@ export async function loadOrExit<T extends {warnings: readonly string[]}>(comman
   } catch (e) {
     interrupts.dispose();
     if (interrupts.signal.aborted) command.exit(EXIT.INTERRUPTED);
-    command.error((e as Error).message, {exit: exitCodeOf(e)});
+    command.error(cliMessage(e), {exit: exitCodeOf(e)});
   }
   for (const w of loaded.warnings) process.stderr.write(`${w}\n`);
   return loaded;

@@ -57,10 +57,10 @@ export interface PreprocessFlagValues {
 }
 
 /** The parsed flags as the library's model choice (absent flags stay absent: the model's own apply). */
-export function preprocessChoice(flags: PreprocessFlagValues): Pick<ModelChoice, 'inputSize' | 'fit' | 'resizeShort' | 'stretch' | 'scale' | 'mean' | 'std' | 'channels'> {
+export function preprocessChoice(flags: PreprocessFlagValues): Pick<ModelChoice, 'input' | 'fit' | 'resizeShort' | 'stretch' | 'scale' | 'mean' | 'std' | 'channels'> {
   const size = flags['input-size'];
   return {
-    ...(size === undefined ? {} : {inputSize: {width: size[1], height: size[0]}}),
+    ...(size === undefined ? {} : {input: {width: size[1], height: size[0]}}),
     ...(flags.fit === undefined ? {} : {fit: flags.fit as Fit}),
     ...(flags['resize-short'] === undefined ? {} : {resizeShort: flags['resize-short']}),
     ...(flags.stretch ? {stretch: true} : {}),

@@ -1,7 +1,9 @@
 import {writeFileSync} from 'node:fs';
 import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
+import {filesFromFlag, filesFromProblem} from '../cli/files-from.js';
 import {modelFlags, pipelineFlags} from '../cli/pipeline-flags.js';
 import {preprocessChoice, preprocessFlags} from '../cli/preprocess-flags.js';
 import {preprocessOverrides} from '../api/load-model.js';
@@ -11,7 +13,7 @@ import {resolveModel, SYNTHETIC_PREFIX} from '../models/resolve.js';
 import {isInstalled} from '../models/store.js';
 import {DEFAULT_MAX_PIXELS} from '../pipeline/limits.js';
 import type {ResizeMode} from '../pipeline/preprocess.js';
-import {parseExtensions, walkInputs} from '../pipeline/walk.js';
+import {parseExtensions, walkInputs, type WalkEntry} from '../pipeline/walk.js';
 import {LookedFor} from '../pipeline/no-inputs.js';
 
 export default class Bench extends Command {
@@ -19,7 +21,7 @@ export default class Bench extends Command {
 
   static override description = `For each --threads x --batch-size configuration (a fresh onnxruntime session each, same inputs): images/s, per-batch latency p50/p90/p99/max, the CPU cost of every stage measured alone (read, decode+preprocess, inference, postprocess, in ms per image), the machine's limit (cores x 1000 / the summed stage costs), peak RSS, and a verdict naming the bottleneck.
 
-With --images DIR the real pipeline runs on those files; without it, synthetic tensors measure inference alone. Before any model is downloaded, a generated model of the same architecture is used and clearly labelled: its speed is representative, its predictions are not.`;
+With --images DIR or --files-from FILE (a list of image paths, as lcnet classify reads it) the real pipeline runs on those files (at most --limit); without them, synthetic tensors measure inference alone. Before any model is downloaded, a generated model of the same architecture is used and clearly labelled: its speed is representative, its predictions are not.`;
 
   static override examples = [
     {description: 'Inference only, thread sweep', command: '<%= config.bin %> <%= command.id %> --threads 1,2,4'},
@@ -28,7 +30,13 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
   ];
 
   static override flags = {
-    model: modelFlags.model,
+    // bench never downloads: before the default model is installed, a generated one stands in
+    model: Flags.string({
+      char: 'm',
+      summary: modelFlags.model.summary,
+      env: 'LCNET_MODEL',
+      description: 'Defaults to $LCNET_MODEL, else PPLCNet_x1_0 when it is installed, else synthetic:PPLCNet_x1_0: the same network with generated weights (nothing is downloaded; its speed is representative, its predictions are not).',
+    }),
     labels: modelFlags.labels,
     ...preprocessFlags,
     threads: Flags.integer({
@@ -42,7 +50,8 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
     sessions: pipelineFlags.sessions,
     'batch-size': Flags.integer({char: 'b', summary: 'Batch sizes to measure, e.g. 1,8,32.', multiple: true, delimiter: ',', default: [DEFAULT_BATCH_SIZE], min: 1, max: 1024}),
     images: Flags.string({summary: 'A folder (or glob) of real images: measure decode + preprocess + inference.'}),
-    limit: Flags.integer({summary: 'Use at most this many images from --images.', default: 1000, min: 1}),
+    'files-from': filesFromFlag('The files come after those of --images, each file once, up to --limit in all.'),
+    limit: Flags.integer({summary: 'Use at most this many images from --images and --files-from.', default: 1000, min: 1}),
     duration: Flags.integer({summary: 'Seconds to measure each configuration.', default: 10, min: 1}),
     iterations: Flags.integer({summary: 'Measure this many batches per configuration instead of a duration.', min: 1}),
     warmup: Flags.integer({summary: 'Batches run before measuring.', default: 3, min: 0}),
@@ -54,6 +63,10 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Bench);
+    const lists = flags['files-from'] ?? [];
+    // a list that cannot be read is told before the model loads
+    const listProblem = filesFromProblem(lists, false);
+    if (listProblem) this.error(listProblem, {exit: EXIT.USAGE});
     const threads = [...new Set(flags.threads ?? [defaultThreads()])];
     const batchSizes = [...new Set(flags['batch-size'])];
     // before any download, a generated model of the default architecture stands in, labelled
@@ -63,22 +76,34 @@ With --images DIR the real pipeline runs on those files; without it, synthetic t
     try {
       model = await resolveModel({spec, labelsFile: flags.labels, overrides: preprocessOverrides(preprocessChoice(flags))});
     } catch (e) {
-      this.error((e as Error).message, {exit: exitCodeOf(e)});
+      this.error(cliMessage(e), {exit: exitCodeOf(e)});
     }
     for (const w of model.warnings) process.stderr.write(`${w}\n`);
 
     let files: string[] | null = null;
-    if (flags.images) {
-      files = [];
+    if (flags.images || lists.length > 0) {
       const walk = {recursive: true, extensions: parseExtensions(undefined), followSymlinks: false};
-      for await (const e of walkInputs([flags.images], walk)) {
-        if (e.kind === 'missing' && e.unmatched) continue;
-        if (e.kind === 'missing') this.error(`--images ${e.display}: ${e.error}`, {exit: EXIT.USAGE});
-        if (e.kind === 'file') files.push(e.path);
-        if (files.length >= flags.limit) break;
+      // --images, then the files of the lists, each file once, up to --limit
+      const taken = new Set<string>();
+      const sources: [string, AsyncIterable<WalkEntry>][] = [];
+      if (flags.images) sources.push(['--images ', walkInputs([flags.images], walk)]);
+      if (lists.length > 0) sources.push(['--files-from: ', walkInputs([], {...walk, pathLists: lists})]);
+      for (const [source, entries] of sources) {
+        for await (const e of entries) {
+          if (e.kind === 'missing' && e.unmatched) continue;
+          if (e.kind === 'missing') this.error(`${source}${e.display}: ${e.error}`, {exit: EXIT.USAGE});
+          if (e.kind === 'file') taken.add(e.path);
+          if (taken.size >= flags.limit) break;
+        }
+        if (taken.size >= flags.limit) break;
       }
-      // the words lcnet classify uses for the same inputs
-      if (files.length === 0) this.error(`--images: ${LookedFor.of([flags.images], walk.extensions, walk.recursive).message()}`, {exit: EXIT.USAGE});
+      files = [...taken];
+      if (files.length === 0) {
+        // the words lcnet classify uses for the same inputs
+        const looked = LookedFor.of(flags.images ? [flags.images] : [], walk.extensions, walk.recursive);
+        for (const list of lists) looked.add(list, 'list');
+        this.error(`${lists.length > 0 ? '' : '--images: '}${looked.message()}`, {exit: EXIT.USAGE});
+      }
     }
     // the measurement code loads libvips and onnxruntime: only when a benchmark really runs
     const {runBench} = await import('../bench/sweep.js');

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args';
 import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT, exitCodeOf} from '../cli/exit-codes.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {defaultCataloguePath, loadCatalogue, type Catalogue} from '../models/download/catalogue.js';
@@ -15,6 +16,7 @@ import {secondsFlag} from '../cli/pipeline-flags.js';
 import {givenPreprocessFlags, preprocessChoice, preprocessFlags} from '../cli/preprocess-flags.js';
 import {preprocessOverrides} from '../api/load-model.js';
 import {join} from 'node:path';
+import {counted} from '../text/plural.js';
 import {graphsRoot, lcnetHome, MODEL_FILE} from '../models/store.js';
 
 function table(models: ListedModel[]): string {
@@ -40,11 +42,13 @@ function table(models: ListedModel[]): string {
 
 function summary(r: DownloadResult): string {
   const m = r.manifest;
-  const what = `${m.source.kind}, ${m.task}, ${m.labels.length} classes, input ${m.inputSize[1]}x${m.inputSize[0]}`;
+  const what = `${m.source.kind}, ${m.task}, ${counted(m.labels.length, 'class', 'classes')}, input ${m.inputSize[1]}x${m.inputSize[0]}`;
   const lines = [r.installed ? `installed ${r.name} (${what}) in ${r.dir}` : `${r.name} (${what}) is in ${r.dir}`];
   if (r.archive) {
     const how = {recorded: 'recorded for later downloads', verified: 'matches the recorded checksum', pinned: 'matches --sha256', unchecked: 'not checked'}[r.archive.checksum];
-    lines.push(`archive sha256 ${r.archive.sha256} (${how})`);
+    // the checksum is of what was fetched or given: an archive, or an .onnx file
+    const hashed = /\.onnx$/i.test(r.archive.path ?? new URL(r.archive.url ?? 'file:///').pathname) ? '.onnx file' : 'archive';
+    lines.push(`${hashed} sha256 ${r.archive.sha256} (${how})`);
   }
   return lines.join('\n');
 }
@@ -80,7 +84,9 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
   };
 
   static override flags = {
-    list: Flags.boolean({char: 'l', summary: 'List catalogue models and which are installed.', exclusive: ['from', 'sha256', 'force', 'labels', 'name']}),
+    // a relationship, not `exclusive`: oclif's usage line would show every flag excluded by --list as
+    // excluding the others too ([-l | --from | --labels | --name]), when --from, --labels and --name go together
+    list: Flags.boolean({char: 'l', summary: 'List catalogue models and which are installed.', relationships: [{type: 'none', flags: ['from', 'sha256', 'force', 'labels', 'name']}]}),
     from: Flags.string({summary: 'Install from an extracted model folder, a .tar/.tar.gz archive, a .onnx file, or an http(s) URL.'}),
     sha256: Flags.string({summary: 'Expected sha256 of the archive (or .onnx file); overrides the recorded one.'}),
     force: Flags.boolean({char: 'f', summary: 'Download and install again even if the model is installed.'}),
@@ -154,7 +160,7 @@ Exit status: 0 success, 2 usage error (unknown model, bad flag), 3 download, ver
       bar?.stop();
       interrupts.dispose();
       const f = describeFailure(e, label);
-      this.error(f.message, {exit: exitCodeOf(f)});
+      this.error(cliMessage(f), {exit: exitCodeOf(f)});
     }
     bar?.stop();
     interrupts.dispose();

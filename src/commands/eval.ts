@@ -2,6 +2,7 @@ import {writeFileSync} from 'node:fs';
 import {isAttributeKind} from '../pipeline/postprocess/spec.js';
 import {Command} from '@oclif/core/command';
 import * as Flags from '@oclif/core/flags';
+import {cliMessage} from '../cli/error-message.js';
 import {EXIT} from '../cli/exit-codes.js';
 import {UsageError} from '../errors.js';
 import {filesProgress} from '../cli/files-progress.js';
@@ -100,7 +101,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags, an unknown model), 
       );
     } catch (e) {
       interrupts.dispose();
-      this.error((e as Error).message, {exit: e instanceof UsageError ? EXIT.USAGE : EXIT.FATAL});
+      this.error(cliMessage(e), {exit: e instanceof UsageError ? EXIT.USAGE : EXIT.FATAL});
     }
     interrupts.dispose();
     if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);

@@ -37,7 +37,8 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
   static override strict = false;
 
   static override args = {
-    inputs: Args.string({description: 'lcnet outputs (JSON Lines, JSON or CSV) to merge; glob patterns are expanded.', required: true}),
+    // ignoreStdin: without an input, oclif would otherwise take whatever stdin holds as one (the list of --files -)
+    inputs: Args.string({description: 'lcnet outputs (JSON Lines, JSON or CSV) to merge; glob patterns are expanded.', required: true, ignoreStdin: true}),
   };
 
   static override flags = {
@@ -46,7 +47,8 @@ Exit status: 0 merged cleanly, 1 merged but there were gaps or conflicting dupli
     topk: Flags.integer({char: 'k', summary: 'Classes per record [default: the largest top-k among the inputs].', min: 1}),
     model: Flags.string({summary: 'Keep the records of this model (as records name it) and leave out those of others [default: refuse inputs of more than one model].'}),
     files: Flags.string({summary: 'Path list of the files the inputs should cover (newline- or NUL-separated, - for stdin): report gaps and extras.'}),
-    gaps: Flags.string({summary: 'Write the listed files that have no record to this file, one per line (NUL-separated if a path holds a newline).', dependsOn: ['files']}),
+    // a relationship, not `dependsOn`: oclif's usage line would read [--gaps <value> --files <value>], as if --files needed --gaps
+    gaps: Flags.string({summary: 'Write the listed files that have no record to this file, one per line (NUL-separated if a path holds a newline).', relationships: [{type: 'all', flags: ['files']}]}),
     overwrite: Flags.boolean({summary: 'Replace an existing --output or --gaps file.'}),
     json: Flags.boolean({summary: 'Print the merge summary as JSON on stdout (needs --output).'}),
   };

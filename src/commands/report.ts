@@ -6,6 +6,8 @@ import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {CancelledError} from '../errors.js';
 import {buildReport, REPORT_DEFAULTS} from '../report/report.js';
+import {formatBytes} from '../text/bytes.js';
+import {counted} from '../text/plural.js';
 
 export default class Report extends Command {
   static override summary = 'Write an HTML page to browse predictions, an evaluation or a benchmark: classes with thumbnails, low-confidence images, errors, confusions.';
@@ -14,7 +16,7 @@ export default class Report extends Command {
 
 With an --output ending in .html the report is one self-contained file: thumbnails are inlined, and the page loads nothing from anywhere (no script at all, no fonts, no network). Any other --output is a folder with index.html and thumbnails/, better for large collections.
 
-For predictions the page shows the classes by count with a strip of their best-scored images, a section per class with its thumbnails sorted by score (file name and score under each), low-confidence images (top-1 below --low-confidence, or within --margin of the second class), errors grouped by reason and a histogram of top-1 scores. Records are aggregated as they are read: a million records take a few seconds and bounded memory; --per-class and --max-rows cap what the page lists.
+For predictions the page shows the classes by count with a strip of their best-scored images, a section per class with its thumbnails sorted by score (file name and score under each), low-confidence images (top-1 below --low-confidence, or within --margin of the second class), errors grouped by reason and a histogram of top-1 scores. Records are aggregated as they are read, in bounded memory: a million records take under a minute with the page's thumbnails (a few seconds without them; see docs/benchmarks.md); --per-class and --max-rows cap what the page lists.
 
 Thumbnails are at most 160 px, JPEG, made with sharp; an image that cannot be read (moved, corrupt, not an image) gets a placeholder. Relative paths in records are read from --root (default: the working directory, as classify wrote them).
 
@@ -90,10 +92,12 @@ Exit status: 0 written, 2 usage error (output exists), 3 an input is unreadable 
     interrupts.dispose();
     const s = summary;
     if (flags.json) process.stdout.write(`${JSON.stringify(s)}\n`);
-    const parts = [`${s.records} records (${s.predictions} classified, ${s.errors} errors${s.unknown ? `, ${s.unknown} unrecognised` : ''}${s.repeated ? `, ${s.repeated} of files recorded before` : ''})`];
-    if (s.evals) parts.push(`${s.evals} evaluation${s.evals > 1 ? 's' : ''}`);
-    if (s.benches) parts.push(`${s.benches} benchmark${s.benches > 1 ? 's' : ''}`);
-    parts.push(`${s.thumbnails} thumbnails${s.placeholders ? `, ${s.placeholders} placeholders for unreadable images` : ''}`);
-    process.stderr.write(`lcnet report: wrote ${s.page} (${(s.pageBytes / 2 ** 20).toFixed(1)} MiB): ${parts.join('; ')}\n`);
+    const parts = [
+      `${counted(s.records, 'record')} (${s.predictions} classified, ${counted(s.errors, 'error')}${s.unknown ? `, ${s.unknown} unrecognised` : ''}${s.repeated ? `, ${s.repeated} of files recorded before` : ''})`,
+    ];
+    if (s.evals) parts.push(counted(s.evals, 'evaluation'));
+    if (s.benches) parts.push(counted(s.benches, 'benchmark'));
+    parts.push(`${counted(s.thumbnails, 'thumbnail')}${s.placeholders ? `, ${counted(s.placeholders, 'placeholder')} for unreadable images` : ''}`);
+    process.stderr.write(`lcnet report: wrote ${s.page} (${formatBytes(s.pageBytes)}): ${parts.join('; ')}\n`);
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Layout detection and the single entry point that turns `--imagenet-val DIR [--layout L]
- * [--labels FILE]` into an EvalDataset. Detection looks at DIR itself first (label files, WNID or
+ * [--ground-truth FILE]` into an EvalDataset. Detection looks at DIR itself first (label files, WNID or
  * index class folders); only when DIR shows nothing does it look for a Kaggle CSV or devkit ground
  * truth in parent folders. More than one candidate is an error that names them and `--layout`.
- * A `--labels` file decides the layout by its form when `--layout` is not given.
+ * A `--ground-truth` file decides the layout by its form when `--layout` is not given.
  */
 
 import {open} from 'node:fs/promises';
@@ -46,7 +46,7 @@ async function candidatesIn(root: string): Promise<DetectedLayout[]> {
   return found;
 }
 
-/** The layout a `--labels` file implies, read from its name and first non-blank line. */
+/** The layout a `--ground-truth` file implies, read from its name and first non-blank line. */
 async function layoutOfLabelFile(file: string): Promise<LayoutName> {
   const handle = await open(file, 'r');
   let head: string;
@@ -85,7 +85,7 @@ export async function detectLayout(root: string): Promise<DetectedLayout> {
   const hint = (await isDirectory(join(root, 'val'))) ? ` (${join(root, 'val')} exists: is that the validation folder?)` : '';
   throw new UsageError(
     `no ImageNet validation layout found in ${root}${hint}: expected ${PADDLECLAS_LIST}, ${CAFFE_LIST}, ${labelFileName('kaggle')}, ${labelFileName('devkit')}, ` +
-      `class folders named by WNID (n01440764/) or by index (0/..999/). Give the labels with --labels FILE or choose with --layout ${LAYOUTS.join('|')}`,
+      `class folders named by WNID (n01440764/) or by index (0/..999/). Give the labels with --ground-truth FILE or choose with --layout ${LAYOUTS.join('|')}`,
   );
 }
 
@@ -118,7 +118,7 @@ export async function loadDataset(opts: DatasetOptions, synsets: Synsets): Promi
     case 'paddleclas':
     case 'caffe': {
       const list = labels ?? join(root, layout === 'paddleclas' ? PADDLECLAS_LIST : CAFFE_LIST);
-      if (!(await isFile(list))) throw new UsageError(`no ${basename(list)} in ${root}; give the list with --labels`);
+      if (!(await isFile(list))) throw new UsageError(`no ${basename(list)} in ${root}; give the list with --ground-truth`);
       return loadListLayout(layout, root, list, numClasses);
     }
     case 'kaggle':
@@ -127,7 +127,7 @@ export async function loadDataset(opts: DatasetOptions, synsets: Synsets): Promi
       return loadDevkit(root, labels, synsets);
     case 'imagefolder':
     case 'imagenetv2':
-      if (labelsFile !== null) throw new UsageError(`--labels does not apply to the ${layout} layout: its class folders are the labels`);
+      if (labelsFile !== null) throw new UsageError(`--ground-truth does not apply to the ${layout} layout: its class folders are the labels`);
       return layout === 'imagefolder' ? loadImageFolder(root, synsets) : loadImageNetV2(root, numClasses);
   }
 }

@@ -10,6 +10,7 @@ import {type EvalDataset, splitExtension, valFileName} from './dataset.js';
 import {DEVKIT_GROUND_TRUTH, DEVKIT_IMAGE_DIRS, findImageDir, findLabelFile} from './locate.js';
 import {pairByStem, stemPairedDataset} from './stem-pairing.js';
 import type {Synsets} from './synsets.js';
+import {counted} from '../text/plural.js';
 
 /** Image stem (`ILSVRC2012_val_00000001`) -> class index. */
 export function parseDevkitGroundTruth(text: string, fileName: string, synsets: Synsets): Map<string, number> {
@@ -30,9 +31,9 @@ export function parseDevkitGroundTruth(text: string, fileName: string, synsets: 
 
 export async function loadDevkit(root: string, groundTruthFile: string | null, synsets: Synsets): Promise<EvalDataset> {
   const file = groundTruthFile ?? (await findLabelFile(root, 'devkit'));
-  if (!file) throw new UsageError(`no ${DEVKIT_GROUND_TRUTH} in ${root}, its devkit folder or its parent folders; give it with --labels`);
+  if (!file) throw new UsageError(`no ${DEVKIT_GROUND_TRUTH} in ${root}, its devkit folder or its parent folders; give it with --ground-truth`);
   const labels = parseDevkitGroundTruth(await readFile(file, 'utf8'), file, synsets);
   const imageDir = await findImageDir(root, DEVKIT_IMAGE_DIRS);
   const paired = await pairByStem(root, imageDir, labels, (stem) => `${stem}.JPEG`);
-  return stemPairedDataset('devkit', root, file, imageDir, paired, `labels: ${file} (${labels.size} images, devkit ids mapped via models/labels/ilsvrc2012_devkit_ids.txt)`);
+  return stemPairedDataset('devkit', root, file, imageDir, paired, `labels: ${file} (${counted(labels.size, 'image')}, devkit ids mapped via models/labels/ilsvrc2012_devkit_ids.txt)`);
 }

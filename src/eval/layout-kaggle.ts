@@ -37,7 +37,7 @@ export function parseKaggleSolution(text: string, fileName: string, synsets: Syn
 
 export async function loadKaggle(root: string, csvFile: string | null, synsets: Synsets): Promise<EvalDataset> {
   const file = csvFile ?? (await findLabelFile(root, 'kaggle'));
-  if (!file) throw new UsageError(`no ${KAGGLE_CSV} in ${root} or its parent folders; give it with --labels`);
+  if (!file) throw new UsageError(`no ${KAGGLE_CSV} in ${root} or its parent folders; give it with --ground-truth`);
   const labels = parseKaggleSolution(await readFile(file, 'utf8'), file, synsets);
   const imageDir = await findImageDir(root, KAGGLE_IMAGE_DIRS);
   const paired = await pairByStem(root, imageDir, labels, (id) => id);

@@ -11,6 +11,7 @@ import {dirname, join, posix, resolve} from 'node:path';
 import {UsageError} from '../errors.js';
 import {compareStrings, type DatasetItem, type EvalDataset, matchKey, relPosix} from './dataset.js';
 import {listImages} from './images.js';
+import {counted} from '../text/plural.js';
 
 export interface ListEntry {
   /** the path as written (`/`-separated) */
@@ -102,7 +103,7 @@ export async function loadListLayout(layout: 'paddleclas' | 'caffe', root: strin
     missingImages: missingImages.sort(compareStrings),
     unknownFolders: [],
     notes: [
-      `labels: ${listFile} (${entries.length} entries); paths resolved against ${best.base}`,
+      `labels: ${listFile} (${counted(entries.length, 'entry', 'entries')}); paths resolved against ${best.base}`,
       `images are looked for only in the folders the list names (${new Set(entries.map((e) => posix.dirname(e.path))).size})`,
     ],
   };

@@ -4,6 +4,7 @@
  */
 
 import {type EvalReport, fmtDiff, fmtPercent, shortName} from './report.js';
+import {counted} from '../text/plural.js';
 
 /** Escapes the characters that would break a Markdown table cell. */
 function cell(s: string): string {
@@ -23,16 +24,16 @@ export function renderMarkdown(report: EvalReport): string {
   const doc = m.documented;
   const out: string[] = ['## ImageNet-1k evaluation', ''];
   out.push(
-    `${m.n} images counted (${d.images} labelled, ${m.failed.length} failed and ${m.onError === 'wrong' ? 'counted wrong' : 'excluded'}), layout \`${d.layout}\`; ` +
-      `${d.unlabeledImages.length} unlabeled image(s), ${d.missingImages.length} label(s) without an image.`,
+    `${counted(m.n, 'image')} counted (${d.images} labelled, ${m.failed.length} failed and ${m.onError === 'wrong' ? 'counted wrong' : 'excluded'}), layout \`${d.layout}\`; ` +
+      `${counted(d.unlabeledImages.length, 'unlabeled image')}, ${counted(d.missingImages.length, 'label')} without an image.`,
     '',
   );
   const rows: string[][] = [
     ['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '', m.difference ? fmtDiff(m.difference.top1) : ''],
     [m.top5K === 5 ? 'top-5' : `top-${m.top5K} (as top-5)`, fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '', m.difference ? fmtDiff(m.difference.top5) : ''],
-    [`mean per-class top-1 (${m.classesPresent} classes)`, fmtPercent(m.meanPerClassTop1), '', ''],
+    [`mean per-class top-1 (${counted(m.classesPresent, 'class', 'classes')})`, fmtPercent(m.meanPerClassTop1), '', ''],
   ];
-  if (m.real) rows.push([`ReaL top-1 (${m.real.counted} images with ReaL labels)`, fmtPercent(m.real.top1), '', '']);
+  if (m.real) rows.push([`ReaL top-1 (${counted(m.real.counted, 'image')} with ReaL labels)`, fmtPercent(m.real.top1), '', '']);
   out.push(...table(['metric', 'measured', 'documented', 'difference'], ['l', 'r', 'r', 'r'], rows));
   if (m.worstClasses.length > 0) {
     out.push('', '### Lowest top-1 classes', '');

@@ -5,6 +5,7 @@
 
 import {preview} from './dataset.js';
 import {type EvalReport, fmtDiff, fmtPercent, shortName} from './report.js';
+import {counted} from '../text/plural.js';
 
 const NAME_WIDTH = 28;
 
@@ -33,7 +34,7 @@ export function renderText(report: EvalReport): string {
   out.push(`  images      ${d.images} labelled, ${m.n} counted, ${m.failed.length} failed (${failedHow})`);
   out.push(`  unlabeled   ${d.unlabeledImages.length}${d.unlabeledImages.length > 0 ? `  ${preview(d.unlabeledImages)}` : ''}`);
   out.push(`  missing     ${d.missingImages.length}${d.missingImages.length > 0 ? `  ${preview(d.missingImages)}` : ''}`);
-  if (d.unknownFolders.length > 0) out.push(`  unknown     ${d.unknownFolders.length} class folder(s): ${preview(d.unknownFolders)}`);
+  if (d.unknownFolders.length > 0) out.push(`  unknown     ${counted(d.unknownFolders.length, 'class folder')}: ${preview(d.unknownFolders)}`);
   out.push('');
 
   const w = [-22, 9, 11, 10];
@@ -42,12 +43,12 @@ export function renderText(report: EvalReport): string {
   out.push(row(['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '-', m.difference ? fmtDiff(m.difference.top1) : '-'], w));
   const top5Label = m.top5K === 5 ? 'top-5' : `top-${m.top5K} (as top-5)`;
   out.push(row([top5Label, fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '-', m.difference ? fmtDiff(m.difference.top5) : '-'], w));
-  out.push(row(['mean per-class top-1', fmtPercent(m.meanPerClassTop1), '-', '-'], w) + `  (${m.classesPresent} classes present)`);
+  out.push(row(['mean per-class top-1', fmtPercent(m.meanPerClassTop1), '-', '-'], w) + `  (${counted(m.classesPresent, 'class', 'classes')} present)`);
   if (m.real) {
     const r = m.real;
     out.push(row(['ReaL top-1', fmtPercent(r.top1), '-', '-'], w) + `  (${r.counted} counted, ${r.skippedEmpty} without ReaL label, ${r.skippedUnmatched} unmatched)`);
   }
-  if (m.shortPredictions > 0) out.push(`  ${m.shortPredictions} prediction(s) had fewer than ${m.top5K} classes`);
+  if (m.shortPredictions > 0) out.push(`  ${counted(m.shortPredictions, 'prediction')} had fewer than ${counted(m.top5K, 'class', 'classes')}`);
 
   if (m.worstClasses.length > 0) {
     const cw = [5, -NAME_WIDTH, 5, 7, 7];

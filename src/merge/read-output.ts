@@ -11,6 +11,7 @@ import {FatalError} from '../errors.js';
 import {csvHeaderLineLayout, fromCsvRow, fromJson, layoutOfRecord, type CsvLayout} from '../pipeline/output/codec.js';
 import {formatFromPath, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
 import {NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
+import {counted} from '../text/plural.js';
 
 export interface ReadRecord {
   record: OutputRecord;
@@ -99,6 +100,6 @@ export class OutputReader {
     if (this.format === 'csv' && !started) problems.push('it has no CSV header');
     if (this.format === 'json' && !closed) problems.push('its JSON array is not closed');
     if (cutAt !== null) problems.push(`its last record, at line ${cutAt}, is cut off`);
-    this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${count} records)` : null;
+    this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${counted(count, 'record')})` : null;
   }
 }

@@ -1,6 +1,7 @@
 /** What a merge found, as the summary line and warnings on stderr, or as JSON. */
 
 import type {OutputFormat} from '../pipeline/output/record.js';
+import {counted, isAre} from '../text/plural.js';
 
 export interface MergeReport {
   /** input files read (glob patterns expanded) */
@@ -50,31 +51,31 @@ const eg = (files: string[]) => (files.length ? `, e.g. ${files.map((f) => JSON.
 export function reportWarnings(r: MergeReport): string[] {
   const lines: string[] = [];
   if (r.otherModels.records > 0) {
-    lines.push(`note: ${r.otherModels.records} records of other models (${r.otherModels.models.join(', ')}) were left out: --model keeps those of ${r.models[0]!}`);
+    lines.push(`note: ${counted(r.otherModels.records, 'record')} of other models (${r.otherModels.models.join(', ')}) ${r.otherModels.records === 1 ? 'was' : 'were'} left out: --model keeps those of ${r.models[0]!}`);
   }
   if (r.inputTopk.length > 1 && r.topk > r.inputTopk[0]!) {
     lines.push(`note: the inputs were written with different top-k (${r.inputTopk.join(', ')}): records keep the predictions they have, up to ${r.topk}`);
   }
-  if (r.conflicting > 0) lines.push(`warning: ${r.conflicting} duplicate records disagree with the record kept for their file${eg(r.examples.conflicting)}`);
+  if (r.conflicting > 0) lines.push(`warning: ${counted(r.conflicting, 'duplicate record')} ${r.conflicting === 1 ? 'disagrees' : 'disagree'} with the record kept for ${r.conflicting === 1 ? 'its' : 'their'} file${eg(r.examples.conflicting)}`);
   if (r.gaps) {
-    const rerun = r.gapsFile ? `; they are listed in ${r.gapsFile}: classify them with lcnet classify - -o rerun.jsonl < ${r.gapsFile}` : ' (--gaps FILE lists them)';
-    lines.push(`warning: ${r.gaps} listed files have no record${eg(r.examples.gaps)}${rerun}`);
+    const rerun = r.gapsFile ? `; ${r.gaps === 1 ? 'it is' : 'they are'} listed in ${r.gapsFile}: classify ${r.gaps === 1 ? 'it' : 'them'} with lcnet classify - -o rerun.jsonl < ${r.gapsFile}` : ` (--gaps FILE lists ${r.gaps === 1 ? 'it' : 'them'})`;
+    lines.push(`warning: ${counted(r.gaps, 'listed file')} ${r.gaps === 1 ? 'has' : 'have'} no record${eg(r.examples.gaps)}${rerun}`);
   }
-  if (r.extras) lines.push(`note: ${r.extras} records are for files the --files list does not name${eg(r.examples.extras)}`);
+  if (r.extras) lines.push(`note: ${counted(r.extras, 'record')} ${isAre(r.extras)} for files the --files list does not name${eg(r.examples.extras)}`);
   return lines.map((l) => `lcnet: ${l}`);
 }
 
 export function summaryLine(r: MergeReport): string {
   const parts = [
-    `${r.records} records read`,
-    `${r.files} files written`,
-    `${r.duplicates} duplicates (${r.conflicting} conflicting)`,
-    `${r.errors} error records`,
+    `${counted(r.records, 'record')} read`,
+    `${counted(r.files, 'file')} written`,
+    `${counted(r.duplicates, 'duplicate')} (${r.conflicting} conflicting)`,
+    counted(r.errors, 'error record'),
   ];
-  if (r.gaps !== null) parts.push(`${r.gaps} gaps`, `${r.extras} extras`);
+  if (r.gaps !== null) parts.push(counted(r.gaps, 'gap'), counted(r.extras ?? 0, 'extra'));
   if (r.otherModels.records > 0) parts.push(`${r.otherModels.records} of other models left out`);
   const models = r.models.length === 1 ? `model ${r.models[0]}` : 'no model';
-  return `lcnet: merged ${r.inputs} inputs: ${parts.join(', ')}; ${models}, top ${r.topk}, ${r.format}${r.output ? ` to ${r.output}` : ''}`;
+  return `lcnet: merged ${counted(r.inputs, 'input')}: ${parts.join(', ')}; ${models}, top ${r.topk}, ${r.format}${r.output ? ` to ${r.output}` : ''}`;
 }
 
 export function reportJson(r: MergeReport): string {

@@ -25,7 +25,7 @@
  *   sets the size of a model whose graph leaves it open; it cannot change a fixed one.
  */
 
-import {FatalError, UsageError} from '../errors.js';
+import {FatalError, OptionError, UsageError} from '../errors.js';
 import {inspectOnnx} from '../onnx/inspect.js';
 import {META_CONFIG, META_SYNTHETIC} from './builder.js';
 import type {LCNetConfig} from './architecture.js';
@@ -36,6 +36,7 @@ import {imagenetPreprocess, preprocessOutputSize, type ModelManifest, type Prepr
 import {applyOverrides, assumedNote, checkOverrides, CROP_FRACTION, type PreprocessOverrides} from './preprocess-overrides.js';
 import {lcnetVersion} from './paths.js';
 import {shippedLabelsFile} from './pulc-catalogue.js';
+import {counted} from '../text/plural.js';
 
 /** ONNX metadata keys under which lcnet's converter records what inference.yml said. */
 export const META_PREPROCESS = 'lcnet.preprocess';
@@ -96,7 +97,7 @@ async function userLabels(path: string): Promise<string[]> {
   try {
     return await readLabels(path);
   } catch (e) {
-    throw new UsageError(`--labels ${path}: ${(e as Error).message}`);
+    throw new OptionError((opt) => `${opt('labels')} ${path}: ${(e as Error).message}`);
   }
 }
 
@@ -112,13 +113,15 @@ export async function describeModel(f: ModelFacts, choices: UserChoices = {}): P
   else if (f.entry?.labels === 'imagenet1k' || f.classCount === 1000) {
     labels = await imagenetLabels();
     imagenet = true;
-    if (f.entry?.labels !== 'imagenet1k') notes.push('the model has 1000 classes and no class names: using the ImageNet-1k names (pass --labels FILE otherwise)');
+    if (f.entry?.labels !== 'imagenet1k') notes.push('the model has 1000 classes and no class names: using the ImageNet-1k names (give a label file otherwise)');
   } else {
-    throw new UsageError(`model ${f.name} carries no class names (${f.classCount ?? 'unknown number of'} classes); pass --labels FILE`);
+    throw new OptionError(
+      (opt) => `model ${f.name} carries no class names (${f.classCount === null ? 'an unknown number of classes' : counted(f.classCount, 'class', 'classes')}); pass a label file with ${opt('labels')}`,
+    );
   }
   const classes = f.classCount ?? (f.labels && f.labels.length > 0 ? f.labels.length : null);
   if (classes !== null && labels.length !== classes) {
-    throw new UsageError(`model ${f.name} has ${classes} classes but ${choices.labelsFile ?? 'its label list'} names ${labels.length}`);
+    throw new UsageError(`model ${f.name} has ${counted(classes, 'class', 'classes')} but ${choices.labelsFile ?? 'its label list'} names ${labels.length}`);
   }
 
   const postprocess = f.postprocess ?? f.entry?.postprocess;

@@ -8,7 +8,7 @@
  * so `--mean 0.5 --std 0.5` changes the normalisation of a model and nothing else.
  */
 
-import {UsageError} from '../errors.js';
+import {OptionError, UsageError} from '../errors.js';
 import {preprocessOutputSize, type PreprocessSpec} from './manifest.js';
 
 /** crop: resize the short side, then centre-crop; stretch: resize to the input size; pad: see PreprocessSpec */
@@ -84,7 +84,7 @@ export function parseChannelValues(text: string, flag: string, positive: boolean
 export function checkOverrides(o: PreprocessOverrides): PreprocessOverrides {
   const sideOk = (v: number) => Number.isInteger(v) && v >= 1 && v <= MAX_INPUT_SIDE;
   if (o.inputSize !== undefined && !(Array.isArray(o.inputSize) && o.inputSize.length === 2 && o.inputSize.every(sideOk))) {
-    throw new UsageError(`inputSize must be a width and a height, whole numbers from 1 to ${MAX_INPUT_SIDE}`);
+    throw new OptionError((opt) => `${opt('input')} must be a width and a height, whole numbers from 1 to ${MAX_INPUT_SIDE}`);
   }
   if (o.fit !== undefined && !FITS.includes(o.fit)) throw new UsageError(`fit must be one of ${FITS.join(', ')}, not '${String(o.fit)}'`);
   if (o.channels !== undefined && !CHANNELS.includes(o.channels)) throw new UsageError(`channels must be rgb or bgr, not '${String(o.channels)}'`);
@@ -92,9 +92,9 @@ export function checkOverrides(o: PreprocessOverrides): PreprocessOverrides {
   const triple = (v: unknown, positive: boolean) => Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'number' && Number.isFinite(x) && (!positive || x > 0));
   if (o.mean !== undefined && !triple(o.mean, false)) throw new UsageError('mean must be three numbers');
   if (o.std !== undefined && !triple(o.std, true)) throw new UsageError('std must be three positive numbers');
-  if (o.stretch && o.resizeShort !== undefined) throw new UsageError('--stretch and --resize-short exclude each other: choose one');
-  if (o.stretch && o.fit !== undefined && o.fit !== 'stretch') throw new UsageError(`--stretch and --fit ${o.fit} exclude each other: choose one`);
-  if (o.resizeShort !== undefined && o.fit !== undefined && o.fit !== 'crop') throw new UsageError(`--resize-short sets the short side of --fit crop, not of --fit ${o.fit}`);
+  if (o.stretch && o.resizeShort !== undefined) throw new OptionError((opt) => `${opt('stretch')} and ${opt('resizeShort')} exclude each other: choose one`);
+  if (o.stretch && o.fit !== undefined && o.fit !== 'stretch') throw new OptionError((opt) => `${opt('stretch')} and ${opt('fit')} ${o.fit} exclude each other: choose one`);
+  if (o.resizeShort !== undefined && o.fit !== undefined && o.fit !== 'crop') throw new OptionError((opt) => `${opt('resizeShort')} sets the short side of ${opt('fit')} crop, not of ${opt('fit')} ${o.fit}`);
   return o;
 }
 
@@ -125,7 +125,7 @@ export function applyOverrides(p: PreprocessSpec, size: [number, number], o: Pre
   if (fit === 'stretch' || fit === 'pad') geometry = {resize: {kind: fit, width, height}, crop: null};
   else if (fit === 'crop') {
     if (o.resizeShort !== undefined && (!Number.isInteger(o.resizeShort) || o.resizeShort < Math.min(height, width))) {
-      throw new UsageError(`--resize-short ${o.resizeShort} is smaller than the ${width}x${height} input`);
+      throw new OptionError((opt) => `${opt('resizeShort')} ${o.resizeShort} is smaller than the ${width}x${height} input`);
     }
     const kept = !resized && p.resize.kind === 'short' ? p.resize.size : Math.round(Math.max(height, width) / CROP_FRACTION);
     geometry = {resize: {kind: 'short', size: o.resizeShort ?? kept}, crop: {width, height}};

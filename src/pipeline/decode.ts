@@ -14,6 +14,7 @@ import {BmpError, decodeBmp} from './bmp.js';
 import {jpegLayout, jpegScanCount, sniffFormat, type ImageFormat, type JpegLayout} from './image-format.js';
 import {jpegTurbo, type JpegDecoderName, type JpegTurboAddon} from './jpeg-turbo.js';
 import {DEFAULT_DECODE_TIMEOUT_S, jpegMemoryLimit, MAX_JPEG_SCANS} from './limits.js';
+import {looksLikePathList} from './path-list.js';
 import {orientRgb} from './orient.js';
 import type {RgbImage} from './rgb-image.js';
 
@@ -21,6 +22,8 @@ export {DEFAULT_MAX_PIXELS} from './limits.js';
 
 export class DecodeError extends Error {}
 
+/** The error of a file named as an input that holds a list of paths, such as list.txt. */
+const NOT_AN_IMAGE_BUT_A_LIST = 'not an image but a list of paths (to classify the files it names: lcnet classify --files-from FILE, or the filesFrom option)';
 const PIXEL_LIMIT = 'image exceeds the pixel limit (--max-pixels)';
 const TOO_MANY_SCANS = `JPEG with more than ${MAX_JPEG_SCANS} scans: refused unread (a normal progressive JPEG has about 10)`;
 const OUT_OF_MEMORY = 'image needs more memory to decode than its size allows: refused';
@@ -207,7 +210,7 @@ async function decodeAnyWithLibvips(bytes: Uint8Array, opts: DecodeOptions): Pro
   if (bytes.length === 0) throw new DecodeError('empty file');
   const format = sniffFormat(bytes);
   if (format === 'bmp') return decodeBmp(bytes, opts.maxPixels);
-  if (format === 'unknown') throw new DecodeError('not an image (unrecognised file format)');
+  if (format === 'unknown') throw new DecodeError(looksLikePathList(bytes) ? NOT_AN_IMAGE_BUT_A_LIST : 'not an image (unrecognised file format)');
   if (format === 'jpeg') {
     const layout = checkedJpegLayout(bytes, opts);
     if (layout) return decodeJpegWithLibvips(bytes, layout, opts);

@@ -46,12 +46,13 @@ export class LookedFor {
 
   /**
    * A path as given. An `argument` is taken as the CLI takes it: '-' is the path list on standard
-   * input, anything else is walked or globbed; a `literal` path is one file path taken as it is.
+   * input, anything else is walked or globbed; a `literal` path is one file path taken as it is;
+   * a `list` is a file holding a path list (--files-from; '-' is standard input).
    */
-  add(path: string, how: 'argument' | 'literal' = 'argument'): void {
-    const stdin = how === 'argument' && path === '-';
+  add(path: string, how: 'argument' | 'literal' | 'list' = 'argument'): void {
+    const stdin = (how === 'argument' || how === 'list') && path === '-';
     this.count++;
-    if (this.first.length < NAMED) this.first.push(stdin ? 'the path list on standard input' : path);
+    if (this.first.length < NAMED) this.first.push(stdin ? 'the path list on standard input' : how === 'list' ? `the path list ${path}` : path);
     if (how === 'argument' && !stdin) this.walked = true;
   }
 

@@ -8,18 +8,22 @@
  * Every file carries its size and modification time (what `--resume` compares to tell a changed
  * file from a done one) and its path relative to the argument it was found under (what `--shard`
  * hashes, so machines that mount the collection in different places still agree on the parts).
- * The argument `-` reads a list of file paths from standard input instead (see path-list.ts).
+ * The argument `-` reads a list of file paths from standard input instead (see path-list.ts), and
+ * `pathLists` name files holding such lists, read after the arguments.
  */
 
 import {fastGlob} from '../lazy-modules.js';
-import {type Dirent} from 'node:fs';
+import {createReadStream, type Dirent} from 'node:fs';
 import {readdir, realpath, stat} from 'node:fs/promises';
 import {dirname, join, posix, resolve, sep} from 'node:path';
+import {OptionError} from '../errors.js';
 import {recordedMtime} from './file-identity.js';
 import {loopSafeStat} from './glob-links.js';
+import {DEFAULT_EXTENSIONS} from './image-extensions.js';
 import {readPathList} from './path-list.js';
+import {isUrl, URL_NOT_READ} from './url-input.js';
 
-export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
+export {DEFAULT_EXTENSIONS};
 
 export interface WalkOptions {
   recursive: boolean;
@@ -28,6 +32,11 @@ export interface WalkOptions {
   followSymlinks: boolean;
   /** where the argument `-` reads its path list from (default: process.stdin) */
   stdin?: AsyncIterable<Buffer | string>;
+  /**
+   * files holding path lists (`--files-from`; '-' is standard input), read as `-` reads its list,
+   * after the arguments: their files join those of the arguments, each file once
+   */
+  pathLists?: readonly string[];
   /** called once per path-list line naming a directory (lists name files; directories are not walked) */
   onListedDirectory?: (display: string) => void;
   /**
@@ -87,7 +96,7 @@ export function parseExtensions(list: string | undefined): ReadonlySet<string> |
     .map((e) => e.trim().replace(/^\*?\./, '').toLowerCase())
     .filter((e) => e.length > 0);
   if (items.includes('*')) return null;
-  if (items.length === 0) throw new Error('--ext needs at least one extension, or * for every file');
+  if (items.length === 0) throw new OptionError((opt) => `${opt('extensions')} needs at least one extension, or * for every file`);
   return new Set(items);
 }
 
@@ -205,8 +214,10 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
   // a path list can name a file any number of times, and name files the other arguments reach;
   // each check is linear in the arguments (a shell glob can give 50,000 of them)
   const dirs = new Set(existing.filter((k) => k.dir).map((k) => k.real));
+  const lists = opts.pathLists ?? [];
   const overlap =
     args.includes('-') ||
+    lists.length > 0 ||
     existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
     (dirs.size > 0 && existing.some((k) => insideOneOf(dirs, k.real)));
@@ -235,6 +246,9 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     } else if (k.dir) {
       visited?.add(k.real);
       yield* once(walkDirectory(resolve(k.arg), k.arg, '', opts, visited));
+    } else if (isUrl(k.arg)) {
+      // before the glob test: a URL's '?' would make it a pattern that matches nothing
+      yield {kind: 'missing', display: k.arg, error: URL_NOT_READ};
     } else if (fastGlob().isDynamicPattern(k.arg)) {
       const matches = await fastGlob()(k.arg, {
         onlyFiles: true,
@@ -261,6 +275,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       yield {kind: 'missing', display: k.arg, error: 'no such file or directory'};
     }
   }
+  for (const list of lists) yield* once(walkList(readPathList(list === '-' ? (opts.stdin ?? process.stdin) : createReadStream(list)), opts));
 }
 
 /** The leading segments of a glob pattern that hold no wildcard: what its matches are below. */
@@ -331,5 +346,6 @@ export async function listedFile(p: string, opts: Pick<WalkOptions, 'onListedDir
     opts.onListedDirectory?.(p);
     return null;
   }
+  if (e.kind === 'missing' && isUrl(p)) return {...e, error: URL_NOT_READ};
   return e;
 }

@@ -8,6 +8,7 @@ import {fmtDiff, fmtPercent, shortName} from '../eval/report.js';
 import {esc} from './escape.js';
 import type {EvalSummary} from './eval-summary.js';
 import {baseName, cards, figure, fmtInt, inlineBar, table, type ThumbView} from './html.js';
+import {counted} from '../text/plural.js';
 
 export interface EvalView {
   summary: EvalSummary;
@@ -52,7 +53,7 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
     [`top-${m.top5K}`, `#${esc(fmtPercent(m.top5))}`, `#${esc(fmtPercent(doc?.top5 ?? null))}`, `#${esc(fmtDiff(diff?.top5 ?? null))}`],
     ['mean per-class top-1', `#${esc(fmtPercent(m.meanPerClassTop1))}`, '#', '#'],
   ];
-  if (m.real) rows.push([`ReaL top-1 (${esc(fmtInt(m.real.counted))} images)`, `#${esc(fmtPercent(m.real.top1))}`, '#', '#']);
+  if (m.real) rows.push([`ReaL top-1 (${esc(counted(m.real.counted, 'image', 'images', fmtInt))})`, `#${esc(fmtPercent(m.real.top1))}`, '#', '#']);
   body.push(table(['metric', 'measured', 'documented', 'difference'], rows));
   if (!doc) body.push('<p class="muted">No documented accuracy is known for this model.</p>');
   if (m.onError === 'exclude' && m.failed.length) body.push('<p class="muted">Failed images are left out of the accuracies (--on-error exclude).</p>');
@@ -81,7 +82,7 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
   body.push(`<section id="${id('classes')}"><h2>Per-class accuracy</h2>`);
   if (classes) {
     const shown = classes.slice(0, v.maxRows);
-    body.push(`<p class="muted">${esc(fmtInt(classes.length))} classes, weakest first${classes.length > shown.length ? `; the ${esc(fmtInt(shown.length))} weakest are listed` : ''}.</p>`);
+    body.push(`<p class="muted">${esc(counted(classes.length, 'class', 'classes', fmtInt))}, weakest first${classes.length > shown.length ? `; the ${esc(fmtInt(shown.length))} weakest are listed` : ''}.</p>`);
     body.push(
       table(
         ['class', 'id', 'images', 'correct', 'top-1', ''],

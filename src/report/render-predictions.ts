@@ -8,6 +8,7 @@
 import {classesByCount, type Aggregate, type AggregateOptions, type ClassStats} from './aggregate.js';
 import {esc, slug} from './escape.js';
 import {cards, figure, fmtInt, fmtPct, fmtScore, histogramSvg, inlineBar, strip, table, type ThumbView} from './html.js';
+import {counted} from '../text/plural.js';
 
 /** thumbnails in the strip beside each class in the class table */
 const STRIP = 6;
@@ -71,7 +72,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
 
   if (classes.length > 0) {
     nav.push({href: 'classes', text: 'Classes'});
-    body.push(`<section id="classes"><h2>Classes by count</h2><p class="muted">${esc(fmtInt(classes.length))} classes as top-1. Click a class to see its images, best scores first.</p>`);
+    body.push(`<section id="classes"><h2>Classes by count</h2><p class="muted">${esc(counted(classes.length, 'class', 'classes', fmtInt))} as top-1. Click a class to see its images, best scores first.</p>`);
     const maxCount = classes[0]!.count;
     body.push(
       table(
@@ -101,7 +102,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
   if (a.predictions > 0) {
     nav.push({href: 'low', text: `Low confidence (${fmtInt(a.lowConfidence.count)})`});
     body.push(
-      `<section id="low"><h2>Low confidence</h2><p class="muted">${esc(fmtInt(a.lowConfidence.count))} images whose top-1 score is below ${esc(o.lowConfidence)} or within ${esc(o.margin)} of the second class.${
+      `<section id="low"><h2>Low confidence</h2><p class="muted">${esc(counted(a.lowConfidence.count, 'image', 'images', fmtInt))} whose top-1 score is below ${esc(o.lowConfidence)} or within ${esc(o.margin)} of the second class.${
         a.lowConfidence.count > a.lowConfidence.examples.size ? ` The ${esc(fmtInt(a.lowConfidence.examples.size))} lowest are shown.` : ''
       }</p>`,
     );
@@ -116,7 +117,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
   if (a.errors > 0) {
     nav.push({href: 'errors', text: `Errors (${fmtInt(a.errors)})`});
     const reasons = [...a.errorReasons.values()].sort((x, y) => y.count - x.count || (x.reason < y.reason ? -1 : 1));
-    body.push(`<section id="errors"><h2>Errors</h2><p class="muted">${esc(fmtInt(a.errors))} files have no prediction, for ${esc(fmtInt(reasons.length))} reasons (numbers in messages shown as N).</p>`);
+    body.push(`<section id="errors"><h2>Errors</h2><p class="muted">${esc(counted(a.errors, 'file', 'files', fmtInt))} ${a.errors === 1 ? 'has' : 'have'} no prediction, for ${esc(counted(reasons.length, 'reason', 'reasons', fmtInt))} (numbers in messages shown as N).</p>`);
     body.push(table(['reason', 'files'], reasons.map((r, i) => [`<a href="#${slug('error', i)}">${esc(r.reason)}</a>`, `#${esc(fmtInt(r.count))}`])));
     reasons.forEach((r, i) => {
       body.push(`<h3 id="${slug('error', i)}">${esc(r.reason)} <span class="muted">(${esc(fmtInt(r.count))})</span></h3>`);
@@ -141,7 +142,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
 
   if (a.unknown > 0) {
     nav.push({href: 'unknown', text: `Unrecognised (${fmtInt(a.unknown)})`});
-    body.push(`<section id="unknown"><h2>Unrecognised records</h2><p class="muted">${esc(fmtInt(a.unknown))} records this version of lcnet cannot show.</p>`);
+    body.push(`<section id="unknown"><h2>Unrecognised records</h2><p class="muted">${esc(counted(a.unknown, 'record', 'records', fmtInt))} this version of lcnet cannot show.</p>`);
     body.push(table(['input', 'line', 'file', 'what'], a.unknownRecords.map((u) => [esc(u.input), `#${u.line}`, esc(u.file ?? ''), esc(u.what)])));
     body.push('</section>');
   }

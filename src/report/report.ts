@@ -119,7 +119,11 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
   }
   checkAbort();
   const aggregate = aggregator.result;
-  if (aggregate.unknown) warn(`${aggregate.unknown} records are not lcnet records this version can show; they are counted and listed in the report`);
+  if (aggregate.unknown) warn(
+      aggregate.unknown === 1
+        ? '1 record is not an lcnet record this version can show; it is counted and listed in the report'
+        : `${aggregate.unknown} records are not lcnet records this version can show; they are counted and listed in the report`,
+    );
   if (aggregate.repeated) warn(repeatedNote(aggregate.repeated));
 
   const predictions: PredictionsView | null =

@@ -9,7 +9,8 @@
 
 import type {PipelineOptions, RunSummary} from '../pipeline/classify-engine.js';
 import type {ModelManifest} from '../models/manifest.js';
-import {formatShard, type Shard} from '../pipeline/shard.js';
+import {describeShard, formatShard, type Shard} from '../pipeline/shard.js';
+import {counted} from '../text/plural.js';
 import {stageSpeed, type StageSpeed} from '../pipeline/stage-speed.js';
 
 export interface SummaryModel {
@@ -24,6 +25,8 @@ export interface ClassifySummary {
   /** files skipped because a resumed output records them unchanged */
   skipped: number;
   shard: Shard;
+  /** --shard as the user typed it, shown as typed (2/2, not 0/2) */
+  shardText?: string;
   model: SummaryModel;
   pipeline: Pick<PipelineOptions, 'workers' | 'sessions' | 'threads'>;
 }
@@ -58,8 +61,8 @@ export function speedLine(speed: StageSpeed, pipeline: ClassifySummary['pipeline
 /** The lines printed on stderr when a run ends. */
 export function classifySummaryLines(s: ClassifySummary): string[] {
   const {summary, skipped, shard} = s;
-  const counts = `${summary.files} files, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}`;
-  const part = shard.count > 1 ? ` (shard ${formatShard(shard)})` : '';
+  const counts = `${counted(summary.files, 'file')}, ${summary.succeeded} classified, ${summary.failed} failed${skipped ? `, ${skipped} already done` : ''}`;
+  const part = shard.count > 1 ? ` (shard ${s.shardText === undefined ? formatShard(shard) : describeShard(s.shardText, shard)})` : '';
   const rate = `in ${summary.seconds.toFixed(1)} s (${summary.imagesPerSecond.toFixed(1)} images/s)`;
   const lines = [`lcnet: ${counts}${part} ${rate}${summary.interrupted ? ', interrupted' : ''}, model ${modelNamed(s.model)}`];
   const speed = speedLine(stageSpeed(summary.stages, summary.files), s.pipeline);

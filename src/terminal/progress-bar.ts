@@ -7,23 +7,12 @@
 import type * as CliProgress from 'cli-progress';
 import {cliProgress} from '../lazy-modules.js';
 import type {FetchProgress} from '../models/download/fetch-file.js';
+import {formatBytes} from '../text/bytes.js';
 
 export interface ProgressDisplay {
   update(p: FetchProgress): void;
   /** erases nothing: leaves the final state on its own line */
   stop(): void;
-}
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
 }
 
 /** A progress bar labelled `label` on `stream`, or null when `stream` is not a TTY. */

@@ -4,7 +4,7 @@
  * `lcnet download NAME --from DIR|FILE|URL`, and how to try lcnet without any weights.
  */
 
-import {CancelledError, FatalError, UsageError} from '../../errors.js';
+import {CancelledError, FatalError, OptionError, UsageError} from '../../errors.js';
 import {DownloadError, isUnreachable} from './errors.js';
 import {TarError} from './tar.js';
 
@@ -34,6 +34,8 @@ export function describeFailure(e: unknown, name: string): UsageError | FatalErr
   const cause = {cause: e};
   if ((e instanceof DownloadError && e.kind === 'aborted') || e instanceof CancelledError) return new CancelledError(`download of ${name} cancelled; nothing was installed`, cause);
   if (isUnreachable(e)) return new FatalError(offlineMessage(name, e), cause);
+  // an error about the caller's options keeps its kind, so that the CLI names them as flags
+  if (e instanceof OptionError) return e;
   if (e instanceof UsageError) return new UsageError(e.message, cause);
   if (e instanceof DownloadError) return new FatalError(`cannot download model ${name}: ${e.message}`, cause);
   if (e instanceof TarError) return new FatalError(`cannot unpack model ${name}: ${e.message}; nothing was installed`, cause);

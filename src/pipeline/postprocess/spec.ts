@@ -5,7 +5,7 @@
  * filled by the one resolver from the catalogue) names the kind and its published parameters.
  */
 
-import {UsageError} from '../../errors.js';
+import {OptionError} from '../../errors.js';
 import {type PostprocessSpec} from '../../models/head-spec.js';
 import {decodeAttributes} from './attributes.js';
 import {decideThreshold} from './thresh.js';
@@ -36,10 +36,10 @@ function round(v: number): number {
 /** The spec with `--threshold` applied: the decision threshold, or every attribute threshold but PaddleClas's special ones. */
 export function withThreshold(spec: PostprocessSpec, threshold: number | undefined): PostprocessSpec {
   if (threshold === undefined) return spec;
-  if (!(threshold >= 0 && threshold <= 1)) throw new UsageError(`--threshold must be between 0 and 1, got ${threshold}`);
+  if (!(threshold >= 0 && threshold <= 1)) throw new OptionError((opt) => `${opt('threshold')} must be between 0 and 1, got ${threshold}`);
   switch (spec.kind) {
     case 'topk':
-      throw new UsageError('--threshold applies to yes/no and attribute models; this model ranks classes (use --topk)');
+      throw new OptionError((opt) => `${opt('threshold')} applies to yes/no and attribute models; this model ranks classes (use ${opt('topk')})`);
     case 'thresh':
       return {...spec, threshold};
     case 'person-attribute':
