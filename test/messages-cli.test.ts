@@ -36,7 +36,8 @@ describe('messages agree with the behaviour and the docs (through the CLI)', fun
   it('download: the usage line shows --from, --labels and --name as usable together; --list still refuses them', async () => {
     const u = await usage('download');
     for (const flag of ['[-l]', '[--from <value>]', '[--labels <value>]', '[--name <value>]', '[--sha256 <value>]', '[-f]']) assert.ok(u.includes(flag), `${flag} in ${u}`);
-    assert.doesNotMatch(u, /\|/);
+    // the bars left are a flag's choices and the one real exclusive group: --resize-short or --stretch
+    assert.deepEqual(u.match(/\[[^\]]*\|[^\]]*\]/g), ['[--fit crop|stretch|pad]', '[--resize-short <value> | --stretch]', '[--channels rgb|bgr]']);
     const r = await runCli(['download', '--list', '--name', 'x']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(oneLine(r.stderr), /--name=x cannot also be provided when using --list/);

@@ -97,7 +97,7 @@ describe('the npm package (pack, install offline, run)', function () {
     // oclif's plugins are found where npm put them: help, and did-you-mean for a misspelt command
     const help = spawnSync(lcnet, ['help', 'classify'], {cwd: app, env, encoding: 'utf8'});
     assert.equal(help.status, 0, help.stderr);
-    assert.match(help.stdout, /\$ lcnet classify PATHS/);
+    assert.match(help.stdout, /\$ lcnet classify \[PATHS\.\.\.\]/);
     const typo = spawnSync(lcnet, ['classfy', 'photos'], {cwd: app, env, encoding: 'utf8'});
     assert.equal(typo.status, 2, typo.stderr);
     assert.match(typo.stderr, /Did you mean classify\?/);

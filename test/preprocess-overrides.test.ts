@@ -70,12 +70,12 @@ describe('preprocessing settings: flags, model.json, and what is assumed', () =>
     });
 
     it('refuses contradictions and bad values given by a program', () => {
-      assert.throws(() => applyOverrides(stretch, [80, 160], {stretch: true, fit: 'pad'}), usage(/--stretch and --fit pad exclude each other/));
-      assert.throws(() => applyOverrides(stretch, [80, 160], {resizeShort: 200, fit: 'pad'}), usage(/--resize-short sets the short side of --fit crop, not of --fit pad/));
-      assert.throws(() => applyOverrides(stretch, [80, 160], {resizeShort: 60}), usage(/--resize-short 60 is smaller than the 160x80 input/));
+      assert.throws(() => applyOverrides(stretch, [80, 160], {stretch: true, fit: 'pad'}), usage(/^stretch and fit pad exclude each other/));
+      assert.throws(() => applyOverrides(stretch, [80, 160], {resizeShort: 200, fit: 'pad'}), usage(/^resizeShort sets the short side of fit crop, not of fit pad/));
+      assert.throws(() => applyOverrides(stretch, [80, 160], {resizeShort: 60}), usage(/^resizeShort 60 is smaller than the 160x80 input/));
       assert.throws(() => applyOverrides(stretch, [80, 160], {std: [1, 0, 1]}), usage(/std must be three positive numbers/));
       assert.throws(() => applyOverrides(stretch, [80, 160], {fit: 'cover' as never}), usage(/fit must be one of crop, stretch, pad/));
-      assert.throws(() => applyOverrides(stretch, [80, 160], {inputSize: [0, 10]}), usage(/inputSize must be a width and a height/));
+      assert.throws(() => applyOverrides(stretch, [80, 160], {inputSize: [0, 10]}), usage(/input must be a width and a height/));
     });
   });
 

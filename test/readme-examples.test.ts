@@ -34,6 +34,8 @@ interface Runs {
   stderr?: RegExp;
   /** a check of what the example wrote, in its folder */
   check?: (dir: string, stdout: string) => void;
+  /** files of the folder that must not exist before the example (its new output; others read them) */
+  absent?: string[];
   /** run with an empty model store (a download example) */
   emptyStore?: boolean;
   /**
@@ -57,6 +59,8 @@ const EXAMPLES: Record<string, Example> = {
   "find /data -name '*.jpg' -print0 | lcnet classify - -o preds.jsonl": {skip: '/data is a folder of the reader'},
   'lcnet classify /data -o part2.jsonl --shard 2/4': {skip: '/data is a folder of the reader'},
   'lcnet classify /data -o out-$JOB_COMPLETION_INDEX.jsonl --shard auto': {skip: '/data is a folder of the reader'},
+  'lcnet classify --files-from list.txt -o preds.jsonl': {absent: ['preds.jsonl'], check: (d) => assert.equal(lines(d, 'preds.jsonl').length, PHOTOS)},
+  'lcnet bench --files-from list.txt --limit 200': {shortened: 'lcnet bench --files-from list.txt --limit 200 --iterations 2 --warmup 1'},
   'lcnet classify ./crops -m my.onnx --labels labels.txt': {check: (_, out) => assert.equal(out.trim().split('\n').length, 2)},
   'lcnet classify ./lines -m PP-LCNet_x0_25_textline_ori': {check: (_, out) => assert.equal(out.trim().split('\n').length, 4)},
   'lcnet merge out-*.jsonl -o all.csv': {check: (d) => assert.equal(lines(d, 'all.csv').length, 1 + PHOTOS)},
@@ -204,6 +208,7 @@ describe('README: every example runs as written', function () {
     writeFileSync(join(template, 'val.txt'), truth.join('\n') + '\n');
     copyFileSync(join(template, 'val.txt'), join(template, 'val', 'val.txt'));
     copyFileSync(join(IMAGENET_META, 'real.json'), join(template, 'real.json'));
+    writeFileSync(join(template, 'list.txt'), val.slice(0, PHOTOS).map((n) => `photos/${n}`).join('\n') + '\n');
     writeFileSync(join(template, 'gaps.txt'), val.slice(4, 6).map((n) => `crops/${n}`).join('\n') + '\n');
     // "a model converted elsewhere": a small network of 10 classes, with its labels
     const small = buildLCNet({config: imagenetConfig(0.25, 10), seed: 3, name: 'my'}).bytes;
@@ -270,6 +275,7 @@ describe('README: every example runs as written', function () {
       }
       const dir = join(work, `example-${Object.keys(EXAMPLES).indexOf(command)}`);
       cpSync(template, dir, {recursive: true, verbatimSymlinks: true});
+      for (const f of example.absent ?? []) rmSync(join(dir, f));
       const store = example.emptyStore ? join(dir, '.empty-store') : home;
       const r = await run('bash', ['-c', ran], dir, {...env, LCNET_HOME: store});
       assert.equal(r.code, example.code ?? 0, `${ran}\n${r.stderr}`);
