@@ -8,7 +8,8 @@ import {filesProgress} from '../cli/files-progress.js';
 import {handleInterrupts} from '../cli/interrupts.js';
 import {loadModelForCommand} from '../cli/load-model.js';
 import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
-import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
+import {defaultModelName} from '../api/load-model.js';
+import {evalModel, isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
 import {checkOutputTarget} from '../pipeline/output/output-target.js';
@@ -87,6 +88,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
           documented: entry ? {top1: entry.accuracy.top1, top5: entry.accuracy.top5} : undefined,
           ...(classes ? {classes} : {}),
           perImage: flags['per-image'],
+          model: evalModel(model, flags.model || defaultModelName(), flags.resize),
           onProgress: (done, total, top1) => {
             bar.setTotal(total);
             bar.update(done, {top1: top1.toFixed(2)});
@@ -104,15 +106,14 @@ Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130
     }
     interrupts.dispose();
     if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
-    const withModel = {...report, model: {name: model.name, synthetic: model.manifest.synthetic, onnxSha256: model.manifest.onnxSha256, resize: flags.resize}};
     if (flags.output) {
       try {
-        writeFileSync(flags.output, renderJson(withModel));
+        writeFileSync(flags.output, renderJson(report));
       } catch (e) {
         this.error(`cannot write the report to ${flags.output}: ${(e as Error).message}`, {exit: EXIT.FATAL});
       }
     }
-    if (flags.json) process.stdout.write(renderJson(withModel));
+    if (flags.json) process.stdout.write(renderJson(report));
     else process.stdout.write(flags.markdown ? renderMarkdown(report) : renderText(report));
   }
 }
