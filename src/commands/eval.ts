@@ -21,6 +21,8 @@ export default class Eval extends Command {
 
 Images that cannot be decoded count as wrong by default (--on-error exclude leaves them out) and are listed in the report.
 
+A model outside ImageNet-1k is evaluated on folders named by its labels. Every report names the model (and its path when --model names a file or folder), warns of synthetic weights, and is titled by what it read ('ImageNet-1k validation (devkit layout)', 'Evaluation on class folders (2 classes)'); top-5 is top-k with k = min(5, classes), printed as such (top-2 for a 2-class model; JSON: metrics.top5 with metrics.top5K = k).
+
 Exit status: 0 success, 2 usage error (bad dataset or flags), 3 fatal error, 130 interrupted.`;
 
   static override examples = [
