@@ -51,17 +51,24 @@ export function thumbnailBox(width: number, height: number): [number, number] {
   return [Math.min(THUMBNAIL_MAX_WIDTH, Math.max(THUMBNAIL_PX, wide)), THUMBNAIL_PX];
 }
 
-export async function makeThumbnail(path: string): Promise<{data: Buffer; width: number; height: number}> {
-  const image = sharp(path, {limitInputPixels: 2 ** 28, sequentialRead: true});
-  const meta = await image.metadata();
-  const [boxWidth, boxHeight] = thumbnailBox(meta.autoOrient?.width ?? meta.width ?? 0, meta.autoOrient?.height ?? meta.height ?? 0);
-  const {data, info} = await image
+async function thumbnailIn(path: string, box: [number, number]): Promise<{data: Buffer; width: number; height: number}> {
+  const {data, info} = await sharp(path, {limitInputPixels: 2 ** 28, sequentialRead: true})
     .rotate()
-    .resize(boxWidth, boxHeight, {fit: 'inside', withoutEnlargement: true})
+    .resize(box[0], box[1], {fit: 'inside', withoutEnlargement: true})
     .flatten({background: '#ffffff'})
     .jpeg({quality: 70, mozjpeg: false})
     .toBuffer({resolveWithObject: true});
   return {data, width: info.width, height: info.height};
+}
+
+export async function makeThumbnail(path: string): Promise<{data: Buffer; width: number; height: number}> {
+  // the ordinary box first: a photo is read once, and only an image that came out a short,
+  // wide strip has its size read and is made again in its own box
+  const t = await thumbnailIn(path, [THUMBNAIL_PX, THUMBNAIL_PX]);
+  if (t.height >= THUMBNAIL_MIN_HEIGHT || t.width <= t.height) return t;
+  const meta = await sharp(path, {limitInputPixels: 2 ** 28}).metadata();
+  const box = thumbnailBox(meta.autoOrient.width, meta.autoOrient.height);
+  return box[0] === THUMBNAIL_PX ? t : thumbnailIn(path, box);
 }
 
 /** The file name of a thumbnail in a folder report: from a hash of the image's path. */
