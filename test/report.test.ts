@@ -425,5 +425,8 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     const stages = all(d, '#bench1-stages tbody tr');
     assert.equal(stages.length, bench.configs.length);
     assert.match(text(d.querySelector('#bench1-summary .note')), /bottleneck/);
+    // the bench's model, whose speed means something: said so in its warning
+    assert.match(text(d.querySelector('header .models')), /synthetic:PPLCNet_x0_25 \(\d+ records, benchmark bench\.json\)/);
+    assert.match(text(d.querySelector('header .synthetic')), /SYNTHETIC WEIGHTS: synthetic:PPLCNet_x0_25 .*meaningless/);
   });
 });
