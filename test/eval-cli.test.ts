@@ -38,11 +38,16 @@ describe('lcnet eval (end to end through the CLI)', function () {
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /top-1/);
       assert.match(r.stderr, /SYNTHETIC/);
+      const title = root === flat ? 'ImageNet-1k validation (caffe layout)' : 'ImageNet-1k validation (imagefolder layout)';
+      assert.deepEqual(r.stdout.split('\n').slice(0, 3), [title, `SYNTHETIC WEIGHTS: ${MODEL} was generated from a seed for tests and benchmarks; its accuracies are meaningless`, `  model       ${MODEL}`]);
       reports.push(JSON.parse(readFileSync(out, 'utf8')) as EvalReport);
     }
     const [a, b] = reports as [EvalReport, EvalReport];
     assert.equal(a.dataset.layout, 'caffe');
     assert.equal(b.dataset.layout, 'imagefolder');
+    // each report names its model, and what it read
+    assert.deepEqual(a.model && [a.model.name, a.model.path, a.model.synthetic], [MODEL, null, true]);
+    assert.deepEqual([a.dataset.kind, a.dataset.classes, a.metrics.top5K], ['imagenet-1k', 1000, 5]);
     assert.equal(a.metrics.n, 100);
     assert.deepEqual(a.metrics, b.metrics);
     const byName = (rep: EvalReport) => new Map(rep.perImage!.map((p) => [basename(p.relPath).toUpperCase(), p]));

@@ -16,8 +16,11 @@ function report(results: LabeledPrediction[], extra: Partial<EvalReport> = {}): 
   return {
     schema: REPORT_SCHEMA,
     units: REPORT_UNITS,
+    model: {name: 'PPLCNet_x1_0', path: null, synthetic: false, onnxSha256: 'ab12', resize: 'exact'},
     dataset: {
       root: '/data/val',
+      kind: 'imagenet-1k',
+      classes: 3,
       layout: 'caffe',
       labelSource: '/data/val/val.txt',
       images: results.length,
@@ -46,7 +49,15 @@ describe('eval report rendering', () => {
     const top1 = lines.find((l) => l.startsWith('top-1'))!;
     assert.ok(top1.includes('33.33%') && top1.includes('50.00%') && top1.includes('-16.67 pp'), top1);
     assert.equal(top1.indexOf('33.33%') + 6, header.indexOf('measured') + 'measured'.length, 'measured column right-aligned under its header');
-    assert.ok(lines.some((l) => l.startsWith('top-3 (as top-5)')), 'k is shown when there are fewer than 5 classes');
+    // top-k with k = min(5, classes), named as measured
+    assert.ok(
+      lines.some((l) => /^top-3\s+66\.67%.*\(k = 3: the model has 3 classes\)$/.test(l)),
+      'top-3, with k explained',
+    );
+    assert.ok(!text.includes('top-5'), 'nothing is called top-5 when k is 3');
+    assert.equal(lines[0], 'ImageNet-1k validation (caffe layout)');
+    assert.ok(lines.some((l) => /^ {2}model {7}PPLCNet_x1_0$/.test(l)), 'the model is named');
+    assert.ok(!/SYNTHETIC/.test(text));
     assert.ok(lines.some((l) => /^ReaL top-1\s+50\.00%/.test(l)));
     assert.ok(text.includes('1 failed (counted wrong)'));
     assert.ok(text.includes('ILSVRC2012_val_00000003.JPEG: truncated JPEG'));
@@ -58,10 +69,35 @@ describe('eval report rendering', () => {
 
   it('renders Markdown tables with escaped cells', () => {
     const md = renderMarkdown(report(results));
-    assert.ok(md.startsWith('## ImageNet-1k evaluation\n'));
+    assert.ok(md.startsWith('## ImageNet-1k validation (caffe layout)\n\nModel: `PPLCNet_x1_0`.\n'), md.slice(0, 100));
+    assert.ok(md.includes('| top-3 | 66.67% |'), 'top-k named as measured');
+    assert.ok(!md.includes('top-5'));
     assert.ok(md.includes('| metric | measured | documented | difference |\n|:---|---:|---:|---:|\n| top-1 | 33.33% | 50.00% | -16.67 pp |'));
     assert.ok(md.includes('| 1 | 1 goldfish | 2 a \\| piped name |'));
     assert.ok(md.includes('| ReaL top-1 (2 images with ReaL labels) | 50.00% |  |  |'));
+  });
+
+  it('titles a report by the dataset it read and names its model, with a warning for synthetic weights', () => {
+    const folders = report(results, {
+      model: {name: 'synthetic:PP-LCNet_x0_25_textline_ori', path: null, synthetic: true},
+    });
+    folders.dataset = {...folders.dataset, kind: 'class-folders', classes: 2, layout: 'imagefolder'};
+    const text = renderText(folders);
+    const lines = text.split('\n');
+    assert.equal(lines[0], 'Evaluation on class folders (2 classes)');
+    assert.match(lines[1]!, /^SYNTHETIC WEIGHTS: synthetic:PP-LCNet_x0_25_textline_ori .*meaningless/);
+    assert.ok(!text.includes('ImageNet'));
+    const md = renderMarkdown(folders);
+    assert.ok(md.startsWith('## Evaluation on class folders (2 classes)\n\n**SYNTHETIC WEIGHTS:** `synthetic:PP-LCNet_x0_25_textline_ori`'), md.slice(0, 120));
+    // a model given by its file is named with the path
+    const file = report(results, {model: {name: 'my', path: '/models/my.onnx', synthetic: false}});
+    assert.ok(renderText(file).split('\n').includes('  model       my (/models/my.onnx)'));
+    assert.ok(renderMarkdown(file).includes('Model: `my` (`/models/my.onnx`).'));
+    // a report written before the dataset kind was recorded: a neutral title, never ImageNet-1k by default
+    const old = report(results, {model: undefined});
+    delete old.dataset.kind;
+    assert.equal(renderText(old).split('\n')[0], 'Evaluation (caffe layout)');
+    assert.ok(renderText(old).includes('  model       not recorded'));
   });
 
   it('renders the whole report as JSON, per-image results included when present', () => {

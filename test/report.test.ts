@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import {copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
-import {parseHTML} from 'linkedom';
+import sharp from 'sharp';
 import type {BenchReport} from '../src/bench/sweep.js';
 import type {EvalReport} from '../src/eval/report.js';
 import {fmtPercent} from '../src/eval/report.js';
+import {imagenetConfig} from '../src/models/architecture.js';
+import {buildLCNet} from '../src/models/builder.js';
 import {runCli, tempDir} from './support/cli.js';
+import {all, checkSelfContained, cssOf, cssRules, type Doc, inlineThumbnails, number, parsePage, text} from './support/report-page.js';
 import {link, sampleImages, write} from './support/eval-fixtures.js';
 import {writeBadInputs} from './support/images.js';
 import {skipWithoutShared, VAL_SAMPLE_DIR} from './support/shared-data.js';
@@ -16,68 +19,6 @@ interface JsonRecord {
   file: string;
   predictions?: {class_id: number; label: string; score: number}[];
   error?: string;
-}
-
-/** The part of the DOM (linkedom) the checks use; the project compiles without the DOM lib. */
-interface Element {
-  textContent: string | null;
-  attributes: Iterable<{name: string}>;
-  nextElementSibling: Element | null;
-  getAttribute(name: string): string | null;
-  querySelector(selector: string): Element | null;
-  querySelectorAll(selector: string): Iterable<Element> & ArrayLike<Element>;
-}
-interface Doc {
-  getElementById(id: string): Element | null;
-  querySelector(selector: string): Element | null;
-  querySelectorAll(selector: string): Iterable<Element>;
-}
-
-function parsePage(path: string): {html: string; document: Doc} {
-  const html = readFileSync(path, 'utf8');
-  return {html, document: (parseHTML(html) as unknown as {document: Doc}).document};
-}
-
-const all = (d: Doc, selector: string) => [...d.querySelectorAll(selector)];
-const text = (e: Element | null | undefined) => (e?.textContent ?? '').trim();
-const number = (s: string) => Number(s.replace(/,/g, ''));
-
-/** The checks every page passes: no script, nothing from outside, every fragment link resolves. */
-function checkSelfContained(d: Doc, html: string): void {
-  assert.equal(all(d, 'script').length, 0, 'no <script> element');
-  assert.ok(!/<script/i.test(html), 'no <script tag anywhere');
-  for (const e of all(d, '[src], [href]')) {
-    for (const attr of ['src', 'href']) {
-      const v = e.getAttribute(attr);
-      if (v === null) continue;
-      if (attr === 'src' && v.startsWith('data:')) {
-        // inline data (base64 may hold '//' of its own)
-        assert.match(v, /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/);
-        continue;
-      }
-      assert.ok(!/^[a-z][a-z0-9+.-]*:/i.test(v) && !v.includes('//'), `${attr}="${v.slice(0, 60)}" points outside the page (http:, https:, //, any scheme)`);
-      if (attr === 'href') {
-        assert.match(v, /^#/, `link ${v} is a fragment`);
-        assert.ok(d.getElementById(v.slice(1)), `link ${v} has a target`);
-      }
-    }
-  }
-  for (const e of all(d, '*')) for (const a of [...e.attributes]) assert.ok(!/^on/i.test(a.name), `no event handler attribute (${a.name})`);
-  assert.equal(all(d, 'link[rel=stylesheet], iframe, object, embed').length, 0);
-  for (const m of html.matchAll(/url\(\s*["']?([^"')]*)/gi)) assert.match(m[1]!, /^data:image\/jpeg;base64,/, 'CSS loads inline images only');
-  assert.ok(!/@import|@font-face/i.test(html));
-}
-
-/** Inline thumbnails: every `.th` element has a CSS class whose rule holds a JPEG data: URI. */
-function inlineThumbnails(d: Doc, html: string): {shown: number; distinct: number} {
-  const rules = new Map([...html.matchAll(/^\.(t\d+)\{background-image:url\("(data:[^"]*)"\)\}$/gm)].map((m) => [m[1]!, m[2]!]));
-  const shown = all(d, '.th');
-  for (const e of shown) {
-    const cls = e.getAttribute('class')!.split(' ')[1]!;
-    assert.match(rules.get(cls) ?? '', /^data:image\/jpeg;base64,[A-Za-z0-9+/=]+$/, cls);
-    assert.ok(e.getAttribute('title'), 'the whole path is in the tooltip');
-  }
-  return {shown: shown.length, distinct: new Set(shown.map((e) => e.getAttribute('class'))).size};
 }
 
 /** Summary cards as {label: value}. */
@@ -180,6 +121,127 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     assert.equal(bars.reduce((a, b) => a + b, 0), predicted.length);
   });
 
+  it('names the model of the records in the header and the summary, and warns prominently of synthetic weights', async () => {
+    const out = join(dir, 'synthetic.html');
+    const r = await runCli(['report', jsonl, '-o', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: SYNTHETIC WEIGHTS: synthetic:PPLCNet_x0_25 .*meaningless/);
+    assert.deepEqual(JSON.parse(r.stdout).models, [{name: MODEL, synthetic: true}]);
+    const {html, document: d} = parsePage(out);
+    assert.equal(text(d.querySelector('header .models')), `Model: ${MODEL}`);
+    const warning = d.querySelector('header .synthetic');
+    assert.match(text(warning), /^SYNTHETIC WEIGHTS: synthetic:PPLCNet_x0_25 was generated from a seed .*meaningless/);
+    assert.equal(warning!.getAttribute('role'), 'alert');
+    // prominent: a coloured box with a thick bar, in bold
+    const css = cssOf(cssRules(html), '.synthetic');
+    assert.match(css.get('border-left') ?? '', /^6px solid/);
+    assert.equal(css.get('font-weight'), '600');
+    assert.match(text(d.querySelector('title')), /SYNTHETIC/);
+    assert.equal(text(d.querySelector('#summary .model-line')), `Records of ${MODEL}.`);
+  });
+
+  it('names a real model without a warning; says when records of several models are counted together', async () => {
+    const record = (file: string, model: string) => JSON.stringify({file, model, predictions: [{class_id: 1, label: 'goldfish', score: 0.9}], size: 1, mtime: null});
+    const real = join(dir, 'real.jsonl');
+    writeFileSync(real, [record('a.jpg', 'PPLCNet_x1_0'), record('b.jpg', 'PPLCNet_x1_0')].join('\n') + '\n');
+    const out = join(dir, 'real.html');
+    const r = await runCli(['report', real, '-o', out, '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.doesNotMatch(r.stderr, /SYNTHETIC/);
+    assert.deepEqual(JSON.parse(r.stdout).models, [{name: 'PPLCNet_x1_0', synthetic: false}]);
+    const {document: d} = parsePage(out);
+    assert.equal(text(d.querySelector('header .models')), 'Model: PPLCNet_x1_0');
+    assert.equal(all(d, '.synthetic').length, 0);
+    assert.doesNotMatch(text(d.querySelector('title')), /SYNTHETIC/);
+
+    const mixed = join(dir, 'mixed.jsonl');
+    writeFileSync(mixed, [record('c.jpg', 'PPLCNet_x0_5'), record('d.jpg', MODEL), record('e.jpg', MODEL)].join('\n') + '\n');
+    const out2 = join(dir, 'mixed.html');
+    assert.equal((await runCli(['report', real, mixed, '-o', out2])).code, 0);
+    const {document: m} = parsePage(out2);
+    assert.equal(text(m.querySelector('header .models')), `Models: PPLCNet_x1_0 (2 records); ${MODEL} (2 records); PPLCNet_x0_5 (1 record)`);
+    assert.equal(all(m, 'header .synthetic').length, 1, 'one warning, for the synthetic model');
+    assert.match(text(m.querySelector('#summary .note.model-line')), /^These records name 3 models, counted together here/);
+  });
+
+  it('warns when the model the records name is installed here with synthetic weights', async () => {
+    const home = tempDir('lcnet-home-');
+    try {
+      const onnx = join(home, 'seeded.onnx');
+      writeFileSync(onnx, buildLCNet({config: imagenetConfig(0.25, 3, [64, 64]), seed: 3}).bytes);
+      writeFileSync(join(home, 'labels.txt'), 'a\nb\nc\n');
+      const installed = await runCli(['download', '--from', onnx, '--labels', join(home, 'labels.txt'), '--name', 'PPLCNet_x1_0'], {env: {LCNET_HOME: home}});
+      assert.equal(installed.code, 0, installed.stderr);
+      // records naming it, written elsewhere: only this machine's store says the weights are synthetic
+      const records = join(dir, 'seeded.jsonl');
+      writeFileSync(records, JSON.stringify({file: 'a.jpg', model: 'PPLCNet_x1_0', predictions: [{class_id: 0, label: 'a', score: 0.9}], size: 1, mtime: null}) + '\n');
+      const out = join(dir, 'seeded.html');
+      const r = await runCli(['report', records, '-o', out, '--json'], {env: {LCNET_HOME: home}});
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout).models, [{name: 'PPLCNet_x1_0', synthetic: true}]);
+      const {document: d} = parsePage(out);
+      assert.match(text(d.querySelector('header .synthetic')), /the model PPLCNet_x1_0 installed in this machine's model store was generated from a seed/);
+      // the same records with a store that does not hold it: nothing to say
+      const r2 = await runCli(['report', records, '-o', join(dir, 'seeded2.html'), '--json']);
+      assert.deepEqual(JSON.parse(r2.stdout).models, [{name: 'PPLCNet_x1_0', synthetic: false}]);
+    } finally {
+      rmSync(home, {recursive: true, force: true});
+    }
+  });
+
+  it('lays captions out to wrap at separators, never at the extension dot or inside a score; class labels wrap, with their full name', async () => {
+    const out = join(dir, 'layout.html');
+    const r = await runCli(['report', jsonl, '-o', out]);
+    assert.equal(r.code, 0, r.stderr);
+    const {html, document: d} = parsePage(out);
+    const css = cssRules(html);
+    // a caption is as wide as its thumbnail (it never widens the figure) and breaks no word in two
+    const caption = cssOf(css, 'figcaption');
+    assert.equal(caption.get('width'), '0');
+    assert.equal(caption.get('min-width'), '100%');
+    assert.ok(!/break-all/.test(html), 'nothing breaks between any two letters (word-break: break-all)');
+    // a file name: a part too long for the caption is cut with an ellipsis, never wrapped inside
+    const name = cssOf(css, 'figcaption .name');
+    assert.deepEqual([name.get('overflow'), name.get('text-overflow'), name.get('overflow-wrap')], ['hidden', 'ellipsis', 'normal']);
+    for (const selector of ['.score', '.nowrap']) assert.equal(cssOf(css, selector).get('white-space'), 'nowrap', selector);
+
+    const names = all(d, 'figcaption .name');
+    assert.ok(names.length > 50, `${names.length} names`);
+    for (const n of names) {
+      const title = n.getAttribute('title')!;
+      const shown = text(n);
+      assert.ok(title.endsWith(`/${shown}`), `${title}: the tooltip holds the whole path of ${shown}`);
+      // a name wraps only after _ - . or a space inside its stem: the extension stays with the part before it
+      const parts = n.innerHTML.split('<wbr>');
+      for (const part of parts.slice(0, -1)) assert.match(part, /[_\-. ]$/, `${shown}: breaks after a separator`);
+      const dot = shown.lastIndexOf('.');
+      if (dot > 0) assert.ok(parts[parts.length - 1]!.length > shown.length - dot, `${shown}: its extension is not a part of its own`);
+    }
+    const one = names.find((n) => text(n) === 'ILSVRC2012_val_00000002.JPEG')!;
+    assert.equal(one.innerHTML, 'ILSVRC2012_<wbr>val_<wbr>00000002.JPEG');
+
+    // every score in a caption is one unbreakable element, the runner-up's too
+    let seconds = 0;
+    for (const c of all(d, 'figcaption')) {
+      for (const e of c.querySelectorAll('.score, .nowrap')) assert.match(text(e), /^\d\.\d{3}$/);
+      const outside = c.innerHTML
+        .replace(/<span class="name"[^>]*>.*?<\/span>/, ' ')
+        .replace(/<span class="(score|nowrap)">[^<]*<\/span>/g, ' ')
+        .replace(/<[^>]+>/g, ' ');
+      assert.doesNotMatch(outside, /\d\.\d/, `${text(c)}: a score outside an unbreakable element`);
+      if (c.querySelector('.nowrap')) seconds++;
+    }
+    assert.ok(seconds > 0, 'low-confidence captions with a runner-up were checked');
+
+    // the class table: labels wrap between words (never inside one), their full name in the tooltip
+    const labels = all(d, '#classes td.label');
+    assert.equal(labels.length, all(d, '#classes tbody tr').length);
+    for (const td of labels) assert.equal(td.getAttribute('title'), text(td));
+    const label = cssOf(css, 'td.label');
+    assert.equal(label.get('overflow-wrap'), 'break-word');
+    assert.ok(label.get('min-width'), 'a label column is never squeezed to a letter a line');
+  });
+
   it('reads several parts in any format into a folder report; missing images get a placeholder; unknown records are listed', async () => {
     const csv = join(dir, 'part1.csv');
     const json = join(dir, 'part2.json');
@@ -228,6 +290,11 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     for (const src of thumbs) {
       assert.match(src, /^thumbnails\/[0-9a-f]{20}\.jpg$/);
       assert.ok(existsSync(join(out, src)), src);
+    }
+    // each <img> knows its thumbnail's size (the page lays out before the images load)
+    for (const img of all(d, 'img').slice(0, 20)) {
+      const m = await sharp(join(out, img.getAttribute('src')!)).metadata();
+      assert.deepEqual([img.getAttribute('width'), img.getAttribute('height')], [String(m.width), String(m.height)]);
     }
     assert.equal(readdirSync(join(out, 'thumbnails')).length, new Set(thumbs).size);
     // the moved image: a placeholder in its class section, and the report still written
@@ -289,6 +356,11 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     assert.equal(r.code, 0, r.stderr);
     const {html, document: d} = parsePage(out);
     checkSelfContained(d, html);
+    // what was evaluated, by which model: synthetic, so the header and the section say so
+    assert.equal(text(d.querySelector('#eval1-summary h2')), 'ImageNet-1k validation (caffe layout)');
+    assert.match(text(d.querySelector('#eval1-summary .model-line')), /^Model: synthetic:PPLCNet_x0_25: SYNTHETIC weights/);
+    assert.match(text(d.querySelector('header .synthetic')), /SYNTHETIC WEIGHTS: synthetic:PPLCNet_x0_25/);
+    assert.match(text(d.querySelector('header .models')), /synthetic:PPLCNet_x0_25/);
     const cards = all(d, '#eval1-summary .card').map((c) => [text(c.querySelector('span')), text(c.querySelector('b'))]);
     assert.deepEqual(cards.slice(0, 2), [
       ['top-1', fmtPercent(report.metrics.top1)],
@@ -313,6 +385,21 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     assert.ok(figures.length >= Math.min(top.count, 4));
     assert.ok(figures.every((f) => f.querySelector('.th')));
     inlineThumbnails(d, html);
+    // the confusions are cards side by side in one wrapping container, each as wide as its images
+    // (30 confusions of one image each are a few rows, not 30 full-width blocks)
+    const pairHeadings = all(d, '#eval1-confusions h3');
+    assert.equal(pairHeadings.length, pairs.length);
+    for (const h of pairHeadings) assert.ok(h.closest('.confusions > .confusion'), `${text(h)}: a card in the grid`);
+    assert.equal(all(d, '#eval1-confusions figure').length, all(d, '#eval1-confusions .confusions > .confusion figure').length);
+    const css = cssRules(html);
+    const grid = cssOf(css, '.confusions');
+    assert.deepEqual([grid.get('display'), grid.get('flex-wrap')], ['flex', 'wrap']);
+    const heading = cssOf(css, '.confusion h3');
+    assert.deepEqual([heading.get('width'), heading.get('min-width')], ['0', '100%'], 'a heading never widens its card');
+    // classes shown by their first name, every name in the tooltip
+    const classCells = all(d, '#eval1-classes td.label');
+    for (const td of classCells) assert.ok(td.getAttribute('title')!.startsWith(text(td)), text(td));
+    assert.ok(classCells.some((td) => td.getAttribute('title')!.length > text(td).length), 'some class has more names than the one shown');
   });
 
   it('draws a benchmark sweep: images/s and p99 per configuration, and the stage costs', async () => {
@@ -338,5 +425,8 @@ describe('lcnet report (from the outputs of the real pipeline)', function () {
     const stages = all(d, '#bench1-stages tbody tr');
     assert.equal(stages.length, bench.configs.length);
     assert.match(text(d.querySelector('#bench1-summary .note')), /bottleneck/);
+    // the bench's model, whose speed means something: said so in its warning
+    assert.match(text(d.querySelector('header .models')), /synthetic:PPLCNet_x0_25 \(\d+ records, benchmark bench\.json\)/);
+    assert.match(text(d.querySelector('header .synthetic')), /SYNTHETIC WEIGHTS: synthetic:PPLCNet_x0_25 .*meaningless/);
   });
 });

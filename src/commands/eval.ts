@@ -10,7 +10,8 @@ import {handleInterrupts} from '../cli/interrupts.js';
 import {loadModelForCommand} from '../cli/load-model.js';
 import {modelFlags, pipelineFlags, pipelineOptions} from '../cli/pipeline-flags.js';
 import {preprocessFlags} from '../cli/preprocess-flags.js';
-import {isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
+import {defaultModelName} from '../api/load-model.js';
+import {evalModel, isLayoutName, LAYOUTS, renderJson, renderMarkdown, renderText, runEval, type LayoutName, type OnError} from '../eval/index.js';
 import {pipelinePredictor} from '../eval/pipeline-predictor.js';
 import {findEntry, loadCatalogue} from '../models/download/catalogue.js';
 import {checkOutputTarget} from '../pipeline/output/output-target.js';
@@ -21,6 +22,8 @@ export default class Eval extends Command {
   static override description = `Finds the labels in any common layout (PaddleClas val_list.txt, flat folder + val.txt, ImageFolder WNID folders, Kaggle LOC_val_solution.csv, devkit ground truth, ImageNetV2 numbered folders), classifies every image with the same pipeline as 'lcnet classify', and reports top-1, top-5, mean per-class accuracy, the weakest classes, the most frequent confusions, optional ImageNet-ReaL top-1, and the model's published accuracy beside the measured one.
 
 Images that cannot be decoded count as wrong by default (--on-error exclude leaves them out) and are listed in the report.
+
+A model outside ImageNet-1k is evaluated on folders named by its labels. Every report names the model (and its path when --model names a file or folder), warns of synthetic weights, and is titled by what it read ('ImageNet-1k validation (devkit layout)', 'Evaluation on class folders (2 classes)'); top-5 is top-k with k = min(5, classes), printed as such (top-2 for a 2-class model; JSON: metrics.top5 with metrics.top5K = k).
 
 Exit status: 0 success, 2 usage error (bad dataset or flags, an unknown model), 3 fatal error, 130 interrupted.`;
 
@@ -88,6 +91,7 @@ Exit status: 0 success, 2 usage error (bad dataset or flags, an unknown model), 
           documented: entry ? {top1: entry.accuracy.top1, top5: entry.accuracy.top5} : undefined,
           ...(classes ? {classes} : {}),
           perImage: flags['per-image'],
+          model: evalModel(model, flags.model || defaultModelName(), flags.resize),
           onProgress: (done, total, top1) => {
             bar.setTotal(total);
             bar.update(done, {top1: top1.toFixed(2)});
@@ -105,15 +109,14 @@ Exit status: 0 success, 2 usage error (bad dataset or flags, an unknown model), 
     }
     interrupts.dispose();
     if (interrupts.signal.aborted) this.exit(EXIT.INTERRUPTED);
-    const withModel = {...report, model: {name: model.name, synthetic: model.manifest.synthetic, onnxSha256: model.manifest.onnxSha256, resize: flags.resize}};
     if (flags.output) {
       try {
-        writeFileSync(flags.output, renderJson(withModel));
+        writeFileSync(flags.output, renderJson(report));
       } catch (e) {
         this.error(`cannot write the report to ${flags.output}: ${(e as Error).message}`, {exit: EXIT.FATAL});
       }
     }
-    if (flags.json) process.stdout.write(renderJson(withModel));
+    if (flags.json) process.stdout.write(renderJson(report));
     else process.stdout.write(flags.markdown ? renderMarkdown(report) : renderText(report));
   }
 }

@@ -18,7 +18,9 @@ With an --output ending in .html the report is one self-contained file: thumbnai
 
 For predictions the page shows the classes by count with a strip of their best-scored images, a section per class with its thumbnails sorted by score (file name and score under each), low-confidence images (top-1 below --low-confidence, or within --margin of the second class), errors grouped by reason and a histogram of top-1 scores. Records are aggregated as they are read, in bounded memory: a million records take under a minute with the page's thumbnails (a few seconds without them; see docs/benchmarks.md); --per-class and --max-rows cap what the page lists.
 
-Thumbnails are at most 160 px, JPEG, made with sharp; an image that cannot be read (moved, corrupt, not an image) gets a placeholder. Relative paths in records are read from --root (default: the working directory, as classify wrote them).
+The header names the model of every part (as its records name it; an evaluation's and a benchmark's as their reports do), and a page made from synthetic weights says so at the top.
+
+Thumbnails are JPEG, made with sharp, 160 px on their longer side; a wide image (a text-line crop) is made at least 40 px high, up to 640 px wide. An image that cannot be read (moved, corrupt, not an image) gets a placeholder. Relative paths in records are read from --root (default: the working directory, as classify wrote them).
 
 Exit status: 0 written, 2 usage error (output exists), 3 an input is unreadable or not lcnet output, 130 interrupted (nothing is written).`;
 

@@ -7,7 +7,8 @@ export {type DatasetItem, type EvalDataset, isLayoutName, type LayoutName, LAYOU
 export {type DatasetOptions, type DetectedLayout, detectLayout, loadDataset} from './detect.js';
 export {computeMetrics, type DocumentedAccuracy, type EvalMetrics, type LabeledPrediction, type OnError, type Prediction, type ScoredClass} from './metrics.js';
 export {loadRealLabels} from './real.js';
-export {type EvalReport, type PerImageResult, REPORT_SCHEMA, REPORT_UNITS} from './report.js';
+export {type DatasetKind, type EvalModel, type EvalReport, evalTitle, modelLine, type PerImageResult, REPORT_SCHEMA, REPORT_UNITS, topKLabel} from './report.js';
+export {evalModel} from './eval-model.js';
 export {renderJson} from './report-json.js';
 export {renderMarkdown} from './report-markdown.js';
 export {renderText} from './report-text.js';

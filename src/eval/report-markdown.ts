@@ -3,7 +3,7 @@
  * documented accuracy, then the lowest-accuracy classes and the most frequent confusions.
  */
 
-import {type EvalReport, fmtDiff, fmtPercent, shortName} from './report.js';
+import {type EvalReport, evalTitle, fmtDiff, fmtPercent, modelLine, shortName, topKLabel} from './report.js';
 import {counted} from '../text/plural.js';
 
 /** Escapes the characters that would break a Markdown table cell. */
@@ -22,7 +22,9 @@ function table(header: readonly string[], align: readonly ('l' | 'r')[], rows: r
 export function renderMarkdown(report: EvalReport): string {
   const {dataset: d, metrics: m} = report;
   const doc = m.documented;
-  const out: string[] = ['## ImageNet-1k evaluation', ''];
+  const out: string[] = [`## ${evalTitle(d)}`, ''];
+  if (report.model?.synthetic) out.push(`**SYNTHETIC WEIGHTS:** \`${report.model.name}\` was generated from a seed for tests and benchmarks; its accuracies are meaningless.`, '');
+  out.push(report.model ? `Model: \`${report.model.name}\`${report.model.path ? ` (\`${report.model.path}\`)` : ''}.` : `Model: ${modelLine(undefined)}.`, '');
   out.push(
     `${counted(m.n, 'image')} counted (${d.images} labelled, ${m.failed.length} failed and ${m.onError === 'wrong' ? 'counted wrong' : 'excluded'}), layout \`${d.layout}\`; ` +
       `${counted(d.unlabeledImages.length, 'unlabeled image')}, ${counted(d.missingImages.length, 'label')} without an image.`,
@@ -30,7 +32,7 @@ export function renderMarkdown(report: EvalReport): string {
   );
   const rows: string[][] = [
     ['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '', m.difference ? fmtDiff(m.difference.top1) : ''],
-    [m.top5K === 5 ? 'top-5' : `top-${m.top5K} (as top-5)`, fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '', m.difference ? fmtDiff(m.difference.top5) : ''],
+    [topKLabel(m), fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '', m.difference ? fmtDiff(m.difference.top5) : ''],
     [`mean per-class top-1 (${counted(m.classesPresent, 'class', 'classes')})`, fmtPercent(m.meanPerClassTop1), '', ''],
   ];
   if (m.real) rows.push([`ReaL top-1 (${counted(m.real.counted, 'image')} with ReaL labels)`, fmtPercent(m.real.top1), '', '']);

@@ -4,7 +4,7 @@
  */
 
 import {preview} from './dataset.js';
-import {type EvalReport, fmtDiff, fmtPercent, shortName} from './report.js';
+import {type EvalReport, evalTitle, fmtDiff, fmtPercent, modelLine, shortName, topKLabel} from './report.js';
 import {counted} from '../text/plural.js';
 
 const NAME_WIDTH = 28;
@@ -28,7 +28,9 @@ export function renderText(report: EvalReport): string {
   const {dataset: d, metrics: m} = report;
   const out: string[] = [];
   const failedHow = m.onError === 'wrong' ? 'counted wrong' : 'excluded';
-  out.push('ImageNet-1k evaluation');
+  out.push(evalTitle(d));
+  if (report.model?.synthetic) out.push(`SYNTHETIC WEIGHTS: ${report.model.name} was generated from a seed for tests and benchmarks; its accuracies are meaningless`);
+  out.push(`  model       ${modelLine(report.model)}`);
   out.push(`  root        ${d.root}`);
   out.push(`  layout      ${d.layout}${d.labelSource ? `  (labels: ${d.labelSource})` : ''}`);
   out.push(`  images      ${d.images} labelled, ${m.n} counted, ${m.failed.length} failed (${failedHow})`);
@@ -41,8 +43,9 @@ export function renderText(report: EvalReport): string {
   const doc = m.documented;
   out.push(row(['metric', 'measured', 'documented', 'diff'], w));
   out.push(row(['top-1', fmtPercent(m.top1), doc ? fmtPercent(doc.top1) : '-', m.difference ? fmtDiff(m.difference.top1) : '-'], w));
-  const top5Label = m.top5K === 5 ? 'top-5' : `top-${m.top5K} (as top-5)`;
-  out.push(row([top5Label, fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '-', m.difference ? fmtDiff(m.difference.top5) : '-'], w));
+  // k = min(5, classes): a model with fewer classes is measured at top-k, and says so
+  const topK = row([topKLabel(m), fmtPercent(m.top5), doc ? fmtPercent(doc.top5) : '-', m.difference ? fmtDiff(m.difference.top5) : '-'], w);
+  out.push(m.top5K < 5 ? `${topK}  (k = ${m.top5K}: the model has ${m.top5K} classes)` : topK);
   out.push(row(['mean per-class top-1', fmtPercent(m.meanPerClassTop1), '-', '-'], w) + `  (${counted(m.classesPresent, 'class', 'classes')} present)`);
   if (m.real) {
     const r = m.real;

@@ -12,7 +12,7 @@ import type {LayoutName} from './dataset.js';
 import {loadDataset} from './detect.js';
 import {computeMetrics, type DocumentedAccuracy, type LabeledPrediction, type OnError, type Prediction} from './metrics.js';
 import {loadRealLabels} from './real.js';
-import {type EvalReport, REPORT_SCHEMA, REPORT_UNITS, summariseDataset} from './report.js';
+import {type EvalModel, type EvalReport, REPORT_SCHEMA, REPORT_UNITS, summariseDataset} from './report.js';
 import {loadSynsets} from './synsets.js';
 
 /**
@@ -34,6 +34,8 @@ export interface EvalOptions {
   documented?: DocumentedAccuracy;
   /** include every image's prediction in the report */
   perImage?: boolean;
+  /** the model the predictor runs, named in the report */
+  model?: EvalModel;
   /** after each result: images done, total, running top-1 in percent (0 before anything counts) */
   onProgress?: (done: number, total: number, runningTop1: number) => void;
 }
@@ -73,7 +75,13 @@ export async function runEval(opts: EvalOptions, predict: Predictor): Promise<Ev
 
   const labeled: LabeledPrediction[] = items.map((it, i) => ({relPath: it.relPath, label: it.label, prediction: results[i] ?? {error: NO_RESULT}}));
   const metrics = computeMetrics(labeled, {numClasses, onError, documented: opts.documented ?? null, real, classNames: classes ?? synsets.names});
-  const report: EvalReport = {schema: REPORT_SCHEMA, units: REPORT_UNITS, dataset: summariseDataset(dataset), metrics};
+  const report: EvalReport = {
+    schema: REPORT_SCHEMA,
+    units: REPORT_UNITS,
+    ...(opts.model ? {model: opts.model} : {}),
+    dataset: summariseDataset(dataset, classes ? 'class-folders' : 'imagenet-1k', numClasses, classes),
+    metrics,
+  };
   if (opts.perImage) {
     report.perImage = labeled.map((l) => ({
       relPath: l.relPath,

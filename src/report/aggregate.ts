@@ -3,7 +3,7 @@
  * the number of classes and error reasons times the caps, besides a fingerprint of each file
  * (repeated-files.ts): counts per top-1 class with the best-scored images of each,
  * low-confidence images, errors by reason, a histogram of top-1 scores, attribute values, records
- * the report cannot read, and records of a file recorded before.
+ * the report cannot read, records of a file recorded before, and the models the records name.
  */
 
 import {Best} from './bounded.js';
@@ -61,6 +61,8 @@ export interface Aggregate {
   empty: number;
   /** records (of any kind but unknown) of a file an earlier record named: each is counted all the same */
   repeated: number;
+  /** the models the records name (every record names the model that made it), with their record counts */
+  models: Map<string, number>;
 }
 
 const byScore = (a: Example, b: Example) => a.score - b.score;
@@ -95,13 +97,17 @@ export class Aggregator {
       unknownRecords: [],
       empty: 0,
       repeated: 0,
+      models: new Map(),
     };
   }
 
   add(r: ReportRecord, input: string): void {
     const a = this.result;
     a.records++;
-    if (r.kind !== 'unknown' && this.files.add(r.file)) a.repeated++;
+    if (r.kind !== 'unknown') {
+      if (this.files.add(r.file)) a.repeated++;
+      if (r.model !== null) a.models.set(r.model, (a.models.get(r.model) ?? 0) + 1);
+    }
     if (r.kind === 'prediction') {
       a.predictions++;
       const top = r.predictions[0];

@@ -27,33 +27,48 @@ a:hover{text-decoration:underline}
 table{border-collapse:collapse;margin:6px 0 10px}
 th,td{border-bottom:1px solid var(--line);padding:4px 10px;vertical-align:middle;text-align:left}
 th{background:var(--bg);font-weight:600}
-td.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;word-break:break-all;max-width:720px}
+td.path{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;overflow-wrap:anywhere;max-width:720px}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:6px 0}
 .card{background:var(--bg);border:1px solid var(--line);border-radius:6px;padding:8px 14px;min-width:120px}
 .card b{display:block;font-size:20px}
-.grid{display:flex;flex-wrap:wrap;gap:8px}
-figure{margin:0;width:168px}
+.grid{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start}
+figure{margin:0;min-width:168px}
 figure .img,.strip .img{display:flex;align-items:center;justify-content:center;background:var(--bg);border:1px solid var(--line);border-radius:4px;overflow:hidden}
-figure .img{width:168px;height:168px}
-figure img{max-width:160px;max-height:160px}
+figure .img{height:168px;min-width:168px;padding:3px}
+figure img{display:block;width:auto;height:auto;max-width:640px;max-height:160px}
 .th{display:block;width:160px;height:160px;background-position:center;background-size:contain;background-repeat:no-repeat}
-.strip .th{width:54px;height:54px}
-figcaption{font-size:12px;line-height:1.3;margin-top:3px;word-break:break-all}
+figcaption{width:0;min-width:100%;font-size:12px;line-height:1.3;margin-top:3px;overflow-wrap:anywhere}
+figcaption .name{display:block;overflow:hidden;text-overflow:ellipsis;overflow-wrap:normal}
+.score,.nowrap{white-space:nowrap}
 figcaption .score{font-weight:600}
 .strip{display:flex;gap:4px}
-.strip .img{width:56px;height:56px}
-.strip img{max-width:54px;max-height:54px}
+.strip .img{height:56px;min-width:56px;padding:0 1px}
+.strip .th{width:auto;height:54px;max-width:108px;background-size:cover}
+.strip img{width:auto;height:54px;max-width:108px;object-fit:cover}
+td.label{min-width:6em;max-width:360px;overflow-wrap:break-word}
+.confusions{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}
+.confusion{border:1px solid var(--line);border-radius:6px;padding:6px 8px 8px}
+.confusion h3{width:0;min-width:100%;margin:0 0 6px;font-size:13px}
+.confusion .pair{margin:0}
+.pair > .grid + .grid{border-left:1px dashed var(--line);padding-left:12px}
 .ph{color:var(--muted);font-size:11px;text-align:center;padding:4px}
 .bar{display:inline-block;height:10px;background:var(--accent);vertical-align:middle;border-radius:2px}
 .bar.bad{background:var(--bad)}
 svg text{font:11px system-ui,sans-serif;fill:var(--fg)}
 .note{background:#fff8e6;border:1px solid #ecd9a6;border-radius:4px;padding:6px 10px;margin:8px 0}
-.pair{display:flex;gap:18px;align-items:flex-start;flex-wrap:wrap;margin:8px 0 14px}
+.pair{display:flex;gap:12px;align-items:flex-start;flex-wrap:wrap;margin:8px 0 14px}
+header .models{color:var(--fg)}
+.synthetic{margin:8px 0 4px;padding:8px 12px;background:#fdecea;border:1px solid #e6b0aa;border-left:6px solid var(--bad);border-radius:4px;color:#7a1f18;font-weight:600}
+header p.synthetic{color:#7a1f18}
 `;
 
 export interface Page {
   title: string;
   subtitle: string[];
+  /** more header lines, HTML: the models and their warnings (models.ts) */
+  header?: string[];
+  /** the page was made from synthetic weights: its <title> says so too */
+  synthetic?: boolean;
   nav: {href: string; text: string}[];
   body: string[];
   /** more CSS: the inline thumbnails */
@@ -69,12 +84,12 @@ export function renderPage(p: Page): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data: 'self'; style-src 'unsafe-inline'">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="lcnet report">',
-    `<title>${esc(p.title)}</title>`,
+    `<title>${esc(p.synthetic ? `${p.title} (SYNTHETIC weights)` : p.title)}</title>`,
     `<style>${CSS}</style>`,
     p.css ? `<style>\n${p.css}\n</style>` : '',
     '</head>',
     '<body>',
-    `<header><h1>${esc(p.title)}</h1>${p.subtitle.map((s) => `<p>${esc(s)}</p>`).join('')}</header>`,
+    `<header><h1>${esc(p.title)}</h1>${p.subtitle.map((s) => `<p>${esc(s)}</p>`).join('')}${(p.header ?? []).join('')}</header>`,
     p.nav.length ? `<nav>${p.nav.map((n) => `<a href="#${esc(n.href)}">${esc(n.text)}</a>`).join('')}</nav>` : '',
     '<main>',
     ...p.body,
@@ -99,7 +114,8 @@ export const fmtPct = (n: number, total: number) => (total === 0 ? '0.0%' : `${(
  * The thumbnails as the page refers to them. A file in thumbnails/ is an <img> loaded lazily. An
  * inline one (data: URI) is written once, as a CSS class, however often the page shows it (a
  * class strip, its section, the low-confidence list): that keeps a self-contained page about a
- * third of the size it would have with one data: URI per <img>.
+ * third of the size it would have with one data: URI per <img>. Either way the page knows each
+ * thumbnail's size: a figure shows it at that size, a strip scales it by its aspect ratio.
  */
 export class ThumbView {
   private readonly inlineClass = new Map<string, string>();
@@ -109,15 +125,17 @@ export class ThumbView {
 
   /** The markup of one image: thumbnail or placeholder. */
   image(key: string, file: string): string {
-    const src = this.thumbs.get(key);
-    if (src === undefined) return `<span class="ph">no preview</span>`;
-    if (!src.startsWith('data:')) return `<img src="${esc(src)}" alt="${esc(baseName(file))}" title="${esc(file)}" loading="lazy" decoding="async">`;
+    const t = this.thumbs.get(key);
+    if (t === undefined) return `<span class="ph">no preview</span>`;
+    if (!t.src.startsWith('data:')) {
+      return `<img src="${esc(t.src)}" width="${t.width}" height="${t.height}" alt="${esc(baseName(file))}" title="${esc(file)}" loading="lazy" decoding="async">`;
+    }
     let cls = this.inlineClass.get(key);
     if (cls === undefined) {
       cls = `t${this.inlineClass.size}`;
       this.inlineClass.set(key, cls);
       // base64 holds no quote, backslash or parenthesis
-      this.rules.push(`.${cls}{background-image:url("${src}")}`);
+      this.rules.push(`.${cls}{background-image:url("${t.src}");width:${t.width}px;height:${t.height}px;aspect-ratio:${t.width}/${t.height}}`);
     }
     return `<span class="th ${cls}" role="img" aria-label="${esc(baseName(file))}" title="${esc(file)}"></span>`;
   }
@@ -134,9 +152,26 @@ export function imageBox(thumbs: ThumbView, key: string, file: string): string {
   return image.startsWith('<span class="ph"') ? `<div class="img" title="${esc(file)}">${image}</div>` : `<div class="img">${image}</div>`;
 }
 
+/**
+ * A file name that wraps only after `_`, `-`, a space or a dot inside the stem, never inside a
+ * word or number and never before its extension (`ILSVRC2012_val_` / `00000002.JPEG`); a part
+ * too long for the caption is ellipsized by the CSS, the whole path being in the tooltip.
+ */
+export function breakableName(name: string): string {
+  const dot = name.lastIndexOf('.');
+  const stem = dot > 0 ? name.slice(0, dot) : name;
+  const ext = dot > 0 ? name.slice(dot) : '';
+  return stem.split(/(?<=[_\-. ])/).map(esc).join('<wbr>') + esc(ext);
+}
+
 /** A thumbnail with the file name and a caption line under it. */
 export function figure(thumbs: ThumbView, key: string, file: string, caption: string): string {
-  return `<figure>${imageBox(thumbs, key, file)}<figcaption><span class="name" title="${esc(file)}">${esc(baseName(file))}</span><br>${caption}</figcaption></figure>`;
+  return `<figure>${imageBox(thumbs, key, file)}<figcaption><span class="name" title="${esc(file)}">${breakableName(baseName(file))}</span>${caption}</figcaption></figure>`;
+}
+
+/** A score as a caption shows it: never broken inside the number. */
+export function scoreSpan(score: number, cls = 'score'): string {
+  return `<span class="${cls}">${esc(fmtScore(score))}</span>`;
 }
 
 export function strip(thumbs: ThumbView, items: {key: string; file: string}[]): string {
@@ -147,9 +182,23 @@ export function cards(items: [string, string][]): string {
   return `<div class="cards">${items.map(([label, value]) => `<div class="card"><b>${esc(value)}</b><span class="muted">${esc(label)}</span></div>`).join('')}</div>`;
 }
 
+/** A label cell of a table: wraps anywhere rather than widen the table, with the full name in its tooltip. */
+export interface LabelCell {
+  label: string;
+  /** the cell's HTML (escaped by the caller), e.g. a link [default: the label] */
+  html?: string;
+  /** the tooltip [default: the label] */
+  title?: string;
+}
+
 /** A table; cells are HTML already escaped by the caller; a cell prefixed by `#` is a number. */
-export function table(head: string[], rows: string[][]): string {
-  const cell = (c: string, tag: string) => (c.startsWith('#') ? `<${tag} class="num">${c.slice(1)}</${tag}>` : `<${tag}>${c}</${tag}>`);
+export function table(head: string[], rows: (string | LabelCell)[][]): string {
+  const cell = (c: string | LabelCell, tag: string) =>
+    typeof c !== 'string'
+      ? `<${tag} class="label" title="${esc(c.title ?? c.label)}">${c.html ?? esc(c.label)}</${tag}>`
+      : c.startsWith('#')
+        ? `<${tag} class="num">${c.slice(1)}</${tag}>`
+        : `<${tag}>${c}</${tag}>`;
   return `<table><thead><tr>${head.map((h) => cell(esc(h), "th")).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => cell(c, 'td')).join('')}</tr>`)
     .join('')}</tbody></table>`;

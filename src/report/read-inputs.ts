@@ -21,10 +21,10 @@ export type InputKind = 'eval' | 'bench' | 'output';
 
 /** One record as the report sees it. */
 export type ReportRecord =
-  | {kind: 'prediction'; file: string; predictions: ClassScore[]}
-  | {kind: 'error'; file: string; error: string}
+  | {kind: 'prediction'; file: string; model: string | null; predictions: ClassScore[]}
+  | {kind: 'error'; file: string; model: string | null; error: string}
   /** an attribute record: its decoded values */
-  | {kind: 'attributes'; file: string; values: string[]}
+  | {kind: 'attributes'; file: string; model: string | null; values: string[]}
   /** anything else: what the report can say about it */
   | {kind: 'unknown'; file: string | null; line: number; what: string};
 
@@ -89,10 +89,11 @@ export function attributeValues(text: string): string[] {
 
 /** A record read by the codec as the report sees it: a yes/no decision is a one-class prediction. */
 function reportRecord(r: OutputRecord): ReportRecord {
-  if (isError(r)) return {kind: 'error', file: r.file, error: r.error};
-  if (isDecision(r)) return {kind: 'prediction', file: r.file, predictions: [r.decision]};
-  if (isAttributes(r)) return {kind: 'attributes', file: r.file, values: typeof r.attributes === 'string' ? attributeValues(r.attributes) : r.attributes};
-  return {kind: 'prediction', file: r.file, predictions: r.predictions};
+  const model = r.model;
+  if (isError(r)) return {kind: 'error', file: r.file, model, error: r.error};
+  if (isDecision(r)) return {kind: 'prediction', file: r.file, model, predictions: [r.decision]};
+  if (isAttributes(r)) return {kind: 'attributes', file: r.file, model, values: typeof r.attributes === 'string' ? attributeValues(r.attributes) : r.attributes};
+  return {kind: 'prediction', file: r.file, model, predictions: r.predictions};
 }
 
 /** A JSON record the codec does not know (a decision or attributes it refuses are still read as such). */
@@ -105,14 +106,15 @@ function fromOtherJson(text: string, line: number): ReportRecord {
   }
   if (!isObject(v)) return {kind: 'unknown', file: null, line, what: 'not a JSON object'};
   const file = typeof v.file === 'string' && v.file !== '' ? v.file : null;
-  if (file !== null && typeof v.error === 'string') return {kind: 'error', file, error: v.error};
+  const model = typeof v.model === 'string' && v.model !== '' ? v.model : null;
+  if (file !== null && typeof v.error === 'string') return {kind: 'error', file, model, error: v.error};
   if (file !== null && isClassScore(v.decision)) {
     const d = v.decision;
-    return {kind: 'prediction', file, predictions: [{class_id: Number.isInteger(d.class_id) ? (d.class_id as number) : 0, label: d.label, score: d.score}]};
+    return {kind: 'prediction', file, model, predictions: [{class_id: Number.isInteger(d.class_id) ? (d.class_id as number) : 0, label: d.label, score: d.score}]};
   }
   if (file !== null && (typeof v.attributes === 'string' || (Array.isArray(v.attributes) && v.attributes.every((a) => typeof a === 'string')))) {
     const values = typeof v.attributes === 'string' ? attributeValues(v.attributes) : (v.attributes as string[]);
-    return {kind: 'attributes', file, values};
+    return {kind: 'attributes', file, model, values};
   }
   const keys = Object.keys(v).slice(0, 6).join(', ');
   return {kind: 'unknown', file, line, what: `a record with the fields ${keys || '(none)'}`};

@@ -4,7 +4,7 @@
  * each, per-class accuracy sorted from the weakest class, and the images that failed.
  */
 
-import {fmtDiff, fmtPercent, shortName} from '../eval/report.js';
+import {evalTitle, fmtDiff, fmtPercent, modelLine, shortName, topKLabel} from '../eval/report.js';
 import {esc} from './escape.js';
 import type {EvalSummary} from './eval-summary.js';
 import {baseName, cards, figure, fmtInt, inlineBar, table, type ThumbView} from './html.js';
@@ -30,16 +30,32 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
     known.set(c.trueClass, c.trueName);
     known.set(c.predicted, c.predictedName);
   }
-  const name = (id: number) => shortName(v.names?.[id] ?? known.get(id) ?? null, id);
+  // ImageNet-1k's names only for an ImageNet-1k evaluation: a report of another model names its
+  // own classes (dataset.labels, and the names in its lists; a report older than dataset.kind is
+  // taken for ImageNet only when its own names agree)
+  const d = report.dataset;
+  const own = d.labels ?? null;
+  const imagenet = d.kind === 'class-folders' || own ? null : v.names;
+  const names = imagenet && [...known].every(([k, n]) => n === null || imagenet[k] === n) ? imagenet : null;
+  const fullName = (id: number) => own?.[id] ?? known.get(id) ?? names?.[id] ?? null;
+  const name = (id: number) => shortName(fullName(id), id);
+  /** a class in a table: its short name, the full one (every synonym) in the tooltip */
+  const classCell = (id: number, html?: string) => ({label: name(id), title: fullName(id) ?? name(id), html});
   const body: string[] = [];
   const id = (s: string) => `${v.id}-${s}`;
 
-  body.push(`<section id="${id('summary')}"><h2>Evaluation: ${esc(baseName(v.input))}</h2>`);
-  body.push(`<p class="muted">${esc(`${report.dataset.root} (${report.dataset.layout} layout)`)}</p>`);
+  body.push(`<section id="${id('summary')}"><h2>${esc(evalTitle(report.dataset))}</h2>`);
+  body.push(`<p class="muted">${esc(baseName(v.input))}: ${esc(`${report.dataset.root} (${report.dataset.layout} layout)`)}</p>`);
+  const model = report.model;
+  body.push(
+    model
+      ? `<p class="${model.synthetic ? 'synthetic' : 'muted'} model-line">Model: <b class="model-name">${esc(model.name)}</b>${model.path ? ` (${esc(model.path)})` : ''}${model.synthetic ? ': SYNTHETIC weights, generated from a seed; these accuracies are meaningless' : ''}</p>`
+      : `<p class="muted model-line">Model: ${esc(modelLine(undefined))} in this report</p>`,
+  );
   body.push(
     cards([
       ['top-1', fmtPercent(m.top1)],
-      [`top-${m.top5K}`, fmtPercent(m.top5)],
+      [topKLabel(m), fmtPercent(m.top5)],
       ...(m.real ? ([['ReaL top-1', fmtPercent(m.real.top1)]] as [string, string][]) : []),
       ['images counted', fmtInt(m.n)],
       ['failed', fmtInt(m.failed.length)],
@@ -50,7 +66,7 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
   const diff = m.difference;
   const rows: string[][] = [
     ['top-1', `#${esc(fmtPercent(m.top1))}`, `#${esc(fmtPercent(doc?.top1 ?? null))}`, `#${esc(fmtDiff(diff?.top1 ?? null))}`],
-    [`top-${m.top5K}`, `#${esc(fmtPercent(m.top5))}`, `#${esc(fmtPercent(doc?.top5 ?? null))}`, `#${esc(fmtDiff(diff?.top5 ?? null))}`],
+    [topKLabel(m), `#${esc(fmtPercent(m.top5))}`, `#${esc(fmtPercent(doc?.top5 ?? null))}`, `#${esc(fmtDiff(diff?.top5 ?? null))}`],
     ['mean per-class top-1', `#${esc(fmtPercent(m.meanPerClassTop1))}`, '#', '#'],
   ];
   if (m.real) rows.push([`ReaL top-1 (${esc(counted(m.real.counted, 'image', 'images', fmtInt))})`, `#${esc(fmtPercent(m.real.top1))}`, '#', '#']);
@@ -65,17 +81,25 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
     body.push(
       table(
         ['true class', 'taken for', 'images'],
-        confusions.map((c, i) => [`<a href="#${id(`pair-${i}`)}">${esc(name(c.trueClass))}</a>`, esc(name(c.predicted)), `#${esc(fmtInt(c.count))}`]),
+        confusions.map((c, i) => [
+          classCell(c.trueClass, c.examples.length ? `<a href="#${id(`pair-${i}`)}">${esc(name(c.trueClass))}</a>` : undefined),
+          classCell(c.predicted),
+          `#${esc(fmtInt(c.count))}`,
+        ]),
       ),
     );
-    confusions.forEach((c, i) => {
-      if (c.examples.length === 0) return;
-      body.push(`<h3 id="${id(`pair-${i}`)}">${esc(name(c.trueClass))} taken for ${esc(name(c.predicted))} <span class="muted">(${esc(fmtInt(c.count))})</span></h3><div class="pair"><div class="grid">`);
+    // each confusion is a card as wide as its images, the cards side by side: 30 confusions of
+    // one image each take a few rows, not 30 full-width blocks
+    const shown = confusions.map((c, i) => ({c, i})).filter(({c}) => c.examples.length > 0);
+    if (shown.length) body.push('<div class="confusions">');
+    for (const {c, i} of shown) {
+      body.push(`<div class="confusion"><h3 id="${id(`pair-${i}`)}">${esc(name(c.trueClass))} taken for ${esc(name(c.predicted))} <span class="muted">(${esc(fmtInt(c.count))})</span></h3><div class="pair"><div class="grid">`);
       for (const e of c.examples) body.push(figure(thumbs, e, e, `<span class="muted">is ${esc(name(c.trueClass))}</span>`));
       body.push('</div>');
       if (c.reference) body.push(`<div class="grid">${figure(thumbs, c.reference, c.reference, `<span class="muted">a real ${esc(name(c.predicted))}</span>`)}</div>`);
-      body.push('</div>');
-    });
+      body.push('</div></div>');
+    }
+    if (shown.length) body.push('</div>');
   }
   body.push('</section>');
 
@@ -86,12 +110,12 @@ export function renderEval(v: EvalView, thumbs: ThumbView): {nav: {href: string;
     body.push(
       table(
         ['class', 'id', 'images', 'correct', 'top-1', ''],
-        shown.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${esc(fmtInt(c.n))}`, `#${esc(fmtInt(c.correct))}`, `#${esc(fmtPercent(c.top1))}`, inlineBar(c.top1, 100, c.top1 < 50, 120)]),
+        shown.map((c) => [classCell(c.classId), `#${c.classId}`, `#${esc(fmtInt(c.n))}`, `#${esc(fmtInt(c.correct))}`, `#${esc(fmtPercent(c.top1))}`, inlineBar(c.top1, 100, c.top1 < 50, 120)]),
       ),
     );
   } else {
     body.push('<p class="note">This report was written without <code>--per-image</code>: only its weakest classes are known, and confusions have no images. Run <code>lcnet eval ... -o report.json --per-image</code> for all of them.</p>');
-    body.push(table(['class', 'id', 'images', 'correct', 'top-1'], m.worstClasses.map((c) => [esc(name(c.classId)), `#${c.classId}`, `#${c.n}`, `#${c.correct}`, `#${esc(fmtPercent(c.top1))}`])));
+    body.push(table(['class', 'id', 'images', 'correct', 'top-1'], m.worstClasses.map((c) => [classCell(c.classId), `#${c.classId}`, `#${c.n}`, `#${c.correct}`, `#${esc(fmtPercent(c.top1))}`])));
   }
   body.push('</section>');
 

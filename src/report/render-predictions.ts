@@ -7,7 +7,7 @@
 
 import {classesByCount, type Aggregate, type AggregateOptions, type ClassStats} from './aggregate.js';
 import {esc, slug} from './escape.js';
-import {cards, figure, fmtInt, fmtPct, fmtScore, histogramSvg, inlineBar, strip, table, type ThumbView} from './html.js';
+import {cards, figure, fmtInt, fmtPct, fmtScore, histogramSvg, inlineBar, scoreSpan, strip, table, type ThumbView} from './html.js';
 import {counted} from '../text/plural.js';
 
 /** thumbnails in the strip beside each class in the class table */
@@ -61,6 +61,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
   if (a.repeated) summary.push(['repeated files', fmtInt(a.repeated)]);
   body.push(cards(summary));
   if (a.repeated) body.push(`<p class="muted">${esc(repeatedNote(a.repeated))}</p>`);
+  body.push(modelsNote(a.models));
   body.push('</section>');
 
   if (a.predictions > 0) {
@@ -79,7 +80,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
         ['#', 'class', 'images', 'share', '', 'mean top-1', 'best scored'],
         classes.map((c, i) => [
           `#${i + 1}`,
-          i < v.maxClassSections ? `<a href="#${slug('class', i)}">${esc(c.label)}</a>` : esc(c.label),
+          {label: c.label, html: i < v.maxClassSections ? `<a href="#${slug('class', i)}">${esc(c.label)}</a>` : esc(c.label)},
           `#${esc(fmtInt(c.count))}`,
           `#${esc(fmtPct(c.count, a.predictions))}`,
           inlineBar(c.count, maxCount),
@@ -108,8 +109,8 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
     );
     body.push('<div class="grid">');
     for (const e of a.lowConfidence.examples.sorted()) {
-      const second = e.second ? `<br><span class="muted">2nd: ${esc(e.second.label)} ${esc(fmtScore(e.second.score))}</span>` : '';
-      body.push(fig(e.file, `${esc(e.label ?? '')} <span class="score">${esc(fmtScore(e.score))}</span>${second}`));
+      const second = e.second ? `<br><span class="muted">2nd: <span class="label">${esc(e.second.label)}</span> ${scoreSpan(e.second.score, 'nowrap')}</span>` : '';
+      body.push(fig(e.file, `<span class="label">${esc(e.label ?? '')}</span> ${scoreSpan(e.score)}${second}`));
     }
     body.push('</div></section>');
   }
@@ -134,7 +135,7 @@ export function renderPredictions(v: PredictionsView, thumbs: ThumbView): Predic
     body.push(
       table(
         ['value', 'images', 'share', 'examples'],
-        values.map(([name, s]) => [esc(name), `#${esc(fmtInt(s.count))}`, `#${esc(fmtPct(s.count, a.attributes))}`, strip(thumbs, s.files.slice(0, STRIP).map((f) => ({key: v.pathOf(f), file: f})))]),
+        values.map(([name, s]) => [{label: name}, `#${esc(fmtInt(s.count))}`, `#${esc(fmtPct(s.count, a.attributes))}`, strip(thumbs, s.files.slice(0, STRIP).map((f) => ({key: v.pathOf(f), file: f})))]),
       ),
     );
     body.push('</section>');
@@ -157,9 +158,18 @@ function classSection(c: ClassStats, i: number, total: number, fig: (file: strin
     } · <a href="#classes">all classes</a></span></h3>`,
     '<div class="grid">',
   ];
-  for (const e of best) parts.push(fig(e.file, `<span class="score">${esc(fmtScore(e.score))}</span>`));
+  for (const e of best) parts.push(fig(e.file, scoreSpan(e.score)));
   parts.push('</div></section>');
   return parts.join('');
+}
+
+/** Which model made the records; records of several models are counted together, and the page says so. */
+function modelsNote(models: ReadonlyMap<string, number>): string {
+  const names = [...models].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1));
+  if (names.length === 0) return '<p class="muted model-line">The records name no model.</p>';
+  if (names.length === 1) return `<p class="muted model-line">Records of <b class="model-name">${esc(names[0]![0])}</b>.</p>`;
+  const list = names.map(([name, n]) => `<b class="model-name">${esc(name)}</b> (${esc(fmtInt(n))})`).join(', ');
+  return `<p class="note model-line">These records name ${esc(names.length)} models, counted together here: ${list}. <code>lcnet merge --model NAME</code> keeps the records of one.</p>`;
 }
 
 /** What the report says of records that name a file recorded before (overlapping inputs). */

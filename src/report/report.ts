@@ -17,6 +17,7 @@ import {inputKind, outputRecords, readBenchReport, readEvalReport, type OutputRe
 import {renderBench} from './render-bench.js';
 import {renderEval} from './render-eval.js';
 import {predictionImages, renderPredictions, repeatedNote, type PredictionsView} from './render-predictions.js';
+import {anySynthetic, modelHeader, reportModels, syntheticWarning} from './models.js';
 import {makeThumbnails} from './thumbnails.js';
 
 export interface ReportOptions {
@@ -31,6 +32,8 @@ export interface ReportOptions {
   maxRows?: number;
   title?: string;
   overwrite?: boolean;
+  /** the model store where the models the records name are looked up (synthetic weights) [default: $LCNET_HOME] */
+  home?: string;
   concurrency?: number;
   signal?: AbortSignal;
   warn?: (message: string) => void;
@@ -55,6 +58,8 @@ export interface ReportSummary {
   thumbnails: number;
   /** images that could not be read and got a placeholder */
   placeholders: number;
+  /** the models named by the records, evaluations and benchmarks, and whether their weights are synthetic */
+  models: {name: string; synthetic: boolean}[];
 }
 
 export const REPORT_DEFAULTS = {perClass: 12, lowConfidence: 0.5, margin: 0.1, maxRows: 500} as const;
@@ -169,11 +174,13 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     nav.push(...part.nav);
     body.push(...part.body);
   });
+  const models = await reportModels({records: aggregate.models, evals: evals.map((e) => ({input: e.input, model: e.summary.report.model})), benches: benches.map((b) => ({input: b.input, model: b.report.model})), home: opts.home});
+  for (const m of models) if (m.synthetic) warn(syntheticWarning(m));
   const subtitle = [
     `${opts.inputs.length} input${opts.inputs.length === 1 ? '' : 's'}: ${opts.inputs.map((i) => basename(i)).slice(0, 8).join(', ')}${opts.inputs.length > 8 ? ', ...' : ''}`,
     `written by lcnet report on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   ];
-  const html = renderPage({title: opts.title ?? 'lcnet report', subtitle, nav, body, css: thumbs.css()});
+  const html = renderPage({title: opts.title ?? 'lcnet report', subtitle, header: modelHeader(models), synthetic: anySynthetic(models), nav, body, css: thumbs.css()});
 
   const page = single ? opts.output : join(opts.output, 'index.html');
   mkdirSync(dirname(page), {recursive: true});
@@ -199,5 +206,6 @@ export async function buildReport(opts: ReportOptions): Promise<ReportSummary> {
     benches: benches.length,
     thumbnails: made.thumbnails.size,
     placeholders: made.failed,
+    models: models.map((m) => ({name: m.name, synthetic: m.synthetic !== null})),
   };
 }
