@@ -77,6 +77,8 @@ export type ScanItem =
       fields: string[] | null;
       /** the line the record starts on, 1-based */
       line: number;
+      /** byte offset of that line's first byte: where the record can be read again (record-at.ts) */
+      start: number;
       /** bytes of the file that hold everything up to this record and the record (what a resume keeps) */
       end: number;
       /** followed by its newline; only the last record of a file can lack it */
@@ -102,6 +104,7 @@ function* scanCsv(path: string): Generator<ScanItem> {
   let pending = '';
   let pendingQuotes = 0;
   let pendingLine = 0;
+  let pendingStart = 0;
   let lineNo = 0;
   for (const line of readLines(path)) {
     lineNo++;
@@ -118,7 +121,10 @@ function* scanCsv(path: string): Generator<ScanItem> {
       continue;
     }
     // a quoted field may hold newlines: a record ends where the quotes balance
-    if (!pending) pendingLine = lineNo;
+    if (!pending) {
+      pendingLine = lineNo;
+      pendingStart = line.start;
+    }
     pending += (pending ? '\n' : '') + line.text;
     for (const ch of line.text) if (ch === '"') pendingQuotes++;
     if (pendingQuotes % 2 === 1) continue;
@@ -127,7 +133,7 @@ function* scanCsv(path: string): Generator<ScanItem> {
     pending = '';
     pendingQuotes = 0;
     if (!row || row.length !== columns || !row[0]) throw new NotOurOutputError(`${path}: line ${pendingLine} is not an lcnet CSV record`);
-    yield {kind: 'record', text, fields: row, line: pendingLine, end: line.end, complete: true};
+    yield {kind: 'record', text, fields: row, line: pendingLine, start: pendingStart, end: line.end, complete: true};
   }
   if (pending) yield {kind: 'tail', line: pendingLine};
 }
@@ -141,7 +147,7 @@ function* scanJsonLines(path: string): Generator<ScanItem> {
       if (line.complete) yield {kind: 'blank', end: line.end};
       continue;
     }
-    yield {kind: 'record', text: body, fields: null, line: lineNo, end: line.end, complete: line.complete};
+    yield {kind: 'record', text: body, fields: null, line: lineNo, start: line.start, end: line.end, complete: line.complete};
   }
 }
 
@@ -172,6 +178,6 @@ function* scanJsonArray(path: string): Generator<ScanItem> {
     }
     // keep the record, not its separator: the next one is written with ",\n" before it
     const end = line.start + Buffer.byteLength(line.text.replace(/,\s*$/, ''));
-    yield {kind: 'record', text: body.replace(/,$/, ''), fields: null, line: lineNo, end, complete: line.complete};
+    yield {kind: 'record', text: body.replace(/,$/, ''), fields: null, line: lineNo, start: line.start, end, complete: line.complete};
   }
 }

@@ -25,6 +25,7 @@ import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {csvHeader, toCsvRow, toJson, type LayoutLike} from './codec.js';
 import {compactOutput, readExistingOutput, type ExistingOutput} from './existing-output.js';
+import {RecordedFiles} from './recorded-files.js';
 import type {OutputFormat, OutputRecord} from './record.js';
 
 export interface RecordWriter {
@@ -46,8 +47,11 @@ export interface OpenOptions {
 
 export interface OpenedOutput {
   writer: RecordWriter;
-  /** files that already have a record (resume), with the identityKey of their size and mtime */
-  done: Map<string, string>;
+  /**
+   * files that already have a record (resume), with the identityKey of their size and mtime
+   * (with `retryErrors`, not those whose record is an error); valid until the writer is closed
+   */
+  done: RecordedFiles;
 }
 
 /** Writing the output failed; `code` is the system error's (ENOSPC, EDQUOT, EPIPE...). */
@@ -80,7 +84,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
   const retryErrors = opts.retryErrors ?? false;
   let existing: ExistingOutput | null = null;
   let compact = false;
-  let done = new Map<string, string>();
+  let done = new RecordedFiles(null);
   if (path !== null) {
     refuseExisting(path, mode);
     if (mode === 'resume' && fileSize(path) > 0) {
@@ -88,7 +92,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       // what the compaction at the first write will leave: the last record of each file, less errors to retry
       compact = existing.superseded > 0 || (retryErrors && existing.failed.size > 0);
       done = existing.done;
-      if (retryErrors) for (const f of existing.failed) done.delete(f);
+      done.failedUndone = retryErrors;
     }
   }
 
@@ -153,8 +157,10 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       if (path === null) fd = 1;
       else if (existing) {
         if (compact) {
-          compactOutput(path, format, layout, model, {dropErrors: retryErrors});
+          compactOutput(path, format, layout, model, {dropErrors: retryErrors}, done);
+          // the offsets of `done` were those of the file replaced: it now reads the new one
           existing = readExistingOutput(path, format, layout, model);
+          done.adopt(existing.done);
         }
         truncateSync(path, existing.keepBytes);
         fd = openSync(path, 'a');
@@ -183,7 +189,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       let text = '';
       let follows = jsonHasRecords;
       for (const r of records) {
-        if (done.has(r.file)) rewritten = true;
+        if (!rewritten && done.has(r.file)) rewritten = true;
         if (format === 'csv') text += csvLine(toCsvRow(r, layout));
         else if (format === 'jsonl') text += toJson(r) + '\n';
         else {
@@ -200,6 +206,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       const closeFailed = () => {
         if (format === 'json' && regular) closeJsonAfterFailure();
         closeFd();
+        done.release();
         state = 'closed';
       };
       if (state === 'failed') return closeFailed();
@@ -212,6 +219,8 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
       }
       closeFd();
       state = 'closed';
+      // the compaction makes its own reading of the output, which has grown since
+      done.release();
       if (rewritten && path !== null) {
         try {
           compactOutput(path, format, layout, model, {dropErrors: false});
@@ -224,6 +233,7 @@ export function openOutput(path: string | null, format: OutputFormat, layout: La
     abandon() {
       if (state === 'closed') return;
       closeFd();
+      done.release();
       state = 'closed';
     },
   };
