@@ -18,6 +18,7 @@ import {dirname, join, posix, resolve, sep} from 'node:path';
 import {recordedMtime} from './file-identity.js';
 import {loopSafeStat} from './glob-links.js';
 import {readPathList} from './path-list.js';
+import {SeenKeys} from '../fingerprint/seen-keys.js';
 
 export const DEFAULT_EXTENSIONS = ['jpg', 'jpeg', 'png', 'webp', 'gif', 'tif', 'tiff', 'avif', 'bmp'];
 
@@ -188,7 +189,8 @@ export function insideOneOf(dirs: ReadonlySet<string>, path: string): boolean {
  * directory walked with its entries sorted by name, glob matches sorted.
  */
 export async function* walkInputs(args: readonly string[], opts: WalkOptions): AsyncGenerator<WalkEntry> {
-  // Deduplication costs memory proportional to the collection, so it is switched on only when
+  // Deduplication costs memory proportional to the collection (a few tens of bytes per file, the
+  // paths themselves going to a temporary file: seen-keys.ts), so it is switched on only when
   // the arguments can reach one file twice: overlapping paths, globs or followed symlinks.
   const kinds = await Promise.all(
     args.map(async (arg) => {
@@ -210,7 +212,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
     (dirs.size > 0 && existing.some((k) => insideOneOf(dirs, k.real)));
-  const seen: Set<string> | null = overlap || opts.followSymlinks ? new Set() : null;
+  const seen: SeenKeys | null = overlap || opts.followSymlinks ? new SeenKeys() : null;
   const visited: Set<string> | null = opts.followSymlinks ? new Set() : null;
 
   const once = async function* (entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>): AsyncGenerator<WalkEntry> {
@@ -218,13 +220,26 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       if (entry.kind !== 'bytes' && seen) {
         const path = entry.kind === 'file' ? entry.path : resolve(entry.display);
         const key = opts.followSymlinks ? await realpath(path).catch(() => resolve(path)) : resolve(path);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!seen.add(key)) continue;
       }
       yield entry;
     }
   };
 
+  try {
+    yield* walkArguments(kinds, opts, once, visited);
+  } finally {
+    seen?.close();
+  }
+}
+
+/** The entries of each argument in turn, each file once (`once`). */
+async function* walkArguments(
+  kinds: readonly {arg: string; real: string; dir: boolean; file: boolean}[],
+  opts: WalkOptions,
+  once: (entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>) => AsyncGenerator<WalkEntry>,
+  visited: Set<string> | null,
+): AsyncGenerator<WalkEntry> {
   for (const k of kinds) {
     if (k.arg === '-') {
       yield* once(walkList(readPathList(opts.stdin ?? process.stdin), opts));
