@@ -31,31 +31,44 @@ export interface Line {
 
 const CHUNK = 8 * 1024 * 1024;
 
-/** The lines of a file, read in chunks. */
+/**
+ * The lines of a file, read in chunks into one buffer: the unfinished line at the end of a chunk
+ * is moved to the front and the next chunk read after it, so no chunk is copied (a fresh buffer
+ * per chunk cost a sixth of the time of reading back an output).
+ */
 export function* readLines(path: string): Generator<Line> {
   const fd = openSync(path, 'r');
   try {
-    let carry = Buffer.alloc(0);
+    let buf = Buffer.alloc(CHUNK);
+    /** bytes at the front of `buf`: the line the last chunk left unfinished, from file offset `carryStart` */
+    let carry = 0;
     let carryStart = 0;
     let position = 0;
-    const chunk = Buffer.alloc(CHUNK);
     for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, position);
+      if (carry === buf.length) {
+        // a line longer than the buffer
+        const bigger = Buffer.alloc(buf.length * 2);
+        buf.copy(bigger, 0, 0, carry);
+        buf = bigger;
+      }
+      const n = readSync(fd, buf, carry, buf.length - carry, position);
       if (n === 0) break;
       // reading back a large output keeps this thread busy for seconds: keep held locks alive
       beatHeldLocks();
       position += n;
-      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+      const end = carry + n;
+      const data = buf.subarray(0, end);
       const base = carryStart;
       let from = 0;
       for (let nl = data.indexOf(10, from); nl >= 0; nl = data.indexOf(10, from)) {
         yield {text: data.toString('utf8', from, nl), start: base + from, end: base + nl + 1, complete: true};
         from = nl + 1;
       }
-      carry = Buffer.from(data.subarray(from));
+      buf.copy(buf, 0, from, end);
+      carry = end - from;
       carryStart = base + from;
     }
-    if (carry.length) yield {text: carry.toString('utf8'), start: carryStart, end: carryStart + carry.length, complete: false};
+    if (carry) yield {text: buf.toString('utf8', 0, carry), start: carryStart, end: carryStart + carry, complete: false};
   } finally {
     closeSync(fd);
   }
