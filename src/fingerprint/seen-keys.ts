@@ -27,7 +27,7 @@ export class SeenKeys {
     // the spool file is only made when a key is kept: a run of one file creates none
     this.spool ??= new KeySpool();
     const entry = this.table.add(fp);
-    this.spoolOffset = ensureLength(this.spoolOffset, entry + 1);
+    if (entry === this.spoolOffset.length) this.spoolOffset = ensureLength(this.spoolOffset, entry + 1);
     this.spoolOffset[entry] = this.spool.append(key);
     return true;
   }

@@ -78,7 +78,7 @@ export class FingerprintTable {
    */
   add(fp: number): number {
     const entry = this.count++;
-    this.fingerprints = ensureLength(this.fingerprints, this.count);
+    if (entry === this.fingerprints.length) this.fingerprints = ensureLength(this.fingerprints, this.count);
     this.fingerprints[entry] = fp;
     if (this.count * 2 > this.slots.length) this.grow();
     else this.place(entry);

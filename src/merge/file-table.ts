@@ -78,11 +78,12 @@ export class FileTable {
   /** A new entry (fingerprint `fp`) whose chosen record is the one at `position`. */
   add(fp: number, position: number, s: Standing): number {
     const entry = this.table.add(fp);
-    const n = entry + 1;
-    this.position = ensureLength(this.position, n);
-    this.mtime = ensureLength(this.mtime, n);
-    this.depth = ensureLength(this.depth, n);
-    this.flags = ensureLength(this.flags, n);
+    if (entry === this.position.length) {
+      this.position = ensureLength(this.position, entry + 1);
+      this.mtime = ensureLength(this.mtime, entry + 1);
+      this.depth = ensureLength(this.depth, entry + 1);
+      this.flags = ensureLength(this.flags, entry + 1);
+    }
     this.depth[entry] = NO_DEPTH;
     this.flags[entry] = 0;
     this.choose(entry, position, s);

@@ -45,8 +45,10 @@ export class RecordedFiles {
       if (this.flags[entry]! & ERROR) this.errors--;
     } else {
       entry = this.table.add(fp);
-      this.offset = ensureLength(this.offset, entry + 1);
-      this.flags = ensureLength(this.flags, entry + 1);
+      if (entry === this.offset.length) {
+        this.offset = ensureLength(this.offset, entry + 1);
+        this.flags = ensureLength(this.flags, entry + 1);
+      }
     }
     this.offset[entry] = offset;
     this.flags[entry] = error ? ERROR : 0;
