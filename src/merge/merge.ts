@@ -4,11 +4,12 @@
  * to cover.
  *
  * Two passes over the inputs keep memory flat: the first chooses, for every file, which of its
- * records to keep (rules.ts) and remembers only where that record stands (file-table.ts); the
- * path list is then matched against the files seen; the second pass writes the chosen records
- * in input order and compares the others with them. Records are never held in memory, so inputs
- * of any size merge in the memory of the file table. The output holds the records of one model
- * (model-choice.ts).
+ * records to keep (rules.ts) and remembers only a fingerprint of the file and where that record
+ * stands (file-table.ts, positions.ts); the path list is then streamed against the files seen
+ * (listed files without a record, the gaps, are kept apart with their paths on disk:
+ * seen-keys.ts); the second pass writes the chosen records in input order and compares the
+ * others with them. Neither records nor paths are held in memory, so inputs of any size merge in
+ * a few tens of bytes per file. The output holds the records of one model (model-choice.ts).
  */
 
 import {createReadStream} from 'node:fs';
@@ -17,11 +18,13 @@ import {readPathList} from '../pipeline/path-list.js';
 import {isError, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
 import {openOutput, type RecordWriter} from '../pipeline/output/writer.js';
 import {AtomicFile} from '../pipeline/output/atomic-file.js';
-import {FileTable, FLAG, NO_RECORD} from './file-table.js';
+import {SeenKeys} from '../fingerprint/seen-keys.js';
+import {FileTable, FLAG} from './file-table.js';
 import {GapList} from './gap-list.js';
 import {ModelChoice} from './model-choice.js';
 import {checkDestinations, readableFile, resolveInputs} from './paths.js';
 import {detectFormat, OutputReader} from './read-output.js';
+import {Positions} from './positions.js';
 import type {MergeReport} from './report.js';
 import {fileKey, outcomeDigest, replaces, standingOf, truncated} from './rules.js';
 
@@ -62,11 +65,20 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
   checkDestinations(opts, inputs);
   if (opts.files !== undefined && opts.files !== '-') readableFile(opts.files, '--files list');
   const readers = inputs.map((p) => new OutputReader(p, detectFormat(p)));
-  const table = new FileTable();
+  try {
+    return await mergeReaders(readers, inputs, opts);
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+async function mergeReaders(readers: OutputReader[], inputs: string[], opts: MergeOptions): Promise<MergeReport> {
+  const positions = new Positions(readers);
+  const table = new FileTable((position) => fileKey(positions.recordAt(position).file));
   const pace = new Pace(opts.signal);
 
   const models = new ModelChoice(opts.model);
-  const chosen = await chooseRecords(readers, table, pace, models, opts.warn);
+  const chosen = await chooseRecords(readers, positions, table, pace, models, opts.warn);
   models.check();
   // the inputs whose records are written say the top-k and the CSV layout (not those left out)
   const sources = opts.model === undefined ? readers : readers.filter((_, i) => chosen.kept[i]! > 0);
@@ -79,7 +91,7 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
     // yes/no and attribute records have their own CSV columns
     const layout = sources.find((r) => r.layout !== null)?.layout ?? topk;
     writer = openOutput(output ? output.temp : null, opts.format, layout, 'overwrite').writer;
-    const kept = await writeChosen(readers, chosen.counts, table, pace, models, writer, topk);
+    const kept = await writeChosen(readers, positions, chosen.counts, table, pace, models, writer, topk);
     writer.close();
     const files = countFiles(table, listing !== null);
     if (kept.written !== files.files) throw new FatalError(`the inputs changed during the merge: ${kept.written} records written for ${files.files} files`);
@@ -118,53 +130,71 @@ export async function mergeOutputs(opts: MergeOptions): Promise<MergeReport> {
  * Pass 1: which record of each file to keep. Returns how many records each input holds, and how
  * many of them are of the model kept.
  */
-async function chooseRecords(readers: OutputReader[], table: FileTable, pace: Pace, models: ModelChoice, warn: (m: string) => void) {
+async function chooseRecords(readers: OutputReader[], positions: Positions, table: FileTable, pace: Pace, models: ModelChoice, warn: (m: string) => void) {
   const counts: number[] = [];
   const kept: number[] = [];
-  let ordinal = 0;
-  for (const reader of readers) {
+  let records = 0;
+  for (const [i, reader] of readers.entries()) {
     let n = 0;
     let ofModel = 0;
-    for (const {record, line} of reader.records()) {
+    for (const {record, line, start} of reader.records()) {
       if (pace.due()) await pace.breathe();
-      const at = ordinal++;
+      records++;
       n++;
       if (!models.admit(record, reader.path, line)) continue;
       ofModel++;
+      const at = positions.of(i, start);
       const key = fileKey(record.file);
-      const slot = table.find(key) ?? table.add(key);
+      const fp = table.fingerprint(key);
       const standing = standingOf(record);
-      if (table.count[slot] === 0 || replaces(standing, table.standing(slot))) table.choose(slot, at, standing);
-      table.count[slot]!++;
-      if ('predictions' in record) table.depth[slot] = Math.min(table.depth[slot]!, record.predictions.length);
+      let entry = table.find(key, fp);
+      if (entry < 0) {
+        entry = table.add(fp, at, standing);
+      } else {
+        table.flags[entry]! |= FLAG.MANY;
+        if (replaces(standing, table.standing(entry))) table.choose(entry, at, standing);
+      }
+      if ('predictions' in record) table.deepen(entry, record.predictions.length);
     }
     counts.push(n);
     kept.push(ofModel);
     if (reader.truncation) warn(reader.truncation);
   }
-  return {records: ordinal, counts, kept};
+  return {records, counts, kept};
 }
 
 function listSource(files: string, stdin?: AsyncIterable<Buffer | string>): AsyncIterable<Buffer | string> {
   return files === '-' ? (stdin ?? process.stdin) : createReadStream(files);
 }
 
-/** The path list against the files seen: listed files without a record are gaps. */
+/**
+ * The path list against the files seen, as a stream: listed files without a record are gaps,
+ * each counted and written once however often the list names it.
+ */
 async function matchList(list: AsyncIterable<Buffer | string>, table: FileTable, pace: Pace, gapList: GapList | null) {
   let listed = 0;
   let gaps = 0;
   const examples: string[] = [];
-  for await (const path of readPathList(list)) {
-    if (pace.due()) await pace.breathe();
-    const key = fileKey(path);
-    const slot = table.find(key) ?? table.add(key);
-    if (table.flags[slot]! & FLAG.LISTED) continue;
-    table.flags[slot]! |= FLAG.LISTED;
-    listed++;
-    if (table.position[slot] !== NO_RECORD) continue;
-    gaps++;
-    gapList?.add(path);
-    if (examples.length < EXAMPLES) examples.push(path);
+  const missing = new SeenKeys();
+  try {
+    for await (const path of readPathList(list)) {
+      if (pace.due()) await pace.breathe();
+      const key = fileKey(path);
+      const entry = table.find(key, table.fingerprint(key));
+      if (entry >= 0) {
+        if (table.flags[entry]! & FLAG.LISTED) continue;
+        table.flags[entry]! |= FLAG.LISTED;
+        listed++;
+        continue;
+      }
+      if (!missing.add(key)) continue;
+      listed++;
+      gaps++;
+      gapList?.add(path);
+      if (examples.length < EXAMPLES) examples.push(path);
+    }
+  } finally {
+    missing.close();
   }
   return {listed, gaps, examples};
 }
@@ -175,7 +205,8 @@ async function matchList(list: AsyncIterable<Buffer | string>, table: FileTable,
  * met before the kept one is remembered by its digest: the first such digest and how many alike
  * in the table, any unlike it (rare) in a side map.
  */
-async function writeChosen(readers: OutputReader[], counts: number[], table: FileTable, pace: Pace, models: ModelChoice, writer: RecordWriter, topk: number) {
+async function writeChosen(readers: OutputReader[], positions: Positions, counts: number[], table: FileTable, pace: Pace, models: ModelChoice, writer: RecordWriter, topk: number) {
+  table.startSecondPass();
   const batch: OutputRecord[] = [];
   const unlike = new Map<number, number[]>();
   const examples: string[] = [];
@@ -186,16 +217,16 @@ async function writeChosen(readers: OutputReader[], counts: number[], table: Fil
     conflicting += n;
     if (n > 0 && examples.length < EXAMPLES && !examples.includes(file)) examples.push(file);
   };
-  let ordinal = 0;
   for (const [i, reader] of readers.entries()) {
     let n = 0;
-    for (const {record} of reader.records(counts[i])) {
+    for (const {record, start} of reader.records(counts[i])) {
       if (pace.due()) await pace.breathe();
       n++;
-      const at = ordinal++;
       if (!models.keeps(record)) continue;
-      const slot = table.find(fileKey(record.file));
-      if (slot === undefined) continue;
+      const at = positions.of(i, start);
+      const key = fileKey(record.file);
+      const slot = table.locate(key, table.fingerprint(key), at);
+      if (slot < 0) continue;
       const kept = table.position[slot] === at;
       if (kept) {
         batch.push(truncated(record, topk));
@@ -203,7 +234,7 @@ async function writeChosen(readers: OutputReader[], counts: number[], table: Fil
         if (isError(record)) errors++;
         if (batch.length >= 1024) writer.write(batch.splice(0));
       }
-      if (table.count[slot]! < 2) continue;
+      if (!(table.flags[slot]! & FLAG.MANY)) continue;
       const digest = outcomeDigest(record, Math.min(table.depth[slot]!, topk));
       if (kept) {
         let differ = table.digest[slot] !== digest ? table.early[slot]! : 0;
@@ -229,17 +260,14 @@ async function writeChosen(readers: OutputReader[], counts: number[], table: Fil
 
 /** Files with a record, and (with a path list) those the list does not name. */
 function countFiles(table: FileTable, listed: boolean) {
-  let files = 0;
   let extras: number | null = listed ? 0 : null;
   const examples: string[] = [];
-  for (const [key, slot] of table.entries()) {
-    if (table.position[slot] === NO_RECORD) continue;
-    files++;
-    if (extras === null || table.flags[slot]! & FLAG.LISTED) continue;
+  for (let entry = 0; extras !== null && entry < table.size; entry++) {
+    if (table.flags[entry]! & FLAG.LISTED) continue;
     extras++;
-    if (examples.length < EXAMPLES) examples.push(key);
+    if (examples.length < EXAMPLES) examples.push(table.keyOf(entry));
   }
-  return {files, extras, examples};
+  return {files: table.size, extras, examples};
 }
 
 /** Lets the event loop run now and then (so Ctrl-C is heard) and stops once `signal` is aborted. */

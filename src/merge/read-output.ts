@@ -10,6 +10,7 @@ import {closeSync, openSync, readSync} from 'node:fs';
 import {FatalError} from '../errors.js';
 import {csvHeaderLineLayout, fromCsvRow, fromJson, layoutOfRecord, type CsvLayout} from '../pipeline/output/codec.js';
 import {formatFromPath, type OutputFormat, type OutputRecord} from '../pipeline/output/record.js';
+import {RecordsAt} from '../pipeline/output/record-at.js';
 import {NotOurOutputError, scanOutput} from '../pipeline/output/scan.js';
 import {counted} from '../text/plural.js';
 
@@ -17,6 +18,8 @@ export interface ReadRecord {
   record: OutputRecord;
   /** the line it starts on, 1-based */
   line: number;
+  /** the byte offset of that line: where `recordAt` reads it again */
+  start: number;
 }
 
 /** The format of an lcnet output: from its extension, else from how it starts. */
@@ -41,7 +44,10 @@ function readHead(path: string, bytes: number): string {
   }
 }
 
-/** One lcnet output file, read as records (as often as needed: each `records()` reads it again). */
+/**
+ * One lcnet output file, read as records (as often as needed: each `records()` reads it again),
+ * or one record at a time from where it stands (`recordAt`).
+ */
 export class OutputReader {
   /** its top-k: the CSV header's, or the most predictions a JSON record has (0 before reading) */
   topk = 0;
@@ -49,6 +55,9 @@ export class OutputReader {
   truncation: string | null = null;
   /** the CSV layout of its yes/no or attribute records (from the header or the first such record), null for top-k */
   layout: CsvLayout | null = null;
+  /** CSV: the layout of its header, once read */
+  private rowLayout: CsvLayout | null = null;
+  private at: RecordsAt | null = null;
 
   constructor(
     readonly path: string,
@@ -68,6 +77,7 @@ export class OutputReader {
         if (item.kind === 'start') {
           started = true;
           csvLayout = item.layout;
+          this.rowLayout = item.layout;
           if (csvLayout && csvLayout.kind !== 'topk') this.layout ??= csvLayout;
           if (csvLayout?.kind === 'topk') this.topk = Math.max(this.topk, csvLayout.topk);
         } else if (item.kind === 'close') {
@@ -87,7 +97,7 @@ export class OutputReader {
           if ('predictions' in record) this.topk = Math.max(this.topk, record.predictions.length);
           else if (!this.layout) this.layout = layoutOfRecord(record, 0);
           count++;
-          yield {record, line: item.line};
+          yield {record, line: item.line, start: item.start};
         }
       }
     } catch (e) {
@@ -101,5 +111,17 @@ export class OutputReader {
     if (this.format === 'json' && !closed) problems.push('its JSON array is not closed');
     if (cutAt !== null) problems.push(`its last record, at line ${cutAt}, is cut off`);
     this.truncation = problems.length ? `${this.path}: ${problems.join(' and ')} (an interrupted run?); read up to its last complete record (${counted(count, 'record')})` : null;
+  }
+
+  /** The record whose first line starts at byte `start`, as `records()` gave it (after `records()` has read the CSV header). */
+  recordAt(start: number): OutputRecord {
+    this.at ??= new RecordsAt(this.path, this.format, this.rowLayout ?? 0);
+    return this.at.read(start);
+  }
+
+  /** Closes what `recordAt` opened. */
+  close(): void {
+    this.at?.close();
+    this.at = null;
   }
 }

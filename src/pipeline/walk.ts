@@ -22,6 +22,7 @@ import {loopSafeStat} from './glob-links.js';
 import {DEFAULT_EXTENSIONS} from './image-extensions.js';
 import {readPathList} from './path-list.js';
 import {isUrl, URL_NOT_READ} from './url-input.js';
+import {SeenKeys} from '../fingerprint/seen-keys.js';
 
 export {DEFAULT_EXTENSIONS};
 
@@ -197,7 +198,8 @@ export function insideOneOf(dirs: ReadonlySet<string>, path: string): boolean {
  * directory walked with its entries sorted by name, glob matches sorted.
  */
 export async function* walkInputs(args: readonly string[], opts: WalkOptions): AsyncGenerator<WalkEntry> {
-  // Deduplication costs memory proportional to the collection, so it is switched on only when
+  // Deduplication costs memory proportional to the collection (a few tens of bytes per file, the
+  // paths themselves going to a temporary file: seen-keys.ts), so it is switched on only when
   // the arguments can reach one file twice: overlapping paths, globs or followed symlinks.
   const kinds = await Promise.all(
     args.map(async (arg) => {
@@ -221,7 +223,7 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
     existing.length !== args.filter((a) => a !== '-').length ||
     new Set(existing.map((k) => k.real)).size !== existing.length ||
     (dirs.size > 0 && existing.some((k) => insideOneOf(dirs, k.real)));
-  const seen: Set<string> | null = overlap || opts.followSymlinks ? new Set() : null;
+  const seen: SeenKeys | null = overlap || opts.followSymlinks ? new SeenKeys() : null;
   const visited: Set<string> | null = opts.followSymlinks ? new Set() : null;
 
   const once = async function* (entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>): AsyncGenerator<WalkEntry> {
@@ -229,13 +231,28 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       if (entry.kind !== 'bytes' && seen) {
         const path = entry.kind === 'file' ? entry.path : resolve(entry.display);
         const key = opts.followSymlinks ? await realpath(path).catch(() => resolve(path)) : resolve(path);
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (!seen.add(key)) continue;
       }
       yield entry;
     }
   };
 
+  try {
+    yield* walkArguments(kinds, opts, once, visited);
+    // the lists of --files-from, after the arguments
+    for (const list of lists) yield* once(walkList(readPathList(list === '-' ? (opts.stdin ?? process.stdin) : createReadStream(list)), opts));
+  } finally {
+    seen?.close();
+  }
+}
+
+/** The entries of each argument in turn, each file once (`once`). */
+async function* walkArguments(
+  kinds: readonly {arg: string; real: string; dir: boolean; file: boolean}[],
+  opts: WalkOptions,
+  once: (entries: AsyncIterable<WalkEntry> | Iterable<WalkEntry>) => AsyncGenerator<WalkEntry>,
+  visited: Set<string> | null,
+): AsyncGenerator<WalkEntry> {
   for (const k of kinds) {
     if (k.arg === '-') {
       yield* once(walkList(readPathList(opts.stdin ?? process.stdin), opts));
@@ -275,7 +292,6 @@ export async function* walkInputs(args: readonly string[], opts: WalkOptions): A
       yield {kind: 'missing', display: k.arg, error: 'no such file or directory'};
     }
   }
-  for (const list of lists) yield* once(walkList(readPathList(list === '-' ? (opts.stdin ?? process.stdin) : createReadStream(list)), opts));
 }
 
 /** The leading segments of a glob pattern that hold no wildcard: what its matches are below. */

@@ -20,6 +20,8 @@ import {AtomicFile} from './atomic-file.js';
 import {asLayout, csvHeader, fromCsvRow, fromJson, layoutOfRecord, sameLayout, type CsvLayout, type LayoutLike} from './codec.js';
 import {csvLine} from './csv.js';
 import {identityKey, isError, type OutputFormat, type OutputRecord} from './record.js';
+import {RecordedFiles} from './recorded-files.js';
+import {RecordsAt} from './record-at.js';
 import {NotOurOutputError, scanOutput} from './scan.js';
 
 /**
@@ -29,10 +31,10 @@ import {NotOurOutputError, scanOutput} from './scan.js';
 export class OtherModelError extends UsageError {}
 
 export interface ExistingOutput {
-  /** every recorded file, with the identityKey (size and mtime) of its last record */
-  done: Map<string, string>;
+  /** every recorded file, with the identityKey (size and mtime) of its last record (recorded-files.ts) */
+  done: RecordedFiles;
   /** the files whose last record is an error */
-  failed: Set<string>;
+  failed: {readonly size: number; [Symbol.iterator](): Iterator<string>};
   /** records followed by a later record of the same file */
   superseded: number;
   /** bytes of the file that hold complete records (and the header or opening bracket) */
@@ -49,28 +51,11 @@ export interface StoredRecord {
   identity: string;
   /** the record's own text: a CSV row or a JSON object, without separator or newline */
   text: string;
+  /** byte offset of its first line */
+  start: number;
 }
 
 type Visit = (r: StoredRecord) => void;
-
-/** What the reader collects: every recorded file, the failed ones, and the visit. */
-function tally(visit?: Visit) {
-  const done = new Map<string, string>();
-  const failed = new Set<string>();
-  let superseded = 0;
-  return {
-    done,
-    failed,
-    superseded: () => superseded,
-    add(r: StoredRecord): void {
-      if (done.has(r.file)) superseded++;
-      done.set(r.file, r.identity);
-      if (r.error) failed.add(r.file);
-      else failed.delete(r.file);
-      visit?.(r);
-    },
-  };
-}
 
 /**
  * Reads back an existing output; `visit` sees every complete record in file order. Reading stops
@@ -79,7 +64,32 @@ function tally(visit?: Visit) {
  * layout alone).
  */
 export function readExistingOutput(path: string, format: OutputFormat, layout: LayoutLike, model: string | null, visit?: Visit): ExistingOutput {
-  const {done, failed, superseded, add} = tally(visit);
+  // opened first: the offsets it reads from are those of the file this reading sees
+  const done = new RecordedFiles(new RecordsAt(path, format, layout));
+  let keepBytes: number;
+  try {
+    keepBytes = visitRecords(path, format, layout, model, (r) => {
+      done.add(r.file, r.start, r.error);
+      visit?.(r);
+    });
+  } catch (e) {
+    done.release();
+    throw e;
+  }
+  const failed = {
+    get size() {
+      return done.failedCount;
+    },
+    [Symbol.iterator]: () => done.failedFiles(),
+  };
+  return {done, failed, superseded: done.superseded, keepBytes, hasRecords: done.size > 0};
+}
+
+/**
+ * Checks an existing output record by record (see readExistingOutput) and shows `visit` each
+ * complete one; returns how many bytes of the file hold complete records.
+ */
+function visitRecords(path: string, format: OutputFormat, layout: LayoutLike, model: string | null, visit: Visit): number {
   const wanted = asLayout(layout);
   let keepBytes = 0;
   for (const item of scanOutput(path, format)) {
@@ -100,11 +110,11 @@ export function readExistingOutput(path: string, format: OutputFormat, layout: L
       if (!fitsLayout(record, wanted)) {
         throw new NotOurOutputError(`${path}: line ${item.line} holds ${writtenBy(layoutOfRecord(record, 0)!, true)}, which this model does not write (${writtenBy(wanted)}); resume it with the model that wrote it`);
       }
-      add({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text});
+      visit({file: record.file, error: isError(record), identity: identityKey(record.size, record.mtime), text: item.text, start: item.start});
       keepBytes = item.end;
     }
   }
-  return {done, failed, superseded: superseded(), keepBytes, hasRecords: done.size > 0};
+  return keepBytes;
 }
 
 function otherModel(path: string, line: number, recorded: string, model: string): OtherModelError {
@@ -131,12 +141,18 @@ function writtenBy(layout: CsvLayout, one = false): string {
  * Rewrites the output with one record per file, the last one (an earlier record was superseded
  * by a file redone because it changed), and without error records when `dropErrors` is set
  * (`--resume --retry-errors` classifies those files again). The new file is written beside the
- * old one and renamed over it: an interruption leaves one or the other, never a mix.
+ * old one and renamed over it: an interruption leaves one or the other, never a mix. `recorded`,
+ * a reading of this very file, saves reading it once more to find each file's last record.
  */
-export function compactOutput(path: string, format: OutputFormat, layout: LayoutLike, model: string | null, opts: {dropErrors: boolean}): void {
-  const last = new Map<string, number>();
-  let ordinal = 0;
-  readExistingOutput(path, format, layout, model, (r) => last.set(r.file, ordinal++));
+export function compactOutput(
+  path: string,
+  format: OutputFormat,
+  layout: LayoutLike,
+  model: string | null,
+  opts: {dropErrors: boolean},
+  recorded?: RecordedFiles,
+): void {
+  const last = recorded ?? readExistingOutput(path, format, layout, model).done;
   const file = new AtomicFile(path, 'compact');
   const fd = openSync(file.temp, 'w');
   try {
@@ -144,10 +160,8 @@ export function compactOutput(path: string, format: OutputFormat, layout: Layout
     const put = (text: string) => writeFully(fd, text);
     if (format === 'csv') put(csvLine(csvHeader(layout)));
     if (format === 'json') put('[\n');
-    ordinal = 0;
-    readExistingOutput(path, format, layout, model, (r) => {
-      const isLast = last.get(r.file) === ordinal++;
-      if (!isLast || (opts.dropErrors && r.error)) return;
+    visitRecords(path, format, layout, model, (r) => {
+      if (!last.isLast(r.file, r.start) || (opts.dropErrors && r.error)) return;
       if (format === 'json') put((first ? '' : ',\n') + r.text);
       else put(r.text + '\n');
       first = false;
@@ -157,6 +171,8 @@ export function compactOutput(path: string, format: OutputFormat, layout: Layout
     closeSync(fd);
     file.discard();
     throw e;
+  } finally {
+    if (!recorded) last.release();
   }
   closeSync(fd);
   file.commit();

@@ -12,6 +12,7 @@ import type {HeldLock} from '../../fs/lock-file.js';
 import type {InputFile} from '../select.js';
 import type {LayoutLike} from './codec.js';
 import {lockOutput} from './output-lock.js';
+import {RecordedFiles} from './recorded-files.js';
 import {sameIdentity, type OutputRecord, type RecordFormat} from './record.js';
 import {openOutput, OutputWriteError, refuseExisting, type OutputMode, type RecordWriter} from './writer.js';
 
@@ -32,7 +33,7 @@ export class OutputLostError extends Error {}
 export class OutputSession {
   private lock: HeldLock | null = null;
   private writer: RecordWriter | null = null;
-  private recorded = new Map<string, string>();
+  private recorded = new RecordedFiles(null);
   private readonly lostController = new AbortController();
   /** files skipped because the resumed output records them unchanged */
   skipped = 0;

@@ -29,6 +29,7 @@ import {writeFully} from './write-fully.js';
 import {csvLine} from './csv.js';
 import {csvHeader, toCsvRow, toJson, type LayoutLike} from './codec.js';
 import {compactOutput, readExistingOutput, type ExistingOutput} from './existing-output.js';
+import {RecordedFiles} from './recorded-files.js';
 import type {OutputRecord, RecordFormat} from './record.js';
 import {TextLines} from './text.js';
 
@@ -51,8 +52,11 @@ export interface OpenOptions {
 
 export interface OpenedOutput {
   writer: RecordWriter;
-  /** files that already have a record (resume), with the identityKey of their size and mtime */
-  done: Map<string, string>;
+  /**
+   * files that already have a record (resume), with the identityKey of their size and mtime
+   * (with `retryErrors`, not those whose record is an error); valid until the writer is closed
+   */
+  done: RecordedFiles;
 }
 
 /** Writing the output failed; `code` is the system error's (ENOSPC, EDQUOT, EPIPE...). */
@@ -89,7 +93,7 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
   const retryErrors = opts.retryErrors ?? false;
   let existing: ExistingOutput | null = null;
   let compact = false;
-  let done = new Map<string, string>();
+  let done = new RecordedFiles(null);
   if (path !== null) {
     refuseExisting(path, mode);
     if (mode === 'resume' && fileSize(path) > 0) {
@@ -97,7 +101,7 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
       // what the compaction at the first write will leave: the last record of each file, less errors to retry
       compact = existing.superseded > 0 || (retryErrors && existing.failed.size > 0);
       done = existing.done;
-      if (retryErrors) for (const f of existing.failed) done.delete(f);
+      done.failedUndone = retryErrors;
     }
   }
 
@@ -162,8 +166,10 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
       if (path === null) fd = 1;
       else if (existing) {
         if (compact) {
-          compactOutput(path, readBack, layout, model, {dropErrors: retryErrors});
+          compactOutput(path, readBack, layout, model, {dropErrors: retryErrors}, done);
+          // the offsets of `done` were those of the file replaced: it now reads the new one
           existing = readExistingOutput(path, readBack, layout, model);
+          done.adopt(existing.done);
         }
         truncateSync(path, existing.keepBytes);
         fd = openSync(path, 'a');
@@ -192,7 +198,7 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
       let text = textLines ? textLines.lines(records) : '';
       let follows = jsonHasRecords;
       for (const r of records) {
-        if (done.has(r.file)) rewritten = true;
+        if (!rewritten && done.has(r.file)) rewritten = true;
         if (format === 'text') continue;
         if (format === 'csv') text += csvLine(toCsvRow(r, layout));
         else if (format === 'jsonl') text += toJson(r) + '\n';
@@ -210,6 +216,7 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
       const closeFailed = () => {
         if (format === 'json' && regular) closeJsonAfterFailure();
         closeFd();
+        done.release();
         state = 'closed';
       };
       if (state === 'failed') return closeFailed();
@@ -222,6 +229,8 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
       }
       closeFd();
       state = 'closed';
+      // the compaction makes its own reading of the output, which has grown since
+      done.release();
       if (rewritten && path !== null) {
         try {
           compactOutput(path, readBack, layout, model, {dropErrors: false});
@@ -234,6 +243,7 @@ export function openOutput(path: string | null, format: RecordFormat, layout: La
     abandon() {
       if (state === 'closed') return;
       closeFd();
+      done.release();
       state = 'closed';
     },
   };
