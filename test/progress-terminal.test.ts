@@ -5,10 +5,11 @@
  */
 
 import assert from 'node:assert/strict';
-import {spawn, spawnSync} from 'node:child_process';
-import {readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {BIN, tempDir} from './support/cli.js';
+import {haveScript, runOnTerminal as runOnTerminalAs, type TerminalRun} from './support/terminal.js';
 import {rawImage} from './support/images.js';
 import {ROOT} from './support/shared-data.js';
 
@@ -17,45 +18,9 @@ const FILES = 12;
 /** where a terminal control sequence starts */
 const ESC = String.fromCharCode(27);
 
-/** Whether util-linux's `script` can give a command a terminal here. */
-function haveScript(): boolean {
-  return spawnSync('script', ['-q', '-e', '-c', 'test -t 2', '/dev/null'], {stdio: 'ignore'}).status === 0;
-}
-
-/** A single-quoted word for sh. */
-function quote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-interface TerminalRun {
-  code: number | null;
-  /** everything the pseudo-terminal showed (the command's standard error) */
-  terminal: string;
-  /** the command's standard output, written to a file */
-  stdout: string;
-}
-
 /** Runs lcnet with `args`, standard error on a terminal of `columns` columns, standard output to a file. */
 function runOnTerminal(args: string[], home: string, columns = 100): Promise<TerminalRun> {
-  const dir = tempDir('lcnet-tty-');
-  const out = join(dir, 'stdout');
-  const command = `stty columns ${columns} rows 24 2>/dev/null; ${[process.execPath, BIN, ...args].map(quote).join(' ')} > ${quote(out)}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], {
-      cwd: ROOT,
-      env: {...process.env, LCNET_HOME: home, LCNET_MODEL: '', TERM: 'xterm'},
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let terminal = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (terminal += d));
-    child.stderr.resume();
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdout = readFileSync(out, 'utf8');
-      rmSync(dir, {recursive: true, force: true});
-      resolve({code, terminal, stdout});
-    });
-  });
+  return runOnTerminalAs(args, {home, on: 'stderr', columns});
 }
 
 describe('progress bar on a real terminal (through the CLI)', function () {

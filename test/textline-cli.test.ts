@@ -14,6 +14,22 @@ import {FIXTURES, SHARED, skipWithoutShared} from './support/shared-data.js';
 const MODEL_DIR = join(SHARED, 'models', 'paddle', 'PP-LCNet_x0_25_textline_ori');
 const TEXTLINE = join(FIXTURES, 'textline');
 
+const NAME = 'PP-LCNet_x0_25_textline_ori';
+
+/** Runs `body` with the text-line model installed in a fresh model store, removed afterwards. */
+async function withTextlineInstalled(ctx: Mocha.Context, body: (home: string, env: Record<string, string>) => Promise<void>): Promise<void> {
+  skipWithoutShared(ctx, MODEL_DIR);
+  skipWithoutShared(ctx, TEXTLINE);
+  const home = tempDir('lcnet-home-');
+  try {
+    const env = {LCNET_HOME: home};
+    assert.equal((await runCli(['download', NAME, '--from', MODEL_DIR], {env})).code, 0);
+    await body(home, env);
+  } finally {
+    rmSync(home, {recursive: true, force: true});
+  }
+}
+
 describe('the real text-line model through the CLI: download --from, then classify', function () {
   this.timeout(120000);
 
@@ -58,13 +74,7 @@ describe('the real text-line model through the CLI: download --from, then classi
   });
 
   it('gives equal records however the model is named: catalogue name, its stored model.onnx, or that file installed under a new name', async function () {
-    skipWithoutShared(this, MODEL_DIR);
-    skipWithoutShared(this, TEXTLINE);
-    const home = tempDir('lcnet-home-');
-    try {
-      const env = {LCNET_HOME: home};
-      const NAME = 'PP-LCNet_x0_25_textline_ori';
-      assert.equal((await runCli(['download', NAME, '--from', MODEL_DIR], {env})).code, 0);
+    await withTextlineInstalled(this, async (home, env) => {
       const onnx = join(modelDir(NAME, home), 'model.onnx');
       const labels = join(home, 'labels.txt');
       writeFileSync(labels, '0_degree\n180_degree\n');
@@ -86,19 +96,11 @@ describe('the real text-line model through the CLI: download --from, then classi
       const cropped = await records('-m', onnx, '--labels', labels, '--resize-short', '80');
       assert.notDeepEqual(cropped, byName);
       assert.deepEqual(await records('-m', NAME, '--resize-short', '80'), cropped);
-    } finally {
-      rmSync(home, {recursive: true, force: true});
-    }
+    });
   });
 
   it('evaluates on class folders and shows it for what it is: named by the model and the dataset, top-2, readable thumbnails', async function () {
-    skipWithoutShared(this, MODEL_DIR);
-    skipWithoutShared(this, TEXTLINE);
-    const home = tempDir('lcnet-home-');
-    try {
-      const env = {LCNET_HOME: home};
-      const NAME = 'PP-LCNet_x0_25_textline_ori';
-      assert.equal((await runCli(['download', NAME, '--from', MODEL_DIR], {env})).code, 0);
+    await withTextlineInstalled(this, async (home, env) => {
       // the 24 crops in folders named by the model's labels
       const val = join(home, 'val');
       const labels = parseCsv(readFileSync(join(TEXTLINE, 'labels.csv'), 'utf8')).rows.slice(1);
@@ -149,8 +151,6 @@ describe('the real text-line model through the CLI: download --from, then classi
       // a strip shows a crop of the same height, as wide as its aspect allows up to two squares
       const stripThumb = cssOf(css, '.strip .th');
       assert.deepEqual([stripThumb.get('width'), stripThumb.get('height'), stripThumb.get('max-width'), stripThumb.get('background-size')], ['auto', '54px', '108px', 'cover']);
-    } finally {
-      rmSync(home, {recursive: true, force: true});
-    }
+    });
   });
 });
